@@ -1,0 +1,88 @@
+package checkout.createsession;
+
+import checkout.aws.AwsClients;
+import checkout.config.Config;
+import checkout.config.Settings;
+import checkout.fintoc.FintocClient;
+import checkout.fintoc.FintocOptions;
+import checkout.http.ApiException;
+import checkout.http.HttpRequests;
+import checkout.http.HttpResponses;
+import checkout.json.Json;
+import checkout.secrets.SecretSources;
+import checkout.session.CheckoutSession;
+import checkout.session.SessionRepository;
+import checkout.time.Sleeper;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code POST /checkout-sessions}: validate the order, create the session at Fintoc, store it,
+ * answer 201 with the {@code redirect_url} the storefront sends the customer to.
+ */
+public final class CreateSessionHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  private final CheckoutRequestParser parser;
+  private final CreateSessionService service;
+
+  /** Lambda's entry point: clients are built once per container, here, during init. */
+  public CreateSessionHandler() {
+    this(Config.fromEnvironment(), Clock.systemUTC());
+  }
+
+  /** Everything built from configuration, as in Lambda; the local stack uses it with its own clock. */
+  public CreateSessionHandler(Config config, Clock clock) {
+    this(config,
+        AwsClients.build(DynamoDbClient.builder(), config, Settings.DYNAMODB_ENDPOINT),
+        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, clock)),
+        clock);
+  }
+
+  /** For tests and the local stack: the clients and the clock come from outside. */
+  public CreateSessionHandler(Config config, DynamoDbClient dynamo, FintocClient fintoc, Clock clock) {
+    String table = config.required(Settings.SESSIONS_TABLE);
+    String orderReferenceKey = config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id");
+    this.parser = CheckoutRequestParser.fromConfig(config, clock);
+    this.service = new CreateSessionService(fintoc, new SessionRepository(dynamo, table),
+        new IdempotencyStore(dynamo, table), orderReferenceKey, clock, Sleeper.REAL);
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    try {
+      String idempotencyKey = idempotencyKey(HttpRequests.header(event, "Idempotency-Key"));
+      CheckoutRequest request = parser.parse(HttpRequests.rawBody(event));
+      CheckoutSession session = service.create(request, idempotencyKey);
+      return HttpResponses.json(201, view(session));
+    } catch (Exception e) {
+      return HttpResponses.failure(e);
+    }
+  }
+
+  /** Fintoc accepts keys up to 255 characters; we take printable ASCII so logs stay readable. */
+  static String idempotencyKey(String header) {
+    if (header == null) {
+      return null;
+    }
+    if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ApiException.invalid("invalid_idempotency_key",
+          "The Idempotency-Key header must be 1 to 255 printable ASCII characters.", "Idempotency-Key");
+    }
+    return header;
+  }
+
+  private static ObjectNode view(CheckoutSession session) {
+    return Json.object()
+        .put("id", session.id())
+        .put("redirect_url", session.redirectUrl())
+        .put("status", session.status().wire())
+        .put("amount", session.amount())
+        .put("currency", session.currency())
+        .put("expires_at", session.expiresAt() == null ? null : session.expiresAt().toString());
+  }
+}

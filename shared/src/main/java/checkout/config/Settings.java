@@ -1,0 +1,31 @@
+package checkout.config;
+
+/**
+ * Names of the environment variables the functions read, in one place so template.yaml, the
+ * README and the code can be checked against each other.
+ */
+public final class Settings {
+  private Settings() {}
+
+  public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
+  public static final String FINTOC_API_URL = "FINTOC_API_URL";
+  public static final String FINTOC_SECRET_ARN = "FINTOC_SECRET_ARN";
+  /** Local-only stand-ins for the secret, for sam local invoke without AWS. */
+  public static final String FINTOC_SECRET_KEY = "FINTOC_SECRET_KEY";
+  public static final String FINTOC_WEBHOOK_SECRET = "FINTOC_WEBHOOK_SECRET";
+  public static final String SECRET_CACHE_TTL_SECONDS = "SECRET_CACHE_TTL_SECONDS";
+  public static final String FINTOC_CONNECT_TIMEOUT_MS = "FINTOC_CONNECT_TIMEOUT_MS";
+  public static final String FINTOC_READ_TIMEOUT_MS = "FINTOC_READ_TIMEOUT_MS";
+  public static final String FINTOC_MAX_ATTEMPTS = "FINTOC_MAX_ATTEMPTS";
+  public static final String FINTOC_CALL_BUDGET_MS = "FINTOC_CALL_BUDGET_MS";
+  public static final String ALLOWED_REDIRECT_ORIGINS = "ALLOWED_REDIRECT_ORIGINS";
+  public static final String MAX_AMOUNT_CLP = "MAX_AMOUNT_CLP";
+  public static final String MAX_AMOUNT_MXN = "MAX_AMOUNT_MXN";
+  public static final String ORDER_REFERENCE_METADATA_KEY = "ORDER_REFERENCE_METADATA_KEY";
+  /** Blank in AWS; set for sam local to reach DynamoDB Local / a Secrets Manager stand-in. */
+  public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+  public static final String SECRETS_MANAGER_ENDPOINT = "SECRETS_MANAGER_ENDPOINT";
+  public static final String AWS_REGION = "AWS_REGION";
+
+  public static final String DEFAULT_FINTOC_API_URL = "https://api.fintoc.com";
+}

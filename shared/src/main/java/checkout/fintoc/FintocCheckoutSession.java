@@ -1,0 +1,59 @@
+package checkout.fintoc;
+
+import checkout.json.Json;
+import checkout.session.CheckoutSession;
+import checkout.session.PaymentStatus;
+import checkout.session.SessionStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Reading Fintoc's checkout_session object into our model. */
+public final class FintocCheckoutSession {
+  private FintocCheckoutSession() {}
+
+  /**
+   * The session as Fintoc describes it, ready to store for the first time.
+   *
+   * @param orderReferenceKey the metadata key that holds the merchant's order id
+   * @param now when we learned of it (created_at when Fintoc omits it; updated_at always)
+   */
+  public static CheckoutSession toSession(JsonNode fintoc, String orderReferenceKey, Instant now) {
+    String id = Json.text(fintoc, "id");
+    String status = Json.text(fintoc, "status");
+    JsonNode amount = fintoc.get("amount");
+    if (id == null || status == null || amount == null || !amount.canConvertToLong()) {
+      throw new FintocException(FintocException.Kind.UNAVAILABLE, 200, null,
+          "Fintoc's checkout session lacks id, status or amount", null);
+    }
+    JsonNode payment = fintoc.path("payment_resource").path("payment_intent");
+    String paymentStatus = Json.text(payment, "status");
+    Instant createdAt = instant(fintoc, "created_at");
+    return new CheckoutSession(
+        id,
+        SessionStatus.fromWire(status),
+        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus),
+        Json.text(payment, "id"),
+        amount.asLong(),
+        Json.text(fintoc, "currency"),
+        Json.text(fintoc.path("metadata"), orderReferenceKey),
+        Json.text(fintoc, "mode"),
+        Json.text(fintoc, "success_url"),
+        Json.text(fintoc, "cancel_url"),
+        Json.text(fintoc, "redirect_url"),
+        createdAt == null ? now : createdAt,
+        instant(fintoc, "expires_at"),
+        now,
+        null,
+        1);
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    String text = Json.text(node, field);
+    try {
+      return text == null ? null : Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

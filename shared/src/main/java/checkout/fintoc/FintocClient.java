@@ -1,0 +1,246 @@
+package checkout.fintoc;
+
+import checkout.json.InvalidJsonException;
+import checkout.json.Json;
+import checkout.log.Log;
+import checkout.secrets.SecretSource;
+import checkout.secrets.SecretUnavailableException;
+import checkout.time.Sleeper;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+/**
+ * Fintoc's API as this project uses it: checkout sessions, with timeouts, bounded retries and
+ * an idempotency key on every POST (the official SDKs have none of these).
+ *
+ * <p>HttpURLConnection rather than java.net.http: the AWS SDK's url-connection client already
+ * loads it, so Fintoc calls add few classes to a cold start.
+ */
+public final class FintocClient {
+  public static final String API_VERSION = "2026-02-01";
+  private static final int MAX_RESPONSE_BYTES = 1 << 20;
+  private static final Pattern SECRET_KEY = Pattern.compile("sk_(live|test)_[A-Za-z0-9_]+");
+
+  private final FintocOptions options;
+  private final SecretSource secrets;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+
+  public FintocClient(FintocOptions options, SecretSource secrets) {
+    this(options, secrets, Sleeper.REAL, RandomGenerator.getDefault());
+  }
+
+  /** For tests: a sleeper that records instead of waiting, a seeded random for the jitter. */
+  public FintocClient(FintocOptions options, SecretSource secrets, Sleeper sleeper, RandomGenerator random) {
+    this.options = options;
+    this.secrets = secrets;
+    this.sleeper = sleeper;
+    this.random = random;
+  }
+
+  /** {@code POST /v2/checkout_sessions}; the same key always yields the same session at Fintoc. */
+  public JsonNode createCheckoutSession(JsonNode params, String idempotencyKey) {
+    return call("POST", "/v2/checkout_sessions", Json.write(params), idempotencyKey);
+  }
+
+  /** {@code GET /v2/checkout_sessions/{id}}. */
+  public JsonNode getCheckoutSession(String id) {
+    return call("GET", "/v2/checkout_sessions/" + id, null, null);
+  }
+
+  private JsonNode call(String method, String path, String body, String idempotencyKey) {
+    String key = secretKey(false);
+    boolean refreshedKey = false;
+    long started = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      FintocException failure;
+      try {
+        Response response = exchange(method, path, body, key, idempotencyKey);
+        if (response.status / 100 == 2) {
+          return parseSuccess(response);
+        }
+        if (response.status == 401 && !refreshedKey) {
+          // The key may have been rotated since this container cached it: read it once more,
+          // and try again only if it actually changed.
+          refreshedKey = true;
+          String fresh = secretKey(true);
+          if (!fresh.equals(key)) {
+            key = fresh;
+            attempt--;
+            continue;
+          }
+        }
+        failure = failureFor(response);
+      } catch (SocketTimeoutException e) {
+        boolean connecting = e.getMessage() != null && e.getMessage().contains("connect");
+        failure = new FintocException(
+            connecting ? FintocException.Kind.UNAVAILABLE : FintocException.Kind.TIMEOUT, 0, null,
+            connecting ? "could not connect to Fintoc" : "Fintoc did not answer in time", null);
+      } catch (IOException e) {
+        failure = new FintocException(FintocException.Kind.UNAVAILABLE, 0, null,
+            "could not reach Fintoc (" + e.getClass().getSimpleName() + ")", null);
+      }
+
+      if (!isRetryable(failure)) {
+        logFailure(method, path, failure, attempt);
+        throw failure;
+      }
+      Duration wait = backoff(attempt);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      Duration nextAttemptEnds = elapsed.plus(wait).plus(options.connectTimeout()).plus(options.readTimeout());
+      if (attempt >= options.maxAttempts() || nextAttemptEnds.compareTo(options.callBudget()) > 0) {
+        logFailure(method, path, failure, attempt);
+        throw failure;
+      }
+      Log.warn("fintoc_retry", "method", method, "path", path, "attempt", attempt,
+          "status", failure.status(), "kind", failure.kind().name(), "wait_ms", wait.toMillis());
+      sleep(wait);
+    }
+  }
+
+  /**
+   * Only what can succeed on a second try is retried: no connection (nothing was sent, or the
+   * idempotency key makes a resend safe), a timeout (same reason), 429 (Fintoc asks us to slow
+   * down) and 5xx (a fault on Fintoc's side or a proxy's). A 4xx is an answer about the request
+   * itself and would be the same again.
+   */
+  private static boolean isRetryable(FintocException failure) {
+    return switch (failure.kind()) {
+      case UNAVAILABLE, TIMEOUT, RATE_LIMITED -> true;
+      case REJECTED, AUTHENTICATION -> false;
+    };
+  }
+
+  /** Exponential backoff with full jitter, so many containers retrying do not retry in step. */
+  private Duration backoff(int attempt) {
+    long ceiling = Math.min(options.backoffCap().toMillis(),
+        options.backoffBase().toMillis() << Math.min(attempt - 1, 16));
+    return Duration.ofMillis(random.nextLong(ceiling + 1));
+  }
+
+  private void sleep(Duration wait) {
+    try {
+      sleeper.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FintocException(FintocException.Kind.UNAVAILABLE, 0, null, "interrupted while retrying", null);
+    }
+  }
+
+  private String secretKey(boolean refresh) {
+    var current = refresh ? secrets.refresh() : secrets.current();
+    if (current.secretKey() == null) {
+      throw new SecretUnavailableException("the Fintoc secret has no secret_key", null);
+    }
+    return current.secretKey();
+  }
+
+  private record Response(int status, String body) {}
+
+  private Response exchange(String method, String path, String body, String apiKey, String idempotencyKey)
+      throws IOException {
+    URL url = options.baseUrl().resolve(path).toURL();
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+    connection.setConnectTimeout((int) options.connectTimeout().toMillis());
+    connection.setReadTimeout((int) options.readTimeout().toMillis());
+    connection.setRequestMethod(method);
+    connection.setInstanceFollowRedirects(false);
+    connection.setRequestProperty("Authorization", apiKey);
+    connection.setRequestProperty("Fintoc-Version", API_VERSION);
+    connection.setRequestProperty("Accept", "application/json");
+    connection.setRequestProperty("User-Agent", "fintoc-checkout-lambda");
+    if (idempotencyKey != null) {
+      connection.setRequestProperty("Idempotency-Key", idempotencyKey);
+    }
+    if (body != null) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(bytes.length);
+      connection.setRequestProperty("Content-Type", "application/json");
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(bytes);
+      }
+    }
+    int status = connection.getResponseCode();
+    InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    if (in == null) {
+      return new Response(status, "");
+    }
+    try (in) {
+      // Read to the end so the connection can be kept alive for the next call.
+      return new Response(status, new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static JsonNode parseSuccess(Response response) {
+    try {
+      JsonNode node = Json.parse(response.body);
+      if (node.isObject()) {
+        return node;
+      }
+    } catch (InvalidJsonException e) {
+      // fall through: a 2xx without a JSON object is a fault on Fintoc's side
+    }
+    throw new FintocException(FintocException.Kind.UNAVAILABLE, response.status, null,
+        "Fintoc answered " + response.status + " without a JSON object", null);
+  }
+
+  private static FintocException failureFor(Response response) {
+    int status = response.status;
+    JsonNode error = null;
+    try {
+      error = Json.parse(response.body).get("error");
+    } catch (InvalidJsonException e) {
+      // 5xx from a proxy are often HTML: keep the status, drop the body
+    }
+    String code = Json.text(error, "code");
+    String message = safe(Json.text(error, "message"));
+    String param = Json.text(error, "param");
+    if (status == 401 || status == 403) {
+      return new FintocException(FintocException.Kind.AUTHENTICATION, status, code, "Fintoc refused our credentials", null);
+    }
+    if (status == 429) {
+      return new FintocException(FintocException.Kind.RATE_LIMITED, status, code, "Fintoc rate limit reached", null);
+    }
+    if (status >= 500) {
+      return new FintocException(FintocException.Kind.UNAVAILABLE, status, code, "Fintoc answered " + status, null);
+    }
+    if (code != null && !code.matches("[a-z0-9_]{1,64}")) {
+      code = null;
+    }
+    return new FintocException(FintocException.Kind.REJECTED, status, code,
+        message == null ? "Fintoc answered " + status : message, param);
+  }
+
+  /** Fintoc's own message, bounded and with anything shaped like a secret key removed. */
+  private static String safe(String message) {
+    if (message == null) {
+      return null;
+    }
+    String redacted = SECRET_KEY.matcher(message).replaceAll("[redacted]");
+    return redacted.length() > 300 ? redacted.substring(0, 300) : redacted;
+  }
+
+  private static void logFailure(String method, String path, FintocException failure, int attempts) {
+    if (failure.kind() == FintocException.Kind.AUTHENTICATION) {
+      // The operator must act: the secret in Secrets Manager is wrong or revoked.
+      Log.error("fintoc_authentication_failed", null, "method", method, "path", path,
+          "status", failure.status(), "action", "check secret_key in the FINTOC_SECRET_ARN secret");
+    } else if (failure.kind() == FintocException.Kind.REJECTED) {
+      Log.info("fintoc_rejected", "method", method, "path", path, "status", failure.status(),
+          "code", failure.fintocCode(), "param", failure.param());
+    } else {
+      Log.warn("fintoc_call_failed", "method", method, "path", path, "status", failure.status(),
+          "kind", failure.kind().name(), "attempts", attempts);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package checkout.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/** Reading an API Gateway HTTP API (payload 2.0) request: headers and the body's exact bytes. */
+public final class HttpRequests {
+  private HttpRequests() {}
+
+  /**
+   * The body's bytes as the client sent them: API Gateway base64-encodes bodies it does not
+   * consider text, and passes others as a string.
+   */
+  public static byte[] rawBody(APIGatewayV2HTTPEvent event) {
+    String body = event.getBody();
+    if (body == null) {
+      return new byte[0];
+    }
+    if (event.getIsBase64Encoded()) {
+      try {
+        return Base64.getDecoder().decode(body);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.invalid("invalid_body", "The request body is not valid base64.", null);
+      }
+    }
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A header's value, whatever its case (payload 2.0 lower-cases names, local tools may not). */
+  public static String header(APIGatewayV2HTTPEvent event, String name) {
+    Map<String, String> headers = event.getHeaders();
+    if (headers == null) {
+      return null;
+    }
+    String value = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    if (value != null) {
+      return value;
+    }
+    for (Map.Entry<String, String> entry : headers.entrySet()) {
+      if (entry.getKey().equalsIgnoreCase(name)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  public static String pathParameter(APIGatewayV2HTTPEvent event, String name) {
+    Map<String, String> parameters = event.getPathParameters();
+    return parameters == null ? null : parameters.get(name);
+  }
+}

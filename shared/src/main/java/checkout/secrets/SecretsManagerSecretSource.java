@@ -1,0 +1,79 @@
+package checkout.secrets;
+
+import checkout.json.InvalidJsonException;
+import checkout.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Reads the Fintoc secret from Secrets Manager once per container and keeps it for a TTL.
+ * The secret is a JSON object:
+ * {@code {"secret_key": "sk_…", "webhook_secret": "whsec_…", "previous_webhook_secret": "whsec_…"}}
+ * (the last one optional, for rotating the webhook secret without downtime).
+ */
+public final class SecretsManagerSecretSource implements SecretSource {
+  private final SecretsManagerClient client;
+  private final String secretId;
+  private final Duration ttl;
+  private final Clock clock;
+  private FintocSecrets cached;
+  private Instant readAt;
+
+  public SecretsManagerSecretSource(SecretsManagerClient client, String secretId, Duration ttl, Clock clock) {
+    this.client = client;
+    this.secretId = secretId;
+    this.ttl = ttl;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized FintocSecrets current() {
+    if (cached == null || clock.instant().isAfter(readAt.plus(ttl))) {
+      return refresh();
+    }
+    return cached;
+  }
+
+  @Override
+  public synchronized FintocSecrets refresh() {
+    String text;
+    try {
+      text = client.getSecretValue(r -> r.secretId(secretId)).secretString();
+    } catch (SdkException e) {
+      // The SDK's message names the secret id and the AWS error, never the value.
+      throw new SecretUnavailableException("could not read FINTOC_SECRET_ARN: " + e.getMessage(), e);
+    }
+    cached = parse(text);
+    readAt = clock.instant();
+    return cached;
+  }
+
+  /** Parses the secret's JSON. Errors never include the text: it is the secret. */
+  static FintocSecrets parse(String text) {
+    JsonNode node;
+    try {
+      node = text == null ? null : Json.parse(text);
+    } catch (InvalidJsonException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
+      throw new SecretUnavailableException(
+          "FINTOC_SECRET_ARN does not hold a JSON object with secret_key and webhook_secret", null);
+    }
+    List<String> webhookSecrets = new ArrayList<>();
+    for (String field : List.of("webhook_secret", "previous_webhook_secret")) {
+      String value = Json.text(node, field);
+      if (value != null && !value.isBlank()) {
+        webhookSecrets.add(value);
+      }
+    }
+    String secretKey = Json.text(node, "secret_key");
+    return new FintocSecrets(secretKey == null || secretKey.isBlank() ? null : secretKey, webhookSecrets);
+  }
+}

@@ -1,0 +1,42 @@
+package checkout.session;
+
+/**
+ * The layout of the one DynamoDB table (template.yaml: SessionsTable). Every item has a string
+ * partition key {@code pk} whose prefix says what it is:
+ * <ul>
+ *   <li>{@code SESSION#cs_…} — a checkout session;
+ *   <li>{@code IDEMPOTENCY#…} — which session a create request's key produced.
+ * </ul>
+ * Open sessions also carry {@code open_shard} and {@code open_expires_at}, removed when the
+ * session closes, so the sparse index {@code open-by-expiry} holds only open sessions: the
+ * sweeper's Query cost grows with the sessions to close, not with the table.
+ */
+public final class SessionsTable {
+  private SessionsTable() {}
+
+  public static final String PK = "pk";
+  public static final String SESSION_PREFIX = "SESSION#";
+  public static final String IDEMPOTENCY_PREFIX = "IDEMPOTENCY#";
+
+  public static final String OPEN_INDEX = "open-by-expiry";
+  public static final String OPEN_SHARD = "open_shard";
+  /** Seconds since the epoch; the index's sort key. */
+  public static final String OPEN_EXPIRES_AT = "open_expires_at";
+  /**
+   * One index partition takes about 1 000 writes/s; spreading open sessions over a few shards
+   * keeps creation unbounded while the sweeper queries each shard. Changing it strands the
+   * sessions written under the old count, so it is a constant, not a setting.
+   */
+  public static final int OPEN_SHARDS = 8;
+
+  /** Seconds since the epoch; DynamoDB's TTL deletes the item some time after it. */
+  public static final String TTL = "ttl";
+
+  public static String sessionKey(String sessionId) {
+    return SESSION_PREFIX + sessionId;
+  }
+
+  public static String openShard(String sessionId) {
+    return "OPEN#" + Math.floorMod(sessionId.hashCode(), OPEN_SHARDS);
+  }
+}
