@@ -34,7 +34,8 @@ public final class GetSessionHandler
     this(Config.fromEnvironment());
   }
 
-  private GetSessionHandler(Config config) {
+  /** Everything built from configuration, as in Lambda. */
+  public GetSessionHandler(Config config) {
     this(config, AwsClients.build(DynamoDbClient.builder(), config, Settings.DYNAMODB_ENDPOINT));
   }
 
