@@ -7,6 +7,12 @@ import checkout.createsession.CreateSessionHandler;
 import checkout.getsession.GetSessionHandler;
 import checkout.json.Json;
 import checkout.testing.ProjectFiles;
+import checkout.testing.SignSampleEvents;
+import checkout.webhook.WebhookHandler;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import checkout.testing.TestStack;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -56,6 +62,39 @@ class SampleEventsTest {
 
     assertThat(fetched.getStatusCode()).isEqualTo(200);
     assertThat(Json.parse(fetched.getBody()).get("order").asText()).isEqualTo("order-1001");
+  }
+
+  @Test
+  void theSignedWebhookSamplesVerifyWithEnvJsonsSecretAndApply() throws Exception {
+    new CreateSessionHandler(config, TestStack.CLOCK).handleRequest(event("create-session.json"), null);
+    String secret = SignSampleEvents.webhookSecret(ProjectFiles.root());
+    // As under sam local: no secret ARN, the local-only variable from env.json instead.
+    Config local = config.with(Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", secret));
+
+    for (String file : SignSampleEvents.samples().keySet()) {
+      APIGatewayV2HTTPEvent delivery = event(file);
+      long signedAt = Long.parseLong(delivery.getHeaders().get("fintoc-signature").replaceAll("^t=(\\d+),.*$", "$1"));
+      Clock then = Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC);
+
+      APIGatewayV2HTTPResponse response = new WebhookHandler(local, then).handleRequest(delivery, null);
+
+      assertThat(response.getStatusCode()).as(file).isEqualTo(200);
+      assertThat(Json.parse(response.getBody()).get("outcome").asText()).as(file).isIn("applied", "duplicate");
+    }
+    JsonNode session = Json.parse(new GetSessionHandler(config).handleRequest(event("get-session.json"), null).getBody());
+    assertThat(session.get("status").asText()).isEqualTo("finished");
+    assertThat(session.get("payment_status").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void theSignedWebhookSamplesAreExactlyWhatTheSigningHelperWrites() throws Exception {
+    String secret = SignSampleEvents.webhookSecret(ProjectFiles.root());
+    for (var sample : SignSampleEvents.samples().entrySet()) {
+      String committed = Files.readString(ProjectFiles.resolve("events/" + sample.getKey()));
+      long signedAt = Long.parseLong(Json.parse(committed).at("/headers/fintoc-signature").asText().replaceAll("^t=(\\d+),.*$", "$1"));
+
+      assertThat(SignSampleEvents.render(sample.getValue(), secret, signedAt)).as(sample.getKey()).isEqualTo(committed);
+    }
   }
 
   @Test

@@ -25,6 +25,7 @@ public final class Settings {
   /** Blank in AWS; set for sam local to reach DynamoDB Local / a Secrets Manager stand-in. */
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
   public static final String SECRETS_MANAGER_ENDPOINT = "SECRETS_MANAGER_ENDPOINT";
+  public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
   public static final String AWS_REGION = "AWS_REGION";
 
   public static final String DEFAULT_FINTOC_API_URL = "https://api.fintoc.com";

@@ -45,6 +45,8 @@ public final class FintocCheckoutSession {
         instant(fintoc, "expires_at"),
         now,
         null,
+        paymentStatus != null && paymentStatus.equals("requires_action") && payment.hasNonNull("next_action")
+            ? Json.write(payment.get("next_action")) : null,
         1);
   }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param paymentStatus null until a payment outcome is known
  * @param paymentIntentId null until Fintoc links a payment intent to the session
  * @param attention null, or why an operator should look at this session (e.g. paid after expiry)
+ * @param nextAction Fintoc's next_action (JSON) while the payment is requires_action, else null
  * @param version incremented by every write; conditional updates compare it
  */
 public record CheckoutSession(
@@ -28,4 +29,16 @@ public record CheckoutSession(
     Instant expiresAt,
     Instant updatedAt,
     String attention,
-    long version) {}
+    String nextAction,
+    long version) {
+
+  /** Same facts, ignoring when they were written ({@code updatedAt}, {@code version}). */
+  public boolean sameStateAs(CheckoutSession other) {
+    return other != null
+        && status == other.status
+        && paymentStatus == other.paymentStatus
+        && java.util.Objects.equals(paymentIntentId, other.paymentIntentId)
+        && java.util.Objects.equals(attention, other.attention)
+        && java.util.Objects.equals(nextAction, other.nextAction);
+  }
+}

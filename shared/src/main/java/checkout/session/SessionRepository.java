@@ -3,12 +3,19 @@ package checkout.session;
 import static checkout.session.Attr.n;
 import static checkout.session.Attr.s;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Checkout sessions in DynamoDB, through the low-level client and attribute maps (no
@@ -49,6 +56,100 @@ public final class SessionRepository {
     }
   }
 
+  public Optional<PaymentRecord> findPayment(String paymentIntentId) {
+    Map<String, AttributeValue> item = Storage.call("GetItem payment", () -> dynamo.getItem(r -> r
+        .tableName(table)
+        .key(Map.of(SessionsTable.PK, s(SessionsTable.PAYMENT_PREFIX + paymentIntentId)))
+        .consistentRead(true))).item();
+    if (item == null || item.isEmpty()) {
+      return Optional.empty();
+    }
+    String status = Attr.string(item, "payment_status");
+    return Optional.of(new PaymentRecord(Attr.string(item, "id"),
+        status == null ? null : PaymentStatus.fromWire(status), Attr.string(item, "session_id"),
+        Attr.string(item, "next_action"), Attr.instant(item, "updated_at"), Attr.number(item, "version")));
+  }
+
+  /** What became of a commit. */
+  public enum Commit {
+    APPLIED,
+    /** The event's marker exists: it was applied before, and nothing was written now. */
+    DUPLICATE,
+    /** Something changed since it was read; nothing was written: read again and retry. */
+    CONFLICT
+  }
+
+  /** Webhook event markers are kept long past Fintoc's last retry (about 4.5 days). */
+  static final java.time.Duration EVENT_RETENTION = java.time.Duration.ofDays(30);
+
+  /**
+   * Writes an event's marker and the states it changes in one transaction, each state only if
+   * it is still the version that was read, so an event is applied exactly once and a
+   * concurrent change is never overwritten.
+   *
+   * @param sessionVersion the version read (ignored when the result's session is new)
+   * @param paymentVersion the version read, 0 when the payment record did not exist
+   */
+  public Commit commitEvent(String eventId, String eventType, Instant now, SessionRules.Result result,
+      long sessionVersion, long paymentVersion) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    Map<String, AttributeValue> marker = new HashMap<>();
+    marker.put(SessionsTable.PK, s(SessionsTable.EVENT_PREFIX + eventId));
+    marker.put("type", s("event"));
+    marker.put("event_type", s(eventType));
+    marker.put("applied_at", s(now.toString()));
+    marker.put(SessionsTable.TTL, n(now.plus(EVENT_RETENTION).getEpochSecond()));
+    writes.add(put(marker, "attribute_not_exists(" + SessionsTable.PK + ")", null));
+    if (result.session() != null) {
+      writes.add(result.newSession()
+          ? put(toItem(result.session()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
+          : put(toItem(result.session()), "version = :expected", sessionVersion));
+    }
+    if (result.payment() != null) {
+      writes.add(paymentVersion == 0
+          ? put(toItem(result.payment()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
+          : put(toItem(result.payment()), "version = :expected", paymentVersion));
+    }
+    try {
+      Storage.call("TransactWriteItems event", () -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
+      return Commit.APPLIED;
+    } catch (TransactionCanceledException cancelled) {
+      List<CancellationReason> reasons = cancelled.cancellationReasons();
+      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+        return Commit.DUPLICATE;
+      }
+      for (CancellationReason reason : reasons) {
+        String code = reason.code();
+        if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
+          return Commit.CONFLICT;
+        }
+      }
+      throw new StorageUnavailableException("TransactWriteItems event cancelled: " + reasons, cancelled);
+    }
+  }
+
+  private TransactWriteItem put(Map<String, AttributeValue> item, String condition, Long expectedVersion) {
+    return TransactWriteItem.builder().put(Put.builder()
+        .tableName(table)
+        .item(item)
+        .conditionExpression(condition)
+        .expressionAttributeValues(expectedVersion == null ? null : Map.of(":expected", n(expectedVersion)))
+        .build()).build();
+  }
+
+  public static Map<String, AttributeValue> toItem(PaymentRecord payment) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(SessionsTable.PK, s(SessionsTable.PAYMENT_PREFIX + payment.id()));
+    item.put("type", s("payment"));
+    item.put("id", s(payment.id()));
+    Attr.putIfPresent(item, "payment_status", payment.status() == null ? null : payment.status().wire());
+    Attr.putIfPresent(item, "session_id", payment.sessionId());
+    Attr.putIfPresent(item, "next_action", payment.nextAction());
+    Attr.putIfPresent(item, "updated_at", payment.updatedAt());
+    item.put("version", n(payment.version()));
+    return item;
+  }
+
   public static Map<String, AttributeValue> toItem(CheckoutSession session) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(SessionsTable.PK, s(SessionsTable.sessionKey(session.id())));
@@ -68,6 +169,7 @@ public final class SessionRepository {
     Attr.putIfPresent(item, "expires_at", session.expiresAt());
     Attr.putIfPresent(item, "updated_at", session.updatedAt());
     Attr.putIfPresent(item, "attention", session.attention());
+    Attr.putIfPresent(item, "next_action", session.nextAction());
     item.put("version", n(session.version()));
     if (session.status().isOpen() && session.expiresAt() != null) {
       item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
@@ -94,6 +196,7 @@ public final class SessionRepository {
         Attr.instant(item, "expires_at"),
         Attr.instant(item, "updated_at"),
         Attr.string(item, "attention"),
+        Attr.string(item, "next_action"),
         Attr.number(item, "version"));
   }
 }

@@ -5,7 +5,10 @@ package checkout.session;
  * partition key {@code pk} whose prefix says what it is:
  * <ul>
  *   <li>{@code SESSION#cs_…} — a checkout session;
- *   <li>{@code IDEMPOTENCY#…} — which session a create request's key produced.
+ *   <li>{@code IDEMPOTENCY#…} — which session a create request's key produced;
+ *   <li>{@code PAYMENT#pi_…} — a payment intent's status, also before its session is known;
+ *   <li>{@code EVENT#evt_…} — a webhook event that was applied (written in the same
+ *       transaction as its change, so an event is applied exactly once).
  * </ul>
  * Open sessions also carry {@code open_shard} and {@code open_expires_at}, removed when the
  * session closes, so the sparse index {@code open-by-expiry} holds only open sessions: the
@@ -17,6 +20,8 @@ public final class SessionsTable {
   public static final String PK = "pk";
   public static final String SESSION_PREFIX = "SESSION#";
   public static final String IDEMPOTENCY_PREFIX = "IDEMPOTENCY#";
+  public static final String PAYMENT_PREFIX = "PAYMENT#";
+  public static final String EVENT_PREFIX = "EVENT#";
 
   public static final String OPEN_INDEX = "open-by-expiry";
   public static final String OPEN_SHARD = "open_shard";

@@ -68,6 +68,10 @@ public final class GetSessionHandler
         .put("order", session.orderReference())
         .put("expires_at", session.expiresAt() == null ? null : session.expiresAt().toString())
         .put("updated_at", session.updatedAt() == null ? null : session.updatedAt().toString());
+    if (session.nextAction() != null) {
+      // What the customer must do next (e.g. more approvers on a business account).
+      body.set("next_action", Json.parse(session.nextAction()));
+    }
     if (session.attention() != null) {
       body.put("attention", session.attention());
     }

@@ -41,7 +41,7 @@ class GetSessionTest {
   static CheckoutSession session(String id, SessionStatus status, PaymentStatus payment) {
     return new CheckoutSession(id, status, payment, payment == null ? null : "pi_1", 15000, "CLP", "order-42", "test",
         "https://shop.example.com/paid", "https://shop.example.com/cart", "https://checkout.fintoc.com/" + id,
-        TestStack.NOW, Instant.parse("2026-11-22T12:00:00Z"), TestStack.NOW.plusSeconds(60), null, 3);
+        TestStack.NOW, Instant.parse("2026-11-22T12:00:00Z"), TestStack.NOW.plusSeconds(60), null, null, 3);
   }
 
   APIGatewayV2HTTPResponse get(String id) {
