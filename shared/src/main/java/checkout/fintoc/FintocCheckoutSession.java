@@ -2,6 +2,7 @@ package checkout.fintoc;
 
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
+import checkout.session.Observation;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,22 @@ public final class FintocCheckoutSession {
         paymentStatus != null && paymentStatus.equals("requires_action") && payment.hasNonNull("next_action")
             ? Json.write(payment.get("next_action")) : null,
         1);
+  }
+
+  /**
+   * What a checkout_session object says, as an observation. {@code finished} is not "paid": the
+   * payment's outcome is {@code payment_resource.payment_intent.status}, carried along with the
+   * link to it.
+   *
+   * @param status the status the fact asserts (from the event type, or the object's own)
+   */
+  public static Observation observe(JsonNode data, SessionStatus status) {
+    JsonNode payment = data.path("payment_resource").path("payment_intent");
+    String paymentStatus = Json.text(payment, "status");
+    JsonNode nextAction = payment.get("next_action");
+    return new Observation(Json.text(data, "id"), status, data, Json.text(payment, "id"),
+        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus),
+        nextAction == null || nextAction.isNull() ? null : Json.write(nextAction));
   }
 
   private static Instant instant(JsonNode node, String field) {

@@ -87,23 +87,29 @@ public final class SessionRepository {
    * it is still the version that was read, so an event is applied exactly once and a
    * concurrent change is never overwritten.
    *
+   * @param eventId the webhook event's id, or null for a change with no event (the sweeper's)
    * @param sessionVersion the version read (ignored when the result's session is new)
    * @param paymentVersion the version read, 0 when the payment record did not exist
    */
   public Commit commitEvent(String eventId, String eventType, Instant now, SessionRules.Result result,
       long sessionVersion, long paymentVersion) {
     List<TransactWriteItem> writes = new ArrayList<>();
-    Map<String, AttributeValue> marker = new HashMap<>();
-    marker.put(SessionsTable.PK, s(SessionsTable.EVENT_PREFIX + eventId));
-    marker.put("type", s("event"));
-    marker.put("event_type", s(eventType));
-    marker.put("applied_at", s(now.toString()));
-    marker.put(SessionsTable.TTL, n(now.plus(EVENT_RETENTION).getEpochSecond()));
-    writes.add(put(marker, "attribute_not_exists(" + SessionsTable.PK + ")", null));
+    if (eventId != null) {
+      Map<String, AttributeValue> marker = new HashMap<>();
+      marker.put(SessionsTable.PK, s(SessionsTable.EVENT_PREFIX + eventId));
+      marker.put("type", s("event"));
+      marker.put("event_type", s(eventType));
+      marker.put("applied_at", s(now.toString()));
+      marker.put(SessionsTable.TTL, n(now.plus(EVENT_RETENTION).getEpochSecond()));
+      writes.add(put(marker, "attribute_not_exists(" + SessionsTable.PK + ")", null));
+    }
     if (result.session() != null) {
       writes.add(result.newSession()
           ? put(toItem(result.session()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
           : put(toItem(result.session()), "version = :expected", sessionVersion));
+    }
+    if (writes.isEmpty() && result.payment() == null) {
+      return Commit.APPLIED; // nothing to mark, nothing changed
     }
     if (result.payment() != null) {
       writes.add(paymentVersion == 0
@@ -115,7 +121,7 @@ public final class SessionRepository {
       return Commit.APPLIED;
     } catch (TransactionCanceledException cancelled) {
       List<CancellationReason> reasons = cancelled.cancellationReasons();
-      if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+      if (eventId != null && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
         return Commit.DUPLICATE;
       }
       for (CancellationReason reason : reasons) {

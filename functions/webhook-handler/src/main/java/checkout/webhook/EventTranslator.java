@@ -1,5 +1,6 @@
 package checkout.webhook;
 
+import checkout.fintoc.FintocCheckoutSession;
 import checkout.json.Json;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
@@ -26,15 +27,9 @@ final class EventTranslator {
     };
   }
 
-  /**
-   * {@code finished} is not "paid": the payment's outcome is
-   * {@code payment_resource.payment_intent.status}, carried along with the link to it.
-   */
   private static Observation session(JsonNode data, SessionStatus status) {
-    JsonNode payment = data.path("payment_resource").path("payment_intent");
-    String paymentStatus = Json.text(payment, "status");
-    return new Observation(required(data, "id"), status, data, Json.text(payment, "id"),
-        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus), nextAction(payment));
+    required(data, "id");
+    return FintocCheckoutSession.observe(data, status);
   }
 
   private static Observation payment(JsonNode data, PaymentStatus status) {

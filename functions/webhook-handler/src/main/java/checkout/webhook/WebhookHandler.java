@@ -11,6 +11,7 @@ import checkout.log.Log;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretSources;
 import checkout.session.SessionRepository;
+import checkout.session.SessionUpdater;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -45,8 +46,9 @@ public final class WebhookHandler
     Duration tolerance = Duration.ofSeconds(config.longValue(Settings.WEBHOOK_TOLERANCE_SECONDS,
         WebhookSignature.DEFAULT_TOLERANCE.toSeconds()));
     this.signatures = new SignatureCheck(secrets, tolerance, clock);
-    this.applier = new EventApplier(new SessionRepository(dynamo, config.required(Settings.SESSIONS_TABLE)),
-        config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id"), clock, Sleeper.REAL);
+    this.applier = new EventApplier(new SessionUpdater(
+        new SessionRepository(dynamo, config.required(Settings.SESSIONS_TABLE)),
+        config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id"), clock, Sleeper.REAL));
   }
 
   @Override

@@ -1,0 +1,71 @@
+package checkout.session;
+
+import checkout.log.Log;
+import checkout.time.Sleeper;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+/**
+ * Applies a fact from Fintoc to what we store, the one way every writer does (the webhook and
+ * the sweeper): read what it concerns, decide with {@link SessionRules}, commit conditioned on
+ * the versions read. A concurrent change makes the commit fail cleanly; then it reads again and
+ * decides again, so a webhook racing the sweeper wins or loses cleanly and nothing moves back.
+ */
+public final class SessionUpdater {
+  /** Contention on one session is a handful of writers at most; past this, let the caller retry. */
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final SessionRepository sessions;
+  private final String orderReferenceKey;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final RandomGenerator random = RandomGenerator.getDefault();
+
+  public SessionUpdater(SessionRepository sessions, String orderReferenceKey, Clock clock, Sleeper sleeper) {
+    this.sessions = sessions;
+    this.orderReferenceKey = orderReferenceKey;
+    this.clock = clock;
+    this.sleeper = sleeper;
+  }
+
+  /** What the state was, and what it became (null when the session is unknown to us). */
+  public record Update(SessionRepository.Commit commit, CheckoutSession before, CheckoutSession after) {}
+
+  /**
+   * @param eventId the webhook event this fact came from (applied at most once), or null
+   */
+  public Update apply(Observation fact, String eventId, String eventType) {
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      PaymentRecord payment = fact.paymentIntentId() == null ? null
+          : sessions.findPayment(fact.paymentIntentId()).orElse(null);
+      String sessionId = fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
+      CheckoutSession session = sessionId == null ? null : sessions.find(sessionId).orElse(null);
+
+      SessionRules.Result result = SessionRules.apply(fact, session, payment, orderReferenceKey, clock.instant());
+      SessionRepository.Commit commit = sessions.commitEvent(eventId, eventType, clock.instant(), result,
+          session == null ? 0 : session.version(), payment == null ? 0 : payment.version());
+      if (commit != SessionRepository.Commit.CONFLICT) {
+        CheckoutSession after = result.session() != null ? result.session() : session;
+        if (commit == SessionRepository.Commit.APPLIED && after != null
+            && SessionRules.PAID_AFTER_EXPIRY.equals(after.attention())
+            && (session == null || session.attention() == null)) {
+          Log.warn("paid_after_expiry", "session_id", after.id(), "event_id", eventId,
+              "action", "a payment succeeded on an expired session: reconcile the order");
+        }
+        return new Update(commit, session, after);
+      }
+      pause(attempt);
+    }
+    throw new StorageUnavailableException("kept conflicting with concurrent changes", null);
+  }
+
+  private void pause(int attempt) {
+    try {
+      sleeper.sleep(Duration.ofMillis(random.nextLong(5L << Math.min(attempt, 6)) + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException("interrupted", e);
+    }
+  }
+}
