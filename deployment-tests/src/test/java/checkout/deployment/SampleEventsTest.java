@@ -98,6 +98,21 @@ class SampleEventsTest {
   }
 
   @Test
+  void theSweeperSampleIsTheSchedulesInputAndRunsASweep() throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> input = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readValue(ProjectFiles.resolve("events/expiry-sweeper.json").toFile(), Map.class);
+    String scheduled = checkout.testing.SamTemplate.load().resource("ExpirySweeperFunction")
+        .at("/Properties/Events/Sweep/Properties/Input").asText();
+    assertThat(Json.parse(scheduled)).isEqualTo(Json.parse(Files.readString(ProjectFiles.resolve("events/expiry-sweeper.json"))));
+
+    Map<String, Object> summary = new checkout.sweeper.ExpirySweeperHandler(config, TestStack.CLOCK)
+        .handleRequest(input, checkout.testing.TestContext.unhurried());
+
+    assertThat(summary).containsKeys("found", "expired", "finished", "skipped", "errors");
+  }
+
+  @Test
   void theMxnSampleCreatesAnMxnSession() {
     APIGatewayV2HTTPResponse created = new CreateSessionHandler(config, TestStack.CLOCK)
         .handleRequest(event("create-session-mxn.json"), null);

@@ -26,6 +26,9 @@ public final class Settings {
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
   public static final String SECRETS_MANAGER_ENDPOINT = "SECRETS_MANAGER_ENDPOINT";
   public static final String WEBHOOK_TOLERANCE_SECONDS = "WEBHOOK_TOLERANCE_SECONDS";
+  public static final String SWEEP_GRACE_SECONDS = "SWEEP_GRACE_SECONDS";
+  public static final String SWEEP_CONCURRENCY = "SWEEP_CONCURRENCY";
+  public static final String SWEEP_PAGE_SIZE = "SWEEP_PAGE_SIZE";
   public static final String AWS_REGION = "AWS_REGION";
 
   public static final String DEFAULT_FINTOC_API_URL = "https://api.fintoc.com";

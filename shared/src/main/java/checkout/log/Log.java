@@ -49,7 +49,9 @@ public final class Log {
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
       Object value = keyValues[i + 1];
       String key = String.valueOf(keyValues[i]);
-      if (value instanceof Number n) {
+      if (value instanceof Double || value instanceof Float) {
+        node.put(key, ((Number) value).doubleValue());
+      } else if (value instanceof Number n) {
         node.put(key, n.longValue());
       } else if (value instanceof Boolean b) {
         node.put(key, b);

@@ -72,6 +72,30 @@ public final class FintocStub implements AutoCloseable {
     return behaviour.sessions.size();
   }
 
+  /**
+   * From now on Fintoc reports this session with this status (and, when given, its payment
+   * intent and that payment's status), as after the customer acted on the hosted page.
+   */
+  public void holdSession(String id, String status, String paymentIntentId, String paymentStatus) {
+    ObjectNode session = Json.object().put("id", id).put("object", "checkout_session").put("mode", "test")
+        .put("status", status).put("amount", 15000).put("currency", "CLP")
+        .put("expires_at", "2026-11-21T11:00:00Z");
+    if (paymentIntentId == null) {
+      session.putNull("payment_resource");
+    } else {
+      ObjectNode resource = Json.object();
+      resource.set("payment_intent", Json.object().put("id", paymentIntentId).put("status", paymentStatus));
+      session.set("payment_resource", resource);
+    }
+    behaviour.sessions.put(id, session);
+  }
+
+  /** How many times Fintoc was asked for a session. */
+  public int retrievals() {
+    return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+        urlPathMatching("/v2/checkout_sessions/.*"))).size();
+  }
+
   public JsonNode session(String id) {
     return behaviour.sessions.get(id);
   }

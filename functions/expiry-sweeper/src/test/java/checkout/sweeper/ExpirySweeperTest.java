@@ -1,0 +1,258 @@
+package checkout.sweeper;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import checkout.config.Config;
+import checkout.session.CheckoutSession;
+import checkout.session.SessionRepository;
+import checkout.session.SessionStatus;
+import checkout.testing.FintocEvents;
+import checkout.testing.LogCapture;
+import checkout.testing.SecretsManagerStub;
+import checkout.testing.TestContext;
+import checkout.testing.TestStack;
+import checkout.webhook.WebhookHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** ExpirySweeper against DynamoDB Local and the Fintoc stub. */
+class ExpirySweeperTest {
+  static final TestStack stack = new TestStack();
+  /** Well past expires_at plus the 10-minute grace. */
+  static final Instant LONG_AGO = TestStack.NOW.minus(Duration.ofHours(1));
+
+  Config config;
+  DynamoDbClient dynamo;
+  SessionRepository sessions;
+  ExpirySweeperHandler sweeper;
+
+  @BeforeEach
+  void freshTable() {
+    stack.fintoc.reset();
+    stack.secrets.reset();
+    config = stack.config("sweep", Map.of());
+    dynamo = stack.dynamo.client();
+    sessions = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
+    sweeper = new ExpirySweeperHandler(config, TestStack.CLOCK);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  void storeOpen(String id, Instant expiresAt) {
+    sessions.insert(new CheckoutSession(id, SessionStatus.CREATED, null, null, 15000, "CLP", "order-" + id, "test",
+        "https://shop.example.com/paid", "https://shop.example.com/cart", "https://checkout.fintoc.com/" + id,
+        expiresAt.minus(Duration.ofHours(24)), expiresAt, expiresAt.minus(Duration.ofHours(24)), null, null, 1));
+  }
+
+  Map<String, Object> sweep() {
+    return sweeper.handleRequest(Map.of("source", "test"), TestContext.unhurried());
+  }
+
+  String state(String id) {
+    CheckoutSession s = sessions.find(id).orElseThrow();
+    return s.status().wire() + "/" + (s.paymentStatus() == null ? "-" : s.paymentStatus().wire()) + "/" + s.attention();
+  }
+
+  boolean inOpenIndex(String id) {
+    return dynamo.getItem(r -> r.tableName(config.required("SESSIONS_TABLE"))
+        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + id)))).item().containsKey("open_shard");
+  }
+
+  @Test
+  void aSessionFintocReportsExpiredIsMarkedExpiredAndLeavesTheOpenIndex() {
+    storeOpen("cs_1", LONG_AGO);
+    stack.fintoc.holdSession("cs_1", "expired", null, null);
+
+    Map<String, Object> summary = sweep();
+
+    assertThat(state("cs_1")).isEqualTo("expired/-/null");
+    assertThat(inOpenIndex("cs_1")).isFalse();
+    assertThat(summary).containsEntry("found", 1L).containsEntry("expired", 1L).containsEntry("errors", 0L);
+  }
+
+  @Test
+  void aSessionFintocReportsFinishedIsRecordedWithItsPaymentOutcome() {
+    storeOpen("cs_1", LONG_AGO);
+    stack.fintoc.holdSession("cs_1", "finished", "pi_1", "succeeded");
+
+    Map<String, Object> summary = sweep();
+
+    assertThat(state("cs_1")).isEqualTo("finished/succeeded/null");
+    assertThat(sessions.find("cs_1").orElseThrow().paymentIntentId()).isEqualTo("pi_1");
+    assertThat(summary).containsEntry("finished", 1L);
+  }
+
+  @Test
+  void aSessionFintocHasNeverSeenIsMarkedExpired() {
+    storeOpen("cs_unknown", LONG_AGO);
+
+    Map<String, Object> summary = sweep();
+
+    assertThat(state("cs_unknown")).isEqualTo("expired/-/null");
+    assertThat(summary).containsEntry("expired", 1L);
+  }
+
+  @Test
+  void whenFintocCannotBeReachedTheSessionIsLeftForTheNextRun() {
+    storeOpen("cs_1", LONG_AGO);
+    stack.fintoc.holdSession("cs_1", "expired", null, null);
+    stack.fintoc.server().stubFor(get(urlEqualTo("/v2/checkout_sessions/cs_1")).atPriority(1)
+        .willReturn(aResponse().withStatus(503)));
+
+    Map<String, Object> summary = sweep();
+
+    assertThat(state("cs_1")).isEqualTo("created/-/null");
+    assertThat(inOpenIndex("cs_1")).isTrue();
+    assertThat(summary).containsEntry("errors", 1L).containsEntry("expired", 0L);
+
+    stack.fintoc.server().resetMappings();
+    stack.fintoc.reset();
+    stack.fintoc.holdSession("cs_1", "expired", null, null);
+    assertThat(sweep()).containsEntry("expired", 1L);
+    assertThat(state("cs_1")).isEqualTo("expired/-/null");
+  }
+
+  @Test
+  void aSessionFintocStillHasOpenIsSkippedAndAskedAgainNextRun() {
+    storeOpen("cs_1", LONG_AGO);
+    stack.fintoc.holdSession("cs_1", "in_progress", null, null);
+
+    assertThat(sweep()).containsEntry("found", 1L).containsEntry("skipped", 1L);
+    assertThat(state("cs_1")).isEqualTo("created/-/null");
+  }
+
+  @Test
+  void sessionsWithinTheGracePeriodOrNotYetExpiredAreNotTouched() {
+    storeOpen("cs_recent", TestStack.NOW.minus(Duration.ofMinutes(5)));
+    storeOpen("cs_future", TestStack.NOW.plus(Duration.ofHours(3)));
+
+    Map<String, Object> summary = sweep();
+
+    assertThat(summary).containsEntry("found", 0L);
+    assertThat(stack.fintoc.retrievals()).isZero();
+  }
+
+  @Test
+  void closedSessionsAreNotEvenRead() {
+    storeOpen("cs_1", LONG_AGO);
+    stack.fintoc.holdSession("cs_1", "expired", null, null);
+    sweep();
+
+    Map<String, Object> second = sweep();
+
+    assertThat(second).containsEntry("found", 0L).containsEntry("items_read", 0L);
+  }
+
+  @Test
+  void everyPageOfEveryShardIsSwept() {
+    ExpirySweeperHandler smallPages = new ExpirySweeperHandler(config.with(Map.of("SWEEP_PAGE_SIZE", "3")), TestStack.CLOCK);
+    for (int i = 0; i < 60; i++) {
+      storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
+    }
+
+    Map<String, Object> summary = smallPages.handleRequest(Map.of(), TestContext.unhurried());
+
+    assertThat(summary).containsEntry("found", 60L).containsEntry("expired", 60L);
+    assertThat((Long) summary.get("queries")).isGreaterThanOrEqualTo(60 / 3);
+    for (int i = 0; i < 60; i++) {
+      assertThat(inOpenIndex("cs_" + i)).as("cs_" + i).isFalse();
+    }
+  }
+
+  @Test
+  void itStopsBeforeTheDeadlineAndTheNextRunResumes() {
+    for (int i = 0; i < 10; i++) {
+      storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
+    }
+    AtomicInteger asked = new AtomicInteger();
+    // Plenty of time for the first 4 sessions, then less than one Fintoc call's budget.
+    TestContext nearlyOut = new TestContext(() -> asked.incrementAndGet() <= 4 ? 200_000 : 10_000);
+
+    Map<String, Object> first = sweeper.handleRequest(Map.of(), nearlyOut);
+
+    assertThat(first).containsEntry("expired", 4L).containsEntry("stopped_at_deadline", true);
+    assertThat(stack.fintoc.retrievals()).isEqualTo(4);
+
+    Map<String, Object> second = sweep();
+
+    assertThat(second).containsEntry("found", 6L).containsEntry("expired", 6L).containsEntry("stopped_at_deadline", false);
+  }
+
+  @Test
+  void oneSummaryLineIsLoggedPerRun() {
+    storeOpen("cs_1", LONG_AGO);
+
+    try (LogCapture logs = new LogCapture()) {
+      sweep();
+
+      assertThat(logs.lines()).filteredOn(l -> l.contains("sweep_summary")).hasSize(1)
+          .first().asString().contains("\"found\":1").contains("\"expired\":1").contains("\"finished\":0")
+          .contains("\"skipped\":0").contains("\"errors\":0");
+    }
+  }
+
+  @Test
+  void aPaymentTheWebhookRecordedIsNeverUndoneByAStaleSweep() {
+    storeOpen("cs_1", LONG_AGO);
+    new WebhookHandler(config, TestStack.CLOCK).handleRequest(FintocEvents.delivery(
+        FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"), SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
+    stack.fintoc.holdSession("cs_1", "expired", null, null); // Fintoc's answer, stale or wrong
+
+    sweep();
+
+    assertThat(state("cs_1")).isEqualTo("finished/succeeded/null");
+  }
+
+  @Test
+  void aPaymentArrivingAfterTheSweepExpiredTheSessionIsRecordedAndFlagged() {
+    storeOpen("cs_1", LONG_AGO);
+    sweep(); // Fintoc never saw it: expired
+
+    new WebhookHandler(config, TestStack.CLOCK).handleRequest(FintocEvents.delivery(
+        FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"), SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
+
+    assertThat(state("cs_1")).isEqualTo("expired/succeeded/paid_after_expiry");
+  }
+
+  @Test
+  void aWebhookRacingTheSweeperEndsInOneOfTheTwoCleanOutcomes() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      freshTable();
+      storeOpen("cs_1", LONG_AGO);
+      stack.fintoc.holdSession("cs_1", "expired", null, null);
+      WebhookHandler webhook = new WebhookHandler(config, TestStack.CLOCK);
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      var start = new java.util.concurrent.CountDownLatch(1);
+      var swept = pool.submit(() -> {
+        start.await();
+        return sweep();
+      });
+      var delivered = pool.submit(() -> {
+        start.await();
+        return webhook.handleRequest(FintocEvents.delivery(FintocEvents.paymentIntent("evt_s", "succeeded", "pi_1")
+            .replace("\"object\":\"payment_intent\"", "\"object\":\"payment_intent\",\"checkout_session\":\"cs_1\""),
+            SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
+      });
+      start.countDown();
+      swept.get();
+      assertThat(delivered.get().getStatusCode()).isEqualTo(200);
+      pool.shutdown();
+
+      // Whichever wrote first, both facts are kept: expired, and the money that moved.
+      assertThat(state("cs_1")).as("round " + round).isEqualTo("expired/succeeded/paid_after_expiry");
+    }
+  }
+}
