@@ -75,6 +75,28 @@ class GetSessionTest {
   }
 
   @Test
+  void aPaymentAwaitingActionShowsFintocsNextActionAndAPaymentAfterExpiryIsFlagged() {
+    SessionRepository repository = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
+    CheckoutSession base = session("cs_test_3", SessionStatus.FINISHED, PaymentStatus.REQUIRES_ACTION);
+    repository.insert(new CheckoutSession(base.id(), base.status(), base.paymentStatus(), base.paymentIntentId(),
+        base.amount(), base.currency(), base.orderReference(), base.mode(), base.successUrl(), base.cancelUrl(),
+        base.redirectUrl(), base.createdAt(), base.expiresAt(), base.updatedAt(), null,
+        "{\"type\":\"approval_required\",\"approvers_pending\":1}", 2));
+    CheckoutSession late = session("cs_test_4", SessionStatus.EXPIRED, PaymentStatus.SUCCEEDED);
+    repository.insert(new CheckoutSession(late.id(), late.status(), late.paymentStatus(), late.paymentIntentId(),
+        late.amount(), late.currency(), late.orderReference(), late.mode(), late.successUrl(), late.cancelUrl(),
+        late.redirectUrl(), late.createdAt(), late.expiresAt(), late.updatedAt(), "paid_after_expiry", null, 3));
+
+    JsonNode awaiting = Json.parse(get("cs_test_3").getBody());
+    JsonNode paidLate = Json.parse(get("cs_test_4").getBody());
+
+    assertThat(awaiting.get("next_action")).isEqualTo(Json.parse("{\"type\":\"approval_required\",\"approvers_pending\":1}"));
+    assertThat(awaiting.has("attention")).isFalse();
+    assertThat(paidLate.get("attention").asText()).isEqualTo("paid_after_expiry");
+    assertThat(paidLate.has("next_action")).isFalse();
+  }
+
+  @Test
   void anUnknownSessionIsA404WithTheErrorBody() {
     APIGatewayV2HTTPResponse response = get("cs_test_unknown");
 
