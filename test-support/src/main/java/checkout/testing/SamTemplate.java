@@ -55,6 +55,29 @@ public final class SamTemplate {
     return functions;
   }
 
+  /**
+   * A function's environment as deployed: Globals plus its own variables, a {@code !Ref} to a
+   * parameter resolved to the parameter's default, then {@code overrides} applied only to the
+   * variables the template declares — as {@code sam local invoke --env-vars} does.
+   */
+  public Map<String, String> environment(String logicalId, Map<String, String> overrides) {
+    Map<String, String> env = new LinkedHashMap<>();
+    JsonNode parameters = root.path("Parameters");
+    for (JsonNode variables : java.util.List.of(
+        root.path("Globals").path("Function").path("Environment").path("Variables"),
+        resource(logicalId).path("Properties").path("Environment").path("Variables"))) {
+      variables.fields().forEachRemaining(e -> {
+        String value = e.getValue().asText();
+        if (parameters.has(value)) {
+          value = parameters.path(value).path("Default").asText("");
+        }
+        env.put(e.getKey(), value);
+      });
+    }
+    overrides.forEach((name, value) -> env.computeIfPresent(name, (k, old) -> value));
+    return env;
+  }
+
   /** A function's property, falling back to Globals.Function like SAM does. */
   public JsonNode functionProperty(String logicalId, String property) {
     JsonNode own = resource(logicalId).path("Properties").path(property);

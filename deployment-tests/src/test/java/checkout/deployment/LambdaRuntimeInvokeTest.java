@@ -1,0 +1,107 @@
+package checkout.deployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import checkout.config.Config;
+import checkout.json.Json;
+import checkout.testing.LambdaRunner;
+import checkout.testing.ProjectFiles;
+import checkout.testing.SamTemplate;
+import checkout.testing.SignSampleEvents;
+import checkout.testing.TestStack;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our {@code sam local invoke} check: every sample event in events/ run through its function's
+ * deployment jar in a fresh JVM under the official Runtime Interface Client, with the template's
+ * environment (env.json-style overrides pointing at DynamoDB Local and the stubs).
+ */
+class LambdaRuntimeInvokeTest {
+  static final TestStack stack = new TestStack();
+  static final SamTemplate template = SamTemplate.load();
+  static Config config;
+  static String webhookSecret;
+
+  @BeforeAll
+  static void table() throws Exception {
+    config = stack.config("ric", Map.of());
+    webhookSecret = SignSampleEvents.webhookSecret(ProjectFiles.root());
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  static LambdaRunner run(String function, Map<String, String> extra) {
+    Map<String, String> overrides = new HashMap<>();
+    for (String name : new String[] {"SESSIONS_TABLE", "FINTOC_API_URL", "FINTOC_SECRET_ARN", "DYNAMODB_ENDPOINT",
+        "SECRETS_MANAGER_ENDPOINT"}) {
+      overrides.put(name, config.required(name));
+    }
+    overrides.put("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000");
+    overrides.putAll(extra);
+    Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
+    return LambdaRunner.start(jar, template.functionProperty(function, "Handler").asText(),
+        template.environment(function, overrides), Path.of(System.getProperty("java.home")));
+  }
+
+  static String sample(String file) throws Exception {
+    return Files.readString(ProjectFiles.resolve("events/" + file));
+  }
+
+  static JsonNode invoke(LambdaRunner runner, String event) throws Exception {
+    return Json.parse(runner.invoke(event).body());
+  }
+
+  @Test
+  void everySampleEventIsAnsweredByItsFunctionRunningAsInLambda() throws Exception {
+    try (LambdaRunner create = run("CreateSessionFunction", Map.of());
+         LambdaRunner get = run("GetSessionFunction", Map.of());
+         LambdaRunner webhook = run("WebhookHandlerFunction", Map.of());
+         LambdaRunner sweeper = run("ExpirySweeperFunction", Map.of())) {
+      JsonNode created = invoke(create, sample("create-session.json"));
+      assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
+      assertThat(Json.parse(created.get("body").asText()).get("id").asText()).isEqualTo("cs_test_000001");
+      assertThat(invoke(create, sample("create-session-mxn.json")).get("statusCode").asInt()).isEqualTo(201);
+      assertThat(invoke(create, sample("create-session-invalid.json")).get("statusCode").asInt()).isEqualTo(400);
+
+      JsonNode fetched = invoke(get, sample("get-session.json"));
+      assertThat(fetched.get("statusCode").asInt()).as(get.log()).isEqualTo(200);
+      assertThat(Json.parse(fetched.get("body").asText()).get("status").asText()).isEqualTo("created");
+
+      // As the README says: sign the samples right before invoking (signatures last 5 minutes).
+      long now = Instant.now().getEpochSecond();
+      for (var entry : SignSampleEvents.samples().entrySet()) {
+        String body = Json.parse(sample(entry.getKey())).get("body").asText();
+        JsonNode answered = invoke(webhook, SignSampleEvents.render(body, stack.secrets.WEBHOOK_SECRET, now));
+        assertThat(answered.get("statusCode").asInt()).as(entry.getKey() + "\n" + webhook.log()).isEqualTo(200);
+      }
+      JsonNode paid = invoke(get, sample("get-session.json"));
+      assertThat(Json.parse(paid.get("body").asText()).get("payment_status").asText()).isEqualTo("succeeded");
+
+      JsonNode summary = invoke(sweeper, sample("expiry-sweeper.json"));
+      assertThat(summary.has("found")).as(sweeper.log()).isTrue();
+    }
+  }
+
+  @Test
+  void theSignedSamplesVerifyUnderTheLocalOnlySecretFromEnvJson() throws Exception {
+    try (LambdaRunner webhook = run("WebhookHandlerFunction",
+        Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", webhookSecret))) {
+      String body = Json.parse(sample("webhook-checkout-session-expired.json")).get("body").asText();
+
+      JsonNode answered = invoke(webhook, SignSampleEvents.render(body, webhookSecret, Instant.now().getEpochSecond()));
+
+      assertThat(answered.get("statusCode").asInt()).as(webhook.log()).isEqualTo(200);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package checkout.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Runs a function's deployment package as the Lambda Java runtime does: the package unpacked
+ * into a task root, a fresh JVM whose entry point is the official Runtime Interface Client, and
+ * a loopback implementation of the Lambda Runtime API that serves events and collects results.
+ * Test support only; never shipped in a function.
+ */
+public final class LambdaRunner implements AutoCloseable {
+  private static final String API = "/2018-06-01/runtime";
+
+  private final HttpServer server;
+  private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
+  private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
+  private final CompletableFuture<Long> firstNext = new CompletableFuture<>();
+  private final CompletableFuture<String> initError = new CompletableFuture<>();
+  private final Process process;
+  private final long startedNanos;
+  private final Path taskRoot;
+
+  private record Invocation(String id, String event) {}
+
+  /** What one invocation returned, and how long it took from the event being served. */
+  public record Result(String body, long nanos) {}
+
+  /**
+   * @param jar the deployment package, as template.yaml's CodeUri names it
+   * @param handler as template.yaml's Handler ({@code pkg.Class::method})
+   * @param environment the function's variables (template plus overrides), as Lambda sets them
+   * @param javaHome the JDK to run it on (the runtime image's Java version)
+   */
+  public static LambdaRunner start(Path jar, String handler, Map<String, String> environment, Path javaHome) {
+    try {
+      return new LambdaRunner(jar, handler, environment, javaHome);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private LambdaRunner(Path jar, String handler, Map<String, String> environment, Path javaHome) throws IOException {
+    taskRoot = Files.createTempDirectory("lambda-task");
+    unzip(jar, taskRoot);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "runtime-api");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext(API + "/invocation/next", this::next);
+    server.createContext(API + "/invocation/", this::result);
+    server.createContext(API + "/init/error", exchange -> {
+      initError.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      respond(exchange, 202, "");
+    });
+    server.start();
+
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + server.getAddress().getPort());
+    env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+    env.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
+    env.put("_HANDLER", handler);
+    env.put("AWS_LAMBDA_FUNCTION_NAME", "local-function");
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+    env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+    env.put("AWS_REGION", "us-east-1");
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_ACCESS_KEY_ID", "test");
+    env.put("AWS_SECRET_ACCESS_KEY", "test");
+    env.put("AWS_SESSION_TOKEN", "test");
+    env.put("TZ", ":UTC");
+    env.putAll(environment);
+
+    List<String> command = new ArrayList<>();
+    command.add(javaHome.resolve("bin/java").toString());
+    command.add("-XX:+UseSerialGC"); // as Lambda's Java runtime sets it
+    command.add("-Xshare:auto");
+    command.add("-cp");
+    command.add(runtimeClasspath());
+    command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
+    command.add(handler);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(taskRoot.resolveSibling(taskRoot.getFileName() + ".log").toFile()));
+    // The RIC loads user code from its working directory, which is /var/task in Lambda.
+    builder.directory(taskRoot.toFile());
+    builder.environment().clear();
+    builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    builder.environment().putAll(env);
+    startedNanos = System.nanoTime();
+    process = builder.start();
+  }
+
+  /** The RIC and what it needs, as the managed runtime has them: its own jars, not the function's. */
+  private static String runtimeClasspath() {
+    List<String> entries = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      String name = Path.of(entry).getFileName().toString();
+      if (name.startsWith("aws-lambda-java-runtime-interface-client")
+          || name.startsWith("aws-lambda-java-serialization") || name.startsWith("aws-lambda-java-core")) {
+        entries.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  /** Time from JVM start to the runtime's first request for an event: Lambda's init phase. */
+  public long initNanos() throws Exception {
+    return firstNext.get(60, TimeUnit.SECONDS) - startedNanos;
+  }
+
+  public Result invoke(String event) throws Exception {
+    String id = UUID.randomUUID().toString();
+    CompletableFuture<String> result = new CompletableFuture<>();
+    pending.put(id, result);
+    long started = System.nanoTime();
+    queue.put(new Invocation(id, event));
+    try {
+      String body = CompletableFuture.anyOf(result, initError.thenApply(e -> {
+        throw new IllegalStateException("init error: " + e);
+      })).thenApply(String.class::cast).get(60, TimeUnit.SECONDS);
+      return new Result(body, System.nanoTime() - started);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("no answer in 60 s; log: " + log(), e);
+    }
+  }
+
+  public String log() throws IOException {
+    Path log = taskRoot.resolveSibling(taskRoot.getFileName() + ".log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  private void next(HttpExchange exchange) throws IOException {
+    firstNext.complete(System.nanoTime());
+    Invocation invocation;
+    try {
+      invocation = queue.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    // The RIC's native client crashes on a /next answer without Content-Type.
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", invocation.id());
+    exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 300_000));
+    exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
+        "arn:aws:lambda:us-east-1:123456789012:function:local-function");
+    exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
+    respond(exchange, 200, invocation.event());
+  }
+
+  private void result(HttpExchange exchange) throws IOException {
+    String[] parts = exchange.getRequestURI().getPath().substring((API + "/invocation/").length()).split("/");
+    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    CompletableFuture<String> result = pending.remove(parts[0]);
+    if (result != null) {
+      if (parts.length > 1 && parts[1].equals("response")) {
+        result.complete(body);
+      } else {
+        result.completeExceptionally(new IllegalStateException("function error: " + body));
+      }
+    }
+    respond(exchange, 202, "");
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+    if (bytes.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+    exchange.close();
+  }
+
+  private static void unzip(Path jar, Path target) throws IOException {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Enumeration<JarEntry> entries = file.entries();
+      while (entries.hasMoreElements()) {
+        JarEntry entry = entries.nextElement();
+        Path out = target.resolve(entry.getName()).normalize();
+        if (!out.startsWith(target)) {
+          continue;
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(out);
+        } else {
+          Files.createDirectories(out.getParent());
+          try (InputStream in = file.getInputStream(entry)) {
+            Files.copy(in, out);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server.stop(0);
+  }
+}
