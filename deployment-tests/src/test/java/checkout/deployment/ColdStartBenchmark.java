@@ -1,0 +1,175 @@
+package checkout.deployment;
+
+import checkout.json.Json;
+import checkout.testing.FintocEvents;
+import checkout.testing.HelloWorldHandler;
+import checkout.testing.LambdaRunner;
+import checkout.testing.ProjectFiles;
+import checkout.testing.SamTemplate;
+import checkout.testing.SecretsManagerStub;
+import checkout.testing.SignSampleEvents;
+import checkout.testing.TestStack;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+/**
+ * Cold start, measured as Lambda runs the packages: each function's deployment jar in fresh JVMs
+ * under the official Runtime Interface Client (LambdaRunner), against DynamoDB Local and the
+ * stubs, next to a hello-world handler packaged and run the same way. Figures are printed as
+ * ratios to that floor from the same run, because absolute times on a shared machine drift.
+ *
+ * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl deployment-tests exec:exec@cold-start [-Djvms=10 -Dwarm=200]</pre>
+ */
+public final class ColdStartBenchmark {
+  record Function(String name, Path jar, String handler, Map<String, String> env, Supplier<String> events) {}
+
+  record Figures(String name, long packageBytes, long classes, double initMs, double firstMs, double p50Ms,
+      double p99Ms, long rssKib) {}
+
+  public static void main(String[] args) throws Exception {
+    int jvms = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+    int warm = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    List<Path> javaHomes = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"))));
+    try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
+      dirs.filter(d -> d.getFileName().toString().startsWith("temurin-25")).findFirst().ifPresent(javaHomes::add);
+    }
+    try (TestStack stack = new TestStack()) {
+      List<Function> functions = functions(stack);
+      for (Path javaHome : javaHomes) {
+        System.out.printf("%nJVM %s, %d fresh JVMs per function (medians), %d warm invokes%n", javaHome, jvms, warm);
+        System.out.printf("%-24s %9s %8s %9s %9s %9s %9s %8s %12s %13s%n", "function", "package", "classes",
+            "init_ms", "first_ms", "p50_ms", "p99_ms", "rss_MiB", "init/floor", "first/floor");
+        Figures floor = null;
+        for (Function function : functions) {
+          Figures figures = measure(function, javaHome, jvms, warm);
+          if (floor == null) {
+            floor = figures;
+          }
+          System.out.printf("%-24s %8.1fM %8d %9.0f %9.0f %9.2f %9.2f %8.0f %12.2f %13.2f%n", figures.name(),
+              figures.packageBytes() / 1e6, figures.classes(), figures.initMs(), figures.firstMs(), figures.p50Ms(),
+              figures.p99Ms(), figures.rssKib() / 1024.0, figures.initMs() / floor.initMs(),
+              figures.firstMs() / floor.firstMs());
+        }
+      }
+    }
+    System.exit(0);
+  }
+
+  static Figures measure(Function f, Path javaHome, int jvms, int warm) throws Exception {
+    List<Double> inits = new ArrayList<>();
+    List<Double> firsts = new ArrayList<>();
+    List<Double> warmTimes = new ArrayList<>();
+    long rss = 0;
+    for (int run = 0; run < jvms; run++) {
+      try (LambdaRunner runner = LambdaRunner.start(f.jar(), f.handler(), f.env(), javaHome)) {
+        inits.add(runner.initNanos() / 1e6); // waits for init to finish, so "first" is the invoke alone
+        LambdaRunner.Result first = runner.invoke(f.events().get());
+        firsts.add(first.nanos() / 1e6);
+        if (run == 0) {
+          for (int i = 0; i < warm; i++) {
+            warmTimes.add(runner.invoke(f.events().get()).nanos() / 1e6);
+          }
+          rss = runner.peakRssKib();
+        }
+      }
+    }
+    Path classLog = Files.createTempFile("classes", ".log");
+    try (LambdaRunner runner = LambdaRunner.start(f.jar(), f.handler(), f.env(), javaHome,
+        List.of("-Xlog:class+load=info:file=" + classLog))) {
+      runner.invoke(f.events().get());
+    }
+    long classes = Files.readAllLines(classLog).size();
+    Collections.sort(warmTimes);
+    return new Figures(f.name(), Files.size(f.jar()), classes, median(inits), median(firsts),
+        warmTimes.isEmpty() ? 0 : warmTimes.get(warmTimes.size() / 2),
+        warmTimes.isEmpty() ? 0 : warmTimes.get((int) Math.ceil(warmTimes.size() * 0.99) - 1), rss);
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  static List<Function> functions(TestStack stack) throws Exception {
+    SamTemplate template = SamTemplate.load();
+    var config = stack.config("coldstart", Map.of());
+    Map<String, String> overrides = new HashMap<>();
+    for (String name : List.of("SESSIONS_TABLE", "FINTOC_API_URL", "FINTOC_SECRET_ARN", "DYNAMODB_ENDPOINT",
+        "SECRETS_MANAGER_ENDPOINT")) {
+      overrides.put(name, config.required(name));
+    }
+    overrides.put("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000");
+    String javaToolOptions = template.environment("GetSessionFunction", Map.of()).get("JAVA_TOOL_OPTIONS");
+
+    List<Function> functions = new ArrayList<>();
+    functions.add(new Function("hello-world (floor)", helloWorldJar(), HelloWorldHandler.class.getName() + "::handleRequest",
+        Map.of("JAVA_TOOL_OPTIONS", javaToolOptions), () -> "{}"));
+    AtomicInteger counter = new AtomicInteger();
+    String create = Files.readString(ProjectFiles.resolve("events/create-session.json"));
+    functions.add(function(template, "CreateSessionFunction", overrides, () -> {
+      // A new order each time: the full path (claim, Fintoc, store), not an idempotent replay.
+      ObjectNode event = (ObjectNode) Json.parse(create);
+      ((ObjectNode) event.get("headers")).put("idempotency-key", "bench-" + counter.incrementAndGet());
+      return Json.write(event);
+    }));
+    String get = Files.readString(ProjectFiles.resolve("events/get-session.json"));
+    functions.add(function(template, "GetSessionFunction", overrides, () -> get));
+    functions.add(function(template, "WebhookHandlerFunction", overrides, () -> {
+      int n = counter.incrementAndGet();
+      try {
+        return SignSampleEvents.render(FintocEvents.paymentIntent("evt_bench_" + n, "succeeded", "pi_bench_" + n),
+            SecretsManagerStub.WEBHOOK_SECRET, Instant.now().getEpochSecond());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }));
+    String sweep = Files.readString(ProjectFiles.resolve("events/expiry-sweeper.json"));
+    functions.add(function(template, "ExpirySweeperFunction", overrides, () -> sweep));
+    return functions;
+  }
+
+  static Function function(SamTemplate template, String id, Map<String, String> overrides, Supplier<String> events) {
+    return new Function(id.replace("Function", ""), ProjectFiles.resolve(template.functionProperty(id, "CodeUri").asText()),
+        template.functionProperty(id, "Handler").asText(), template.environment(id, overrides), events);
+  }
+
+  /** HelloWorldHandler and aws-lambda-java-core, nothing else: what a trivial function ships. */
+  static Path helloWorldJar() throws Exception {
+    Path jar = Files.createTempFile("hello-world", ".jar");
+    Path core = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(Path::of).filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-core")).findFirst().orElseThrow();
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); JarFile coreJar = new JarFile(core.toFile())) {
+      String hello = HelloWorldHandler.class.getName().replace('.', '/') + ".class";
+      out.putNextEntry(new JarEntry(hello));
+      try (InputStream in = HelloWorldHandler.class.getClassLoader().getResourceAsStream(hello)) {
+        in.transferTo(out);
+      }
+      for (JarEntry entry : Collections.list(coreJar.entries())) {
+        if (entry.getName().endsWith(".class")) {
+          out.putNextEntry(new JarEntry(entry.getName()));
+          try (InputStream in = coreJar.getInputStream(entry)) {
+            in.transferTo(out);
+          }
+        }
+      }
+    }
+    return jar;
+  }
+}
