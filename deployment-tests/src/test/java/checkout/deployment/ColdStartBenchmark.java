@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,12 +109,7 @@ public final class ColdStartBenchmark {
   static List<Function> functions(TestStack stack) throws Exception {
     SamTemplate template = SamTemplate.load();
     var config = stack.config("coldstart", Map.of());
-    Map<String, String> overrides = new HashMap<>();
-    for (String name : List.of("SESSIONS_TABLE", "FINTOC_API_URL", "FINTOC_SECRET_ARN", "DYNAMODB_ENDPOINT",
-        "SECRETS_MANAGER_ENDPOINT")) {
-      overrides.put(name, config.required(name));
-    }
-    overrides.put("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000");
+    Map<String, String> overrides = TestStack.functionOverrides(config);
     String javaToolOptions = template.environment("GetSessionFunction", Map.of()).get("JAVA_TOOL_OPTIONS");
 
     List<Function> functions = new ArrayList<>();

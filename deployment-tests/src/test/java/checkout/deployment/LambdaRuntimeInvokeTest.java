@@ -42,12 +42,7 @@ class LambdaRuntimeInvokeTest {
   }
 
   static LambdaRunner run(String function, Map<String, String> extra) {
-    Map<String, String> overrides = new HashMap<>();
-    for (String name : new String[] {"SESSIONS_TABLE", "FINTOC_API_URL", "FINTOC_SECRET_ARN", "DYNAMODB_ENDPOINT",
-        "SECRETS_MANAGER_ENDPOINT"}) {
-      overrides.put(name, config.required(name));
-    }
-    overrides.put("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000");
+    Map<String, String> overrides = new HashMap<>(TestStack.functionOverrides(config));
     overrides.putAll(extra);
     Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
     return LambdaRunner.start(jar, template.functionProperty(function, "Handler").asText(),

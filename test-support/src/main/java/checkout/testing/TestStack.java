@@ -37,6 +37,20 @@ public final class TestStack implements AutoCloseable {
     return Config.of(values);
   }
 
+  /**
+   * What env.json would give a function run out of process (Runtime Interface Client, sam
+   * local) to reach this stack: the table, the stubs, and the stack's own redirect origins.
+   */
+  public static Map<String, String> functionOverrides(Config config) {
+    Map<String, String> overrides = new HashMap<>();
+    for (String name : new String[] {"SESSIONS_TABLE", "FINTOC_API_URL", "FINTOC_SECRET_ARN", "DYNAMODB_ENDPOINT",
+        "SECRETS_MANAGER_ENDPOINT"}) {
+      overrides.put(name, config.required(name));
+    }
+    overrides.put("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000");
+    return overrides;
+  }
+
   @Override
   public void close() {
     fintoc.close();
