@@ -33,7 +33,8 @@ import java.util.jar.JarOutputStream;
  * stubs, next to a hello-world handler packaged and run the same way. Figures are printed as
  * ratios to that floor from the same run, because absolute times on a shared machine drift.
  *
- * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl deployment-tests exec:exec@cold-start [-Djvms=10 -Dwarm=200]</pre>
+ * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl deployment-tests exec:exec@cold-start [-Djvms=10 -Dwarm=200]
+ * [-DjavaToolOptions="..."]</pre>
  */
 public final class ColdStartBenchmark {
   record Function(String name, Path jar, String handler, Map<String, String> env, Supplier<String> events) {}
@@ -109,8 +110,11 @@ public final class ColdStartBenchmark {
   static List<Function> functions(TestStack stack) throws Exception {
     SamTemplate template = SamTemplate.load();
     var config = stack.config("coldstart", Map.of());
-    Map<String, String> overrides = TestStack.functionOverrides(config);
-    String javaToolOptions = template.environment("GetSessionFunction", Map.of()).get("JAVA_TOOL_OPTIONS");
+    Map<String, String> overrides = new java.util.HashMap<>(TestStack.functionOverrides(config));
+    // -DjavaToolOptions=... replaces the template's JAVA_TOOL_OPTIONS everywhere, to compare settings.
+    String javaToolOptions = System.getProperty("javaToolOptions",
+        template.environment("GetSessionFunction", Map.of()).get("JAVA_TOOL_OPTIONS"));
+    overrides.put("JAVA_TOOL_OPTIONS", javaToolOptions);
 
     List<Function> functions = new ArrayList<>();
     functions.add(new Function("hello-world (floor)", helloWorldJar(), HelloWorldHandler.class.getName() + "::handleRequest",
