@@ -46,8 +46,7 @@ public final class FintocCheckoutSession {
         instant(fintoc, "expires_at"),
         now,
         null,
-        paymentStatus != null && paymentStatus.equals("requires_action") && payment.hasNonNull("next_action")
-            ? Json.write(payment.get("next_action")) : null,
+        "requires_action".equals(paymentStatus) ? nextAction(payment) : null,
         1);
   }
 
@@ -61,10 +60,14 @@ public final class FintocCheckoutSession {
   public static Observation observe(JsonNode data, SessionStatus status) {
     JsonNode payment = data.path("payment_resource").path("payment_intent");
     String paymentStatus = Json.text(payment, "status");
-    JsonNode nextAction = payment.get("next_action");
     return new Observation(Json.text(data, "id"), status, data, Json.text(payment, "id"),
-        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus),
-        nextAction == null || nextAction.isNull() ? null : Json.write(nextAction));
+        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus), nextAction(payment));
+  }
+
+  /** A payment intent's {@code next_action} as JSON text, or null when it has none. */
+  public static String nextAction(JsonNode paymentIntent) {
+    JsonNode nextAction = paymentIntent.get("next_action");
+    return nextAction == null || nextAction.isNull() ? null : Json.write(nextAction);
   }
 
   private static Instant instant(JsonNode node, String field) {

@@ -19,6 +19,14 @@ public final class HttpResponses {
   private static final Map<String, String> JSON_HEADERS = Map.of(
       "content-type", "application/json; charset=utf-8",
       "cache-control", "no-store");
+  /** Busy or briefly unavailable: the caller may retry after a second. */
+  private static final Map<String, String> RETRY_HEADERS = withRetryAfter();
+
+  private static Map<String, String> withRetryAfter() {
+    Map<String, String> headers = new java.util.HashMap<>(JSON_HEADERS);
+    headers.put("retry-after", "1");
+    return Map.copyOf(headers);
+  }
 
   private HttpResponses() {}
 
@@ -42,13 +50,7 @@ public final class HttpResponses {
         .put("param", error.param());
     ObjectNode body = Json.object();
     body.set("error", detail);
-    if (error.status() == 429 || error.status() == 503) {
-      return json(error.status(), body, Map.of(
-          "content-type", "application/json; charset=utf-8",
-          "cache-control", "no-store",
-          "retry-after", "1"));
-    }
-    return json(error.status(), body);
+    return json(error.status(), body, error.status() == 429 || error.status() == 503 ? RETRY_HEADERS : JSON_HEADERS);
   }
 
   /** Any failure → the response the caller should see. Faults outside us are logged here. */

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The project's one JSON mapper. Only the tree model is used — no bean binding — so no
@@ -85,11 +84,5 @@ public final class Json {
       return out;
     }
     return node;
-  }
-
-  public static ObjectNode stringMap(Map<String, String> map) {
-    ObjectNode out = object();
-    map.forEach(out::put);
-    return out;
   }
 }

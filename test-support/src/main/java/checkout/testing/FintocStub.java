@@ -96,10 +96,6 @@ public final class FintocStub implements AutoCloseable {
         urlPathMatching("/v2/checkout_sessions/.*"))).size();
   }
 
-  public JsonNode session(String id) {
-    return behaviour.sessions.get(id);
-  }
-
   @Override
   public void close() {
     server.stop();

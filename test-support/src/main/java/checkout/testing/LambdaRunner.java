@@ -169,10 +169,6 @@ public final class LambdaRunner implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
   /** Peak resident memory of the function's JVM so far, in KiB (Linux VmHWM). */
   public long peakRssKib() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {

@@ -101,7 +101,7 @@ public final class CheckoutRequestParser {
     }
     String orderReference = null;
     if (present(root, "metadata")) {
-      ObjectNode metadata = metadata(root.get("metadata"));
+      ObjectNode metadata = flatStringMap(root.get("metadata"), "metadata");
       params.set("metadata", metadata);
       orderReference = Json.text(metadata, orderReferenceKey);
     }
@@ -283,10 +283,6 @@ public final class CheckoutRequestParser {
           "line_items add up to " + total + " but amount is " + amount + ".", "line_items");
     }
     return (ArrayNode) node;
-  }
-
-  private static ObjectNode metadata(JsonNode node) {
-    return flatStringMap(node, "metadata");
   }
 
   private static ObjectNode flatStringMap(JsonNode node, String field) {

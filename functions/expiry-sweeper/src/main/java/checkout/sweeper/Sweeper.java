@@ -124,7 +124,6 @@ final class Sweeper {
   }
 
   private void reconcile(String id, SweepSummary summary) {
-    Observation fact;
     JsonNode fintocSession;
     try {
       fintocSession = fintoc.getCheckoutSession(id);
@@ -138,19 +137,16 @@ final class Sweeper {
       }
       return;
     }
-    String status = fintocSession.path("status").asText();
-    switch (status) {
-      case "finished" -> {
-        fact = FintocCheckoutSession.observe(fintocSession, SessionStatus.FINISHED);
-        updater.apply(fact, null, null);
-        summary.finished.incrementAndGet();
-      }
-      case "expired" -> {
-        fact = FintocCheckoutSession.observe(fintocSession, SessionStatus.EXPIRED);
-        updater.apply(fact, null, null);
-        summary.expired.incrementAndGet();
-      }
-      default -> summary.skipped.incrementAndGet(); // Fintoc still has it open: ask next run
+    SessionStatus status = switch (fintocSession.path("status").asText()) {
+      case "finished" -> SessionStatus.FINISHED;
+      case "expired" -> SessionStatus.EXPIRED;
+      default -> null;
+    };
+    if (status == null) {
+      summary.skipped.incrementAndGet(); // Fintoc still has it open: ask next run
+      return;
     }
+    updater.apply(FintocCheckoutSession.observe(fintocSession, status), null, null);
+    (status == SessionStatus.FINISHED ? summary.finished : summary.expired).incrementAndGet();
   }
 }

@@ -33,7 +33,8 @@ final class EventTranslator {
   }
 
   private static Observation payment(JsonNode data, PaymentStatus status) {
-    return new Observation(linkedSession(data), null, null, required(data, "id"), status, nextAction(data));
+    return new Observation(linkedSession(data), null, null, required(data, "id"), status,
+        FintocCheckoutSession.nextAction(data));
   }
 
   /**
@@ -49,11 +50,6 @@ final class EventTranslator {
       return Json.text(session, "id");
     }
     return Json.text(data, "checkout_session_id");
-  }
-
-  private static String nextAction(JsonNode payment) {
-    JsonNode nextAction = payment.get("next_action");
-    return nextAction == null || nextAction.isNull() ? null : Json.write(nextAction);
   }
 
   private static String required(JsonNode data, String field) {
