@@ -5,7 +5,7 @@ import checkout.testing.FintocEvents;
 import checkout.testing.HelloWorldHandler;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
-import checkout.testing.SamTemplate;
+import checkout.local.template.SamTemplate;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.SignSampleEvents;
 import checkout.testing.TestStack;
@@ -108,7 +108,7 @@ public final class ColdStartBenchmark {
   }
 
   static List<Function> functions(TestStack stack) throws Exception {
-    SamTemplate template = SamTemplate.load();
+    SamTemplate template = ProjectFiles.template();
     var config = stack.config("coldstart", Map.of());
     Map<String, String> overrides = new java.util.HashMap<>(TestStack.functionOverrides(config));
     // -DjavaToolOptions=... replaces the template's JAVA_TOOL_OPTIONS everywhere, to compare settings.

@@ -6,7 +6,7 @@ import checkout.config.Config;
 import checkout.json.Json;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
-import checkout.testing.SamTemplate;
+import checkout.local.template.SamTemplate;
 import checkout.testing.SignSampleEvents;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class LambdaRuntimeInvokeTest {
   static final TestStack stack = new TestStack();
-  static final SamTemplate template = SamTemplate.load();
+  static final SamTemplate template = ProjectFiles.template();
   static Config config;
   static String webhookSecret;
 

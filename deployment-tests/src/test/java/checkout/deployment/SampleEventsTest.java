@@ -102,7 +102,7 @@ class SampleEventsTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> input = new com.fasterxml.jackson.databind.ObjectMapper()
         .readValue(ProjectFiles.resolve("events/expiry-sweeper.json").toFile(), Map.class);
-    String scheduled = checkout.testing.SamTemplate.load().resource("ExpirySweeperFunction")
+    String scheduled = checkout.testing.ProjectFiles.template().resource("ExpirySweeperFunction")
         .at("/Properties/Events/Sweep/Properties/Input").asText();
     assertThat(Json.parse(scheduled)).isEqualTo(Json.parse(Files.readString(ProjectFiles.resolve("events/expiry-sweeper.json"))));
 

@@ -3,7 +3,7 @@ package checkout.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.testing.ProjectFiles;
-import checkout.testing.SamTemplate;
+import checkout.local.template.SamTemplate;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
  * (no test classpath behind it), so a class missing from a package fails here as in Lambda.
  */
 class TemplateTest {
-  static final SamTemplate template = SamTemplate.load();
+  static final SamTemplate template = ProjectFiles.template();
 
   @TestFactory
   Stream<DynamicTest> everyFunctionsHandlerIsARequestHandlerForItsEventTypeInItsOwnJar() {

@@ -1,5 +1,6 @@
 package checkout.testing;
 
+import checkout.local.template.SamTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,5 +21,10 @@ public final class ProjectFiles {
 
   public static Path resolve(String relative) {
     return root().resolve(relative);
+  }
+
+  /** The repository's template.yaml, read afresh. */
+  public static SamTemplate template() {
+    return SamTemplate.load(resolve("template.yaml"));
   }
 }

@@ -1,0 +1,351 @@
+package checkout.local;
+
+import checkout.config.Settings;
+import checkout.json.Json;
+import checkout.local.api.ApiGateway;
+import checkout.local.api.Cors;
+import checkout.local.api.StaticFiles;
+import checkout.local.dynamodb.LocalDynamoDb;
+import checkout.local.fintoc.FintocSimulator;
+import checkout.local.fintoc.WebhookSender;
+import checkout.local.http.Exchanges;
+import checkout.local.lambda.InvokeApi;
+import checkout.local.lambda.LocalFunction;
+import checkout.local.lambda.Schedules;
+import checkout.local.template.SamTemplate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * The whole system on one machine: DynamoDB Local with the template's tables, the Fintoc
+ * simulator, every function of template.yaml running from its deployment jar, the HTTP API in
+ * front of them, Lambda's Invoke API beside it, and the template's schedules.
+ *
+ * <p>{@code java -jar local/target/fintoc-local.jar [--port 3000] [--env-vars env.json] …};
+ * tests start it with {@link #start(LocalOptions)} on free ports.
+ */
+public final class LocalStack implements AutoCloseable {
+  /** For local use only: printed at start, and what env.json's sample events are signed with. */
+  public static final String DEFAULT_WEBHOOK_SECRET = "whsec_local_only_not_a_real_secret";
+  public static final String DEFAULT_SECRET_KEY = "sk_test_local_simulator";
+  private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+  private final List<String> banner = new ArrayList<>();
+  private URI apiUrl;
+  private URI lambdaUrl;
+  private URI fintocUrl;
+  private LocalDynamoDb dynamo;
+  private FintocSimulator simulator;
+  private String secretKey;
+  private String webhookSecret;
+
+  private LocalStack() {}
+
+  public static void main(String[] args) {
+    LocalOptions options;
+    try {
+      options = LocalOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(LocalOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (options == null) {
+      System.out.println(LocalOptions.USAGE);
+      return;
+    }
+    long started = System.nanoTime();
+    LocalStack stack;
+    try {
+      stack = start(options);
+    } catch (RuntimeException e) {
+      System.err.println("fintoc-local could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      System.out.println("fintoc-local stopped.");
+    }, "shutdown"));
+    stack.banner.forEach(System.out::println);
+    System.out.printf("Ready in %d ms. Ctrl-C stops everything.%n", (System.nanoTime() - started) / 1_000_000);
+    // Each function's init (its cold start) off the first request's path.
+    stack.functions.values().forEach(f -> {
+      Thread warm = new Thread(f::warm, "warm-" + f.name());
+      warm.setDaemon(true);
+      warm.start();
+    });
+  }
+
+  public static LocalStack start(LocalOptions options) {
+    LocalStack stack = new LocalStack();
+    try {
+      stack.boot(options);
+      return stack;
+    } catch (RuntimeException e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void boot(LocalOptions options) {
+    Path templatePath = options.template();
+    if (!Files.isRegularFile(templatePath)) {
+      throw new IllegalArgumentException(templatePath.toAbsolutePath() + " not found: run from the repository's root or pass --template");
+    }
+    SamTemplate template = SamTemplate.load(templatePath);
+    Clock clock = options.clock();
+    Function<String, String> ids = options.ids() != null ? options.ids() : randomIds();
+    Map<String, Map<String, String>> envVars = readEnvVars(options.envVars());
+
+    ScheduledExecutorService timer = Executors.newScheduledThreadPool(4, r -> {
+      Thread thread = new Thread(r, "local-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    resources.add(timer::shutdownNow);
+
+    // Servers first, so every port is known before the functions' environment is written.
+    Routed api = serve(options.port(), "api");
+    Routed lambda = serve(options.lambdaPort(), "lambda");
+    apiUrl = api.url;
+    lambdaUrl = lambda.url;
+    List<String> ownOrigins = List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
+
+    Path dataDir = options.dataDir();
+    if (dataDir != null) {
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    dynamo = LocalDynamoDb.start(options.dynamodbPort() == 0 ? freePort() : options.dynamodbPort(), dataDir);
+    resources.add(dynamo);
+
+    Map<String, String> shared = envVars.getOrDefault("Parameters", Map.of());
+    secretKey = shared.getOrDefault(Settings.FINTOC_SECRET_KEY, DEFAULT_SECRET_KEY);
+    webhookSecret = shared.getOrDefault(Settings.FINTOC_WEBHOOK_SECRET, DEFAULT_WEBHOOK_SECRET);
+    if (options.fintocUrl() == null) {
+      Routed fintoc = serve(options.fintocPort(), "fintoc");
+      fintocUrl = fintoc.url;
+      WebhookSender sender = new WebhookSender(apiUrl.resolve("/webhooks/fintoc"), webhookSecret,
+          options.webhookChaos(), options.webhookFirstRetry(), 17, clock, timer);
+      simulator = new FintocSimulator(secretKey, fintocUrl, clock, ids, sender);
+      fintoc.route(simulator::handle);
+    } else {
+      fintocUrl = options.fintocUrl();
+    }
+
+    // Each function's environment: the template's, then env.json (as sam local --env-vars),
+    // then what points it at this stack.
+    Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
+    Map<String, JsonNode> tablesToCreate = new LinkedHashMap<>();
+    template.functions().forEach((id, resource) -> {
+      Map<String, String> overrides = new LinkedHashMap<>(shared);
+      overrides.putAll(envVars.getOrDefault(id, Map.of()));
+      Map<String, String> declared = template.environment(id, Map.of());
+      Map<String, String> env = template.environment(id, overrides);
+      declared.forEach((name, value) -> {
+        if (tables.containsKey(value)) {
+          tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
+        }
+      });
+      env.put(Settings.DYNAMODB_ENDPOINT, dynamo.endpoint().toString());
+      env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
+      env.put(Settings.FINTOC_SECRET_ARN, "");
+      env.put(Settings.SECRETS_MANAGER_ENDPOINT, "");
+      env.put(Settings.FINTOC_SECRET_KEY, secretKey);
+      env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
+      if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
+        LinkedHashSet<String> origins = new LinkedHashSet<>(List.of(env.get(Settings.ALLOWED_REDIRECT_ORIGINS).split(",")));
+        origins.remove("");
+        origins.addAll(ownOrigins);
+        env.put(Settings.ALLOWED_REDIRECT_ORIGINS, String.join(",", origins));
+      }
+      // What the Lambda service sets in every environment.
+      env.putIfAbsent(Settings.AWS_REGION, "us-east-1");
+      env.put("AWS_DEFAULT_REGION", env.get(Settings.AWS_REGION));
+      env.put("AWS_LAMBDA_FUNCTION_NAME", id);
+      int memory = template.functionProperty(id, "MemorySize").asInt(128);
+      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
+      env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+      Path jar = template.directory().resolve(template.functionProperty(id, "CodeUri").asText());
+      functions.put(id, new LocalFunction(new LocalFunction.Definition(id, jar,
+          template.functionProperty(id, "Handler").asText(), env,
+          template.functionProperty(id, "Timeout").asInt(3), memory), clock));
+    });
+    functions.values().forEach(f -> resources.add(f::close));
+    tablesToCreate.forEach((name, properties) -> dynamo.createTable(name, properties));
+    // The functions' SDK clients find credentials the usual way; DynamoDB Local takes any.
+    if (System.getProperty("aws.accessKeyId") == null && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+      System.setProperty("aws.accessKeyId", "local");
+      System.setProperty("aws.secretAccessKey", "local");
+    }
+
+    Cors cors = template.cors().map(c -> {
+      List<String> origins = new ArrayList<>(template.stringList(c.path("AllowOrigins")));
+      origins.addAll(ownOrigins);
+      return new Cors(origins, template.stringList(c.path("AllowMethods")), template.stringList(c.path("AllowHeaders")),
+          template.stringList(c.path("ExposeHeaders")), c.path("MaxAge").asInt(0));
+    }).orElse(Cors.none());
+    ApiGateway gateway = new ApiGateway(template.httpRoutes(), functions, cors, new StaticFiles("storefront"), clock);
+    api.route(gateway::handle);
+    lambda.route(new InvokeApi(functions, timer)::handle);
+    List<String> schedules = options.schedules()
+        ? Schedules.start(template.schedules(), functions, timer)
+        : template.schedules().stream().map(s -> s.function() + ": " + s.expression() + " (schedules off)").toList();
+
+    writeBanner(options, template, schedules, tablesToCreate.keySet(), dataDir);
+  }
+
+  private void writeBanner(LocalOptions options, SamTemplate template, List<String> schedules,
+                           java.util.Set<String> tableNames, Path dataDir) {
+    banner.add("");
+    banner.add("fintoc-checkout-lambda, local stack");
+    banner.add("  Storefront     " + apiUrl.resolve("/"));
+    banner.add("  API            " + apiUrl);
+    template.httpRoutes().forEach(r -> banner.add(String.format("                   %-6s %-26s → %s", r.method(), r.path(), r.function())));
+    banner.add("  Lambda invoke  " + lambdaUrl + "   (aws lambda invoke --endpoint-url " + lambdaUrl + " --function-name ExpirySweeperFunction out.json)");
+    banner.add("  DynamoDB Local " + dynamo.endpoint() + "   tables " + tableNames + (dataDir == null ? ", in memory" : ", kept in " + dataDir));
+    banner.add(simulator != null
+        ? "  Fintoc         " + fintocUrl + "   (simulator" + (options.webhookChaos() ? ", webhook chaos: every event twice, out of order" : "") + ")"
+        : "  Fintoc         " + fintocUrl + "   (real Fintoc: forward its webhooks with `fintoc webhooks listen --forward-to "
+            + apiUrl.resolve("/webhooks/fintoc") + "`)");
+    schedules.forEach(s -> banner.add("  Schedule       " + s));
+    banner.add("  Local secrets  FINTOC_SECRET_KEY=" + secretKey + "  FINTOC_WEBHOOK_SECRET=" + webhookSecret);
+    banner.add("");
+    banner.add("Try it:");
+    banner.add("  curl -s " + apiUrl.resolve("/checkout-sessions") + " -H 'content-type: application/json' \\");
+    banner.add("    -d '{\"amount\": 15000, \"currency\": \"CLP\", \"success_url\": \"" + apiUrl.resolve("/success.html")
+        + "\", \"cancel_url\": \"" + apiUrl.resolve("/cancel.html") + "\", \"metadata\": {\"order_id\": \"order-1\"}}'");
+    banner.add("  then open the redirect_url it returns, choose an outcome, and GET " + apiUrl.resolve("/checkout-sessions/") + "<id>");
+    banner.add("");
+  }
+
+  /** env.json as {@code sam local --env-vars} reads it: "Parameters" for all, then per function. */
+  private static Map<String, Map<String, String>> readEnvVars(Path path) {
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    if (path == null) {
+      return sections;
+    }
+    JsonNode root;
+    try {
+      root = Json.parse(Files.readString(path));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --env-vars " + path + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--env-vars " + path + " is not valid JSON");
+    }
+    root.fields().forEachRemaining(section -> {
+      Map<String, String> values = new LinkedHashMap<>();
+      section.getValue().fields().forEachRemaining(v -> values.put(v.getKey(), v.getValue().asText()));
+      sections.put(section.getKey(), values);
+    });
+    return sections;
+  }
+
+  /** A server whose handler is set once the rest of the stack exists (503 until then). */
+  private final class Routed {
+    final URI url;
+    private volatile HttpHandler handler = exchange -> Exchanges.json(exchange, 503, "{\"message\":\"starting\"}");
+
+    Routed(int port, String name) {
+      HttpServer server = Exchanges.serve(port, name, exchange -> handler.handle(exchange));
+      resources.add(() -> server.stop(0));
+      url = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    void route(HttpHandler handler) {
+      this.handler = handler;
+    }
+  }
+
+  private Routed serve(int port, String name) {
+    return new Routed(port, name);
+  }
+
+  private static Function<String, String> randomIds() {
+    SecureRandom random = new SecureRandom();
+    return prefix -> {
+      StringBuilder id = new StringBuilder(prefix).append('_');
+      for (int i = 0; i < 24; i++) {
+        id.append(RANDOM_ALPHABET.charAt(random.nextInt(RANDOM_ALPHABET.length())));
+      }
+      return id.toString();
+    };
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public URI apiUrl() {
+    return apiUrl;
+  }
+
+  public URI lambdaUrl() {
+    return lambdaUrl;
+  }
+
+  public URI fintocUrl() {
+    return fintocUrl;
+  }
+
+  public URI dynamoDbEndpoint() {
+    return dynamo.endpoint();
+  }
+
+  /** The Fintoc simulator; null when the stack talks to a real Fintoc. */
+  public FintocSimulator simulator() {
+    return simulator;
+  }
+
+  public String webhookSecret() {
+    return webhookSecret;
+  }
+
+  public String secretKey() {
+    return secretKey;
+  }
+
+  public Map<String, LocalFunction> functions() {
+    return functions;
+  }
+
+  @Override
+  public void close() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        // keep closing the rest
+      }
+    }
+    resources.clear();
+  }
+}

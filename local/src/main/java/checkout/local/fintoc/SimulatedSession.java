@@ -1,0 +1,98 @@
+package checkout.local.fintoc;
+
+import checkout.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/** One checkout session the simulator holds; changed only while synchronized on it. */
+final class SimulatedSession {
+  final String id;
+  final ObjectNode params;
+  final Instant createdAt;
+  final Instant expiresAt;
+  final long amount;
+  final String currency;
+  private final String redirectUrl;
+  String status = "created";
+  String paymentIntentId;
+  String paymentStatus;
+
+  SimulatedSession(String id, ObjectNode params, Instant createdAt, Instant expiresAt, String redirectUrl) {
+    this.id = id;
+    this.params = params;
+    this.createdAt = createdAt;
+    this.expiresAt = expiresAt;
+    this.amount = params.path("amount").asLong();
+    this.currency = params.path("currency").asText();
+    this.redirectUrl = redirectUrl;
+  }
+
+  String redirectUrl() {
+    return redirectUrl;
+  }
+
+  String successUrl() {
+    return params.path("success_url").asText();
+  }
+
+  String cancelUrl() {
+    return params.path("cancel_url").asText();
+  }
+
+  synchronized void expireIfDue(Instant now) {
+    if ((status.equals("created") || status.equals("in_progress")) && !now.isBefore(expiresAt)) {
+      status = "expired";
+    }
+  }
+
+  /** The checkout_session object as Fintoc returns it and puts in events. */
+  synchronized ObjectNode toJson() {
+    ObjectNode session = Json.object()
+        .put("id", id)
+        .put("object", "checkout_session")
+        .put("mode", "test")
+        .put("status", status)
+        .put("amount", amount)
+        .put("currency", currency)
+        .put("created_at", createdAt.toString())
+        .put("expires_at", expiresAt.toString())
+        .put("success_url", successUrl())
+        .put("cancel_url", cancelUrl())
+        .put("redirect_url", redirectUrl);
+    session.set("metadata", params.has("metadata") ? params.get("metadata") : Json.object());
+    JsonNode customer = params.path("customer_data");
+    session.set("customer", customer.isMissingNode() ? null : customer);
+    session.set("line_items", params.has("line_items") ? params.get("line_items") : Json.array());
+    session.set("payment_method_types", params.has("payment_method_types")
+        ? params.get("payment_method_types") : Json.array().add("bank_transfer"));
+    if (paymentIntentId == null) {
+      session.putNull("payment_resource");
+    } else {
+      ObjectNode resource = Json.object();
+      resource.set("payment_intent", paymentIntent());
+      session.set("payment_resource", resource);
+    }
+    return session;
+  }
+
+  /** The payment_intent object: the data of payment_intent.* events. */
+  synchronized ObjectNode paymentIntent() {
+    ObjectNode payment = Json.object()
+        .put("id", paymentIntentId)
+        .put("object", "payment_intent")
+        .put("status", paymentStatus)
+        .put("amount", amount)
+        .put("currency", currency);
+    if ("requires_action".equals(paymentStatus)) {
+      payment.set("next_action", Json.object().put("type", "approve_payment")
+          .put("message", "Another approver of the business account must approve this transfer."));
+    } else {
+      payment.putNull("next_action");
+    }
+    if ("failed".equals(paymentStatus) || "rejected".equals(paymentStatus)) {
+      payment.put("error_reason", "failed".equals(paymentStatus) ? "insufficient_funds" : "rejected_by_bank");
+    }
+    return payment;
+  }
+}
