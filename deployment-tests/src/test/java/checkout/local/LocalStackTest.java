@@ -1,0 +1,244 @@
+package checkout.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import checkout.json.Json;
+import checkout.local.lambda.LocalFunction;
+import checkout.testing.MutableClock;
+import checkout.testing.ProjectFiles;
+import checkout.testing.TestStack;
+import checkout.webhook.WebhookSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The local stack as a developer (or the browser test) uses it: started on free ports from the
+ * template and env.json, every function from its deployment jar, driven through the API, the
+ * hosted page and the Invoke API.
+ */
+class LocalStackTest {
+  static final MutableClock clock = new MutableClock(TestStack.NOW);
+  static LocalStack stack;
+  static StackClient client;
+
+  /** Deterministic ids, distinct per stack (two stacks in one JVM share DynamoDB Local's engine). */
+  static Function<String, String> ids(String stackTag) {
+    AtomicInteger next = new AtomicInteger();
+    return prefix -> prefix + "_" + stackTag + next.incrementAndGet();
+  }
+
+  @BeforeAll
+  static void start() {
+    stack = LocalStack.start(LocalOptions.forTests(ProjectFiles.resolve("template.yaml"), clock, ids("plain"))
+        .withEnvVars(ProjectFiles.resolve("env.json")));
+    client = new StackClient(stack);
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  @ParameterizedTest(name = "choosing {0} on the hosted page ends as status {1}, payment {2}")
+  @CsvSource({
+      "succeeded, finished, succeeded",
+      "failed, finished, failed",
+      "rejected, finished, rejected",
+      "pending, finished, pending",
+      "requires_action, finished, requires_action",
+      "expire, expired, ",
+      "cancel, created, ",
+  })
+  void everyOutcomeOnTheHostedPageEndsInTheRightGetSessionState(String outcome, String status, String payment)
+      throws Exception {
+    JsonNode created = client.create("order-" + outcome);
+
+    HttpResponse<String> chosen = client.choose(created, outcome);
+
+    boolean leaves = outcome.equals("cancel") || outcome.equals("expire");
+    assertThat(chosen.statusCode()).isEqualTo(303);
+    assertThat(chosen.headers().firstValue("Location"))
+        .contains(leaves ? "http://localhost:3000/cancel.html" : "http://localhost:3000/success.html");
+    JsonNode session = client.settled(created.path("id").asText());
+    assertThat(session.path("status").asText()).isEqualTo(status);
+    assertThat(session.path("payment_status").isNull() ? null : session.path("payment_status").asText()).isEqualTo(payment);
+    assertThat(session.path("order").asText()).isEqualTo("order-" + outcome);
+  }
+
+  @Test
+  void aPaymentThatNeedsAnotherApproverShowsTheNextActionThenSettlesPaid() throws Exception {
+    JsonNode created = client.create("order-approval");
+    client.choose(created, "requires_action");
+    assertThat(client.settled(created.path("id").asText()).path("next_action").path("type").asText())
+        .isEqualTo("approve_payment");
+
+    assertThat(client.choose(created, "succeeded").statusCode()).isEqualTo(303);
+
+    JsonNode session = client.settled(created.path("id").asText());
+    assertThat(session.path("payment_status").asText()).isEqualTo("succeeded");
+    assertThat(session.has("next_action")).isFalse();
+  }
+
+  @Test
+  void aPendingPaymentSettledLaterCanStillFail() throws Exception {
+    JsonNode created = client.create("order-pending-fails");
+    client.choose(created, "pending");
+    client.choose(created, "failed");
+    assertThat(client.settled(created.path("id").asText()).path("payment_status").asText()).isEqualTo("failed");
+  }
+
+  @Test
+  void aSettledPaymentCannotBeChosenAgain() throws Exception {
+    JsonNode created = client.create("order-twice");
+    client.choose(created, "succeeded");
+    HttpResponse<String> again = client.choose(created, "failed");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(client.settled(created.path("id").asText()).path("payment_status").asText()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void theSweeperRunThroughTheInvokeApiClosesASessionWhoseWebhookNeverCame() throws Exception {
+    JsonNode created = client.create("order-abandoned");
+    clock.advance(Duration.ofHours(24).plusMinutes(11));
+
+    HttpResponse<String> invoked = client.invoke("ExpirySweeperFunction", "{\"source\": \"local-test\"}");
+
+    assertThat(invoked.statusCode()).isEqualTo(200);
+    assertThat(invoked.headers().firstValue("X-Amz-Function-Error")).isEmpty();
+    assertThat(Json.parse(invoked.body()).path("expired").asInt()).isGreaterThanOrEqualTo(1);
+    assertThat(client.settled(created.path("id").asText()).path("status").asText()).isEqualTo("expired");
+  }
+
+  @Test
+  void theInvokeApiRunsAnyFunctionWithAnyEvent() throws Exception {
+    String event = java.nio.file.Files.readString(ProjectFiles.resolve("events/get-session.json"));
+    HttpResponse<String> invoked = client.invoke("GetSessionFunction", event);
+    assertThat(invoked.statusCode()).isEqualTo(200);
+    assertThat(Json.parse(invoked.body()).path("statusCode").asInt()).isEqualTo(404);
+  }
+
+  @Test
+  void anUnknownFunctionIsResourceNotFound() {
+    HttpResponse<String> invoked = client.invoke("NoSuchFunction", "{}");
+    assertThat(invoked.statusCode()).isEqualTo(404);
+    assertThat(invoked.headers().firstValue("X-Amzn-ErrorType")).contains("ResourceNotFoundException");
+  }
+
+  @Test
+  void aFunctionSeesOnlyItsOwnPackageLikeInLambda() {
+    // CreateSessionHandler is on this test's classpath but not in get-session.jar.
+    LocalFunction.Definition getSession = stack.functions().get("GetSessionFunction").definition();
+    LocalFunction misconfigured = new LocalFunction(new LocalFunction.Definition("Misconfigured", getSession.jar(),
+        "checkout.createsession.CreateSessionHandler::handleRequest", getSession.environment(), 3, 128), clock);
+
+    LocalFunction.Result result = misconfigured.invoke("{}".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(result.error()).isTrue();
+    assertThat(Json.parse(result.text()).path("errorType").asText()).isEqualTo("java.lang.ClassNotFoundException");
+  }
+
+  @Test
+  void anInvalidOrderIsA400NamingTheProblemAndReachesNeitherFintocNorTheTable() {
+    HttpResponse<String> list = client.send(HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
+        .header("Authorization", stack.secretKey()).build());
+    int before = Json.parse(list.body()).size();
+
+    HttpResponse<String> response = client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json",
+        StackClient.order("order-bad", -5));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Json.parse(response.body()).path("error").path("param").asText()).isEqualTo("amount");
+    HttpResponse<String> after = client.send(HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
+        .header("Authorization", stack.secretKey()).build());
+    assertThat(Json.parse(after.body()).size()).isEqualTo(before);
+  }
+
+  @Test
+  void aWebhookWithABadSignatureIsRefused() {
+    HttpRequest request = HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
+        .header("Content-Type", "application/json")
+        .header(WebhookSignature.HEADER, "t=" + clock.instant().getEpochSecond() + ",v1=" + "0".repeat(64))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"evt_forged\",\"type\":\"payment_intent.succeeded\",\"data\":{}}"))
+        .build();
+    HttpResponse<String> response = client.send(request);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("invalid_signature");
+  }
+
+  @Test
+  void aBinaryBodyReachesTheFunctionBase64EncodedAndItsSignatureStillVerifies() {
+    byte[] body = "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"refund.succeeded\",\"data\":{}}"
+        .getBytes(StandardCharsets.UTF_8);
+    HttpRequest request = HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
+        .header("Content-Type", "application/octet-stream")
+        .header(WebhookSignature.HEADER, WebhookSignature.sign(body, stack.webhookSecret(), clock.instant().getEpochSecond()))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    assertThat(client.send(request).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aCorsPreflightFromTheStacksOwnOriginIsAllowedAsTheTemplateSays() {
+    String origin = "http://localhost:" + stack.apiUrl().getPort();
+    HttpResponse<String> response = client.send(preflight(origin));
+    assertThat(response.statusCode()).isEqualTo(204);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains(origin);
+    assertThat(response.headers().firstValue("Access-Control-Allow-Headers")).contains("content-type,idempotency-key");
+    assertThat(response.headers().firstValue("Access-Control-Max-Age")).contains("600");
+  }
+
+  @Test
+  void aCorsPreflightFromAnotherOriginGetsNoPermission() {
+    HttpResponse<String> response = client.send(preflight("https://elsewhere.example"));
+    assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  private static HttpRequest preflight(String origin) {
+    return HttpRequest.newBuilder(stack.apiUrl().resolve("/checkout-sessions"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type,idempotency-key")
+        .build();
+  }
+
+  @Test
+  void theStorefrontIsServedAtTheRoot() {
+    HttpResponse<String> page = client.get(stack.apiUrl().resolve("/"));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.body()).contains("Pay with Fintoc");
+    assertThat(client.get(stack.apiUrl().resolve("/checkout.js")).headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+  }
+
+  @Test
+  void aPathNoRouteOrFileTakesIsApiGatewaysNotFound() {
+    HttpResponse<String> response = client.get(stack.apiUrl().resolve("/nothing-here"));
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).isEqualTo("{\"message\":\"Not Found\"}");
+  }
+
+  @Test
+  void everyFunctionGetsTheTemplatesVariablesPointedAtTheStack() {
+    Map<String, String> env = stack.functions().get("CreateSessionFunction").definition().environment();
+    assertThat(env).containsEntry("SESSIONS_TABLE", "fintoc-checkout-sessions")
+        .containsEntry("FINTOC_API_URL", stack.fintocUrl().toString())
+        .containsEntry("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString())
+        .containsEntry("FINTOC_SECRET_ARN", "")
+        .containsEntry("MAX_AMOUNT_CLP", "10000000");
+    assertThat(env.get("ALLOWED_REDIRECT_ORIGINS")).contains("http://127.0.0.1:" + stack.apiUrl().getPort());
+  }
+
+}

@@ -1,0 +1,148 @@
+package checkout.local.fintoc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import checkout.json.Json;
+import checkout.local.http.Exchanges;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The simulator's API as our FintocClient meets it; outcomes end to end are in LocalStackTest. */
+class FintocSimulatorTest {
+  static final String KEY = "sk_test_simulator";
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
+  static final String VALID = """
+      {"amount": 15000, "currency": "CLP", "success_url": "http://localhost:3000/success.html",
+       "cancel_url": "http://localhost:3000/cancel.html", "metadata": {"order_id": "o-1"}}""";
+
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  final AtomicInteger ids = new AtomicInteger();
+  final HttpServer server;
+  final URI base;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  FintocSimulatorTest() {
+    var holder = new FintocSimulator[1];
+    server = Exchanges.serve(0, "fintoc", exchange -> holder[0].handle(exchange));
+    base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    WebhookSender nowhere = new WebhookSender(URI.create("http://127.0.0.1:9/"), "whsec_x", false,
+        Duration.ofMillis(1), 0, CLOCK, timer);
+    holder[0] = new FintocSimulator(KEY, base, CLOCK, prefix -> prefix + "_" + ids.incrementAndGet(), nowhere);
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+    timer.shutdownNow();
+  }
+
+  HttpResponse<String> post(String path, String key, String idempotencyKey, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", key);
+    }
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aValidSessionIsCreatedWithAHostedPageRedirect() throws Exception {
+    HttpResponse<String> response = post("/v2/checkout_sessions", KEY, null, VALID);
+    JsonNode session = Json.parse(response.body());
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(session.path("id").asText()).isEqualTo("cs_test_1");
+    assertThat(session.path("status").asText()).isEqualTo("created");
+    assertThat(session.path("expires_at").asText()).isEqualTo("2026-11-22T12:00:00Z");
+    assertThat(session.path("redirect_url").asText()).isEqualTo(base + "/checkout/cs_test_1");
+    assertThat(session.path("payment_resource").isNull()).isTrue();
+  }
+
+  @Test
+  void aWrongKeyIsRefusedWithFintocsErrorBody() throws Exception {
+    HttpResponse<String> response = post("/v2/checkout_sessions", "sk_test_other", null, VALID);
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
+  }
+
+  @Test
+  void anUnsupportedCurrencyIsA400NamingTheParameter() throws Exception {
+    HttpResponse<String> response = post("/v2/checkout_sessions", KEY, null, VALID.replace("CLP", "USD"));
+    JsonNode error = Json.parse(response.body()).path("error");
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(error.path("param").asText()).isEqualTo("currency");
+  }
+
+  @Test
+  void anExpiryUnderTenMinutesAwayIsRefused() throws Exception {
+    String soon = VALID.replace("\"metadata\"", "\"expires_at\": \"2026-11-21T12:05:00Z\", \"metadata\"");
+    HttpResponse<String> response = post("/v2/checkout_sessions", KEY, null, soon);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Json.parse(response.body()).path("error").path("param").asText()).isEqualTo("expires_at");
+  }
+
+  @Test
+  void theSameIdempotencyKeyReplaysTheFirstSession() throws Exception {
+    HttpResponse<String> first = post("/v2/checkout_sessions", KEY, "order-o-1", VALID);
+    HttpResponse<String> again = post("/v2/checkout_sessions", KEY, "order-o-1", VALID);
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+  }
+
+  @Test
+  void theSameIdempotencyKeyWithOtherParametersIsAnError() throws Exception {
+    post("/v2/checkout_sessions", KEY, "order-o-2", VALID);
+    HttpResponse<String> other = post("/v2/checkout_sessions", KEY, "order-o-2", VALID.replace("15000", "16000"));
+    assertThat(other.statusCode()).isEqualTo(400);
+    assertThat(Json.parse(other.body()).path("error").path("code").asText()).isEqualTo("idempotency_key_reused");
+  }
+
+  @Test
+  void anUnknownSessionIsA404() throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/v2/checkout_sessions/cs_nope"))
+        .header("Authorization", KEY).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("resource_missing");
+  }
+
+  @Test
+  void onlyACreatedSessionCanBeExpired() throws Exception {
+    post("/v2/checkout_sessions", KEY, null, VALID);
+    HttpResponse<String> expired = post("/v2/checkout_sessions/cs_test_1/expire", KEY, null, "");
+    HttpResponse<String> again = post("/v2/checkout_sessions/cs_test_1/expire", KEY, null, "");
+    assertThat(Json.parse(expired.body()).path("status").asText()).isEqualTo("expired");
+    assertThat(again.statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void theHostedPageOffersEveryOutcome() throws Exception {
+    post("/v2/checkout_sessions", KEY, null, VALID);
+    String page = http.send(HttpRequest.newBuilder(base.resolve("/checkout/cs_test_1")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    for (String outcome : new String[] {"succeeded", "failed", "rejected", "pending", "requires_action", "cancel", "expire"}) {
+      assertThat(page).contains("value=\"" + outcome + "\"");
+    }
+    assertThat(page).contains("$15.000 CLP");
+  }
+
+  @Test
+  void mxnAmountsShowInPesosAndCentavos() {
+    assertThat(HostedPage.money(123456, "MXN")).isEqualTo("$1,234.56 MXN");
+  }
+}
