@@ -64,7 +64,7 @@ final class HostedPage {
 
   private static String head(String title) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escape(title) + "</title>"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>" + escape(title) + "</title>"
         + "<style>body{font-family:system-ui,sans-serif;background:#f4f5fb;margin:0}"
         + "main{max-width:28rem;margin:3rem auto;background:#fff;padding:2rem;border-radius:12px;box-shadow:0 2px 12px #0001}"
         + ".brand{color:#5b5bd6;font-weight:600}.muted{color:#666;font-size:.9rem}"

@@ -1,0 +1,101 @@
+// The example storefront bought from in real headless Chromium: store → Fintoc's hosted page
+// (the local simulator's) → back to the store, which asks the API how the payment ended.
+//
+// Started by StorefrontBrowserTest (./mvnw verify), which brings up the local stack and passes:
+//   STORE_URL       the storefront, on a different origin from API_URL so CORS is exercised
+//   API_URL         the local stack's API
+//   SCREENSHOT_DIR  where screenshots of each step are kept
+//   CHROMIUM        the browser to drive (Debian's /usr/bin/chromium by default; none is downloaded)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const STORE_URL = process.env.STORE_URL;
+const API_URL = process.env.API_URL;
+const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+/** A fresh customer: own cookies and sessionStorage, page errors collected. */
+async function customer(name) {
+  const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const shot = (step) => page.screenshot({ path: `${SHOTS}/${name}-${step}.png`, fullPage: true });
+  return { page, errors, shot, close: () => context.close() };
+}
+
+/** Store → Pay → the hosted page; returns once the hosted page shows. */
+async function checkout({ page, shot }) {
+  await page.goto(`${STORE_URL}/?api=${encodeURIComponent(API_URL)}`);
+  await shot('1-store');
+  await page.click('#pay');
+  await page.waitForSelector('button[value="succeeded"]');
+  assert.match(await page.textContent('h1'), /\$15\.000 CLP/);
+  await shot('2-hosted-page');
+}
+
+test('a customer who pays sees the order confirmed as paid', async () => {
+  const c = await customer('paid');
+  await checkout(c);
+  await c.page.click('button[value="succeeded"]');
+  await c.page.waitForURL(/\/success\.html/);
+  await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+  assert.equal(await c.page.textContent('#headline'), 'Payment received. Thank you!');
+  assert.match(await c.page.textContent('#detail'), /order order-/);
+  await c.shot('3-success');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('a customer whose payment fails is told so, not shown a confirmation', async () => {
+  const c = await customer('failed');
+  await checkout(c);
+  await c.page.click('button[value="failed"]');
+  await c.page.waitForURL(/\/success\.html/);
+  await c.page.waitForSelector('#status[data-state="failed"]', { timeout: 20_000 });
+  assert.equal(await c.page.textContent('#headline'), 'Payment failed');
+  await c.shot('3-failed');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('a customer who cancels lands on the cancel page with nothing charged', async () => {
+  const c = await customer('cancelled');
+  await checkout(c);
+  await c.page.click('button[value="cancel"]');
+  await c.page.waitForURL(/\/cancel\.html/);
+  assert.equal(await c.page.textContent('h1'), 'Payment cancelled');
+  await c.shot('3-cancelled');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('a payment left pending shows as pending, then as paid once the bank settles it', async () => {
+  const c = await customer('pending');
+  await checkout(c);
+  const hosted = c.page.url();
+  await c.page.click('button[value="pending"]');
+  await c.page.waitForSelector('#status[data-state="pending"]', { timeout: 20_000 });
+  await c.shot('3-pending');
+  // The bank settles it: on the hosted page, as an operator of the simulator.
+  const settle = await c.page.context().newPage();
+  await settle.goto(hosted);
+  await settle.click('button[value="succeeded"]');
+  await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+  await c.shot('4-paid');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
