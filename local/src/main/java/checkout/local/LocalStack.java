@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -136,8 +137,8 @@ public final class LocalStack implements AutoCloseable {
     resources.add(timer::shutdownNow);
 
     // Servers first, so every port is known before the functions' environment is written.
-    Routed api = serve(options.port(), "api");
-    Routed lambda = serve(options.lambdaPort(), "lambda");
+    Routed api = new Routed(options.port(), "api");
+    Routed lambda = new Routed(options.lambdaPort(), "lambda");
     apiUrl = api.url;
     lambdaUrl = lambda.url;
     List<String> ownOrigins = List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
@@ -146,7 +147,7 @@ public final class LocalStack implements AutoCloseable {
     secretKey = shared.getOrDefault(Settings.FINTOC_SECRET_KEY, DEFAULT_SECRET_KEY);
     webhookSecret = shared.getOrDefault(Settings.FINTOC_WEBHOOK_SECRET, DEFAULT_WEBHOOK_SECRET);
     if (options.fintocUrl() == null) {
-      Routed fintoc = serve(options.fintocPort(), "fintoc");
+      Routed fintoc = new Routed(options.fintocPort(), "fintoc");
       fintocUrl = fintoc.url;
       WebhookSender sender = new WebhookSender(apiUrl.resolve("/webhooks/fintoc"), webhookSecret,
           options.webhookChaos(), options.webhookFirstRetry(), 17, clock, timer);
@@ -232,7 +233,7 @@ public final class LocalStack implements AutoCloseable {
   }
 
   private void writeBanner(LocalOptions options, SamTemplate template, List<String> schedules,
-                           java.util.Set<String> tableNames, Path dataDir) {
+                           Set<String> tableNames, Path dataDir) {
     banner.add("");
     banner.add("fintoc-checkout-lambda, local stack");
     banner.add("  Storefront     " + apiUrl.resolve("/"));
@@ -293,10 +294,6 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private Routed serve(int port, String name) {
-    return new Routed(port, name);
-  }
-
   private static Function<String, String> randomIds() {
     SecureRandom random = new SecureRandom();
     return prefix -> {
@@ -308,7 +305,8 @@ public final class LocalStack implements AutoCloseable {
     };
   }
 
-  private static int freePort() {
+  /** A loopback port nothing listens on now (tests and the startup benchmark use it too). */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

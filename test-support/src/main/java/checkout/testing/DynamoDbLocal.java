@@ -1,9 +1,7 @@
 package checkout.testing;
 
+import checkout.local.LocalStack;
 import checkout.local.dynamodb.LocalDynamoDb;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -47,10 +45,6 @@ public final class DynamoDbLocal {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LocalStack.freePort();
   }
 }

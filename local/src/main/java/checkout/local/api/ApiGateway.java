@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -163,7 +164,7 @@ public final class ApiGateway {
         .put("requestId", requestId)
         .put("routeKey", routeKey)
         .put("stage", "$default")
-        .put("time", REQUEST_TIME.format(java.time.Instant.ofEpochMilli(now)))
+        .put("time", REQUEST_TIME.format(Instant.ofEpochMilli(now)))
         .put("timeEpoch", now);
     context.set("http", http);
 

@@ -1,5 +1,6 @@
 package checkout.local.lambda;
 
+import checkout.json.Json;
 import checkout.local.http.Exchanges;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -67,7 +68,6 @@ public final class InvokeApi {
 
   private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
     exchange.getResponseHeaders().set("X-Amzn-ErrorType", type);
-    Exchanges.json(exchange, status, checkout.json.Json.write(checkout.json.Json.object()
-        .put("Type", "User").put("message", message)));
+    Exchanges.json(exchange, status, Json.write(Json.object().put("Type", "User").put("message", message)));
   }
 }

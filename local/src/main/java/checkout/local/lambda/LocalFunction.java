@@ -230,8 +230,8 @@ public final class LocalFunction {
       });
       return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, m, args) -> switch (m.getName()) {
         case "getAwsRequestId" -> requestId;
-        case "getFunctionName", "getLogGroupName" -> m.getName().equals("getLogGroupName")
-            ? "/aws/lambda/" + definition.name() : definition.name();
+        case "getFunctionName" -> definition.name();
+        case "getLogGroupName" -> "/aws/lambda/" + definition.name();
         case "getLogStreamName" -> "local";
         case "getFunctionVersion" -> "$LATEST";
         case "getInvokedFunctionArn" -> "arn:aws:lambda:us-east-1:123456789012:function:" + definition.name();
