@@ -139,14 +139,7 @@ public final class ApiGateway {
     });
     String rawQuery = exchange.getRequestURI().getRawQuery();
     ObjectNode query = Json.object();
-    if (rawQuery != null && !rawQuery.isEmpty()) {
-      for (String pair : rawQuery.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
-        query.put(name, query.has(name) ? query.get(name).asText() + "," + value : value);
-      }
-    }
+    Exchanges.form(rawQuery).forEach(query::put);
     long now = clock.millis();
     String requestId = UUID.randomUUID().toString();
     ObjectNode http = Json.object()

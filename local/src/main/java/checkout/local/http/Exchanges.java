@@ -72,7 +72,10 @@ public final class Exchanges {
     send(exchange, 303, null, new byte[0]);
   }
 
-  /** {@code a=1&b=two} (a query string or a form body) → decoded name → value; the last wins. */
+  /**
+   * {@code a=1&b=two} (a query string or a form body) → decoded name → value; a repeated name's
+   * values are joined with commas, as API Gateway's payload 2.0 joins them.
+   */
   public static Map<String, String> form(String encoded) {
     Map<String, String> values = new LinkedHashMap<>();
     if (encoded == null || encoded.isEmpty()) {
@@ -82,7 +85,8 @@ public final class Exchanges {
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      values.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      values.merge(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8),
+          (first, next) -> first + "," + next);
     }
     return values;
   }
