@@ -5,6 +5,7 @@ import checkout.json.Json;
 import checkout.log.Log;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;
+import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
@@ -33,18 +33,18 @@ public final class FintocClient {
   private final FintocOptions options;
   private final SecretSource secrets;
   private final Sleeper sleeper;
-  private final RandomGenerator random;
+  private final Jitter jitter;
 
   public FintocClient(FintocOptions options, SecretSource secrets) {
-    this(options, secrets, Sleeper.REAL, RandomGenerator.getDefault());
+    this(options, secrets, Sleeper.REAL, new Jitter());
   }
 
-  /** For tests: a sleeper that records instead of waiting, a seeded random for the jitter. */
-  public FintocClient(FintocOptions options, SecretSource secrets, Sleeper sleeper, RandomGenerator random) {
+  /** For tests: a sleeper that records instead of waiting, a seeded jitter. */
+  public FintocClient(FintocOptions options, SecretSource secrets, Sleeper sleeper, Jitter jitter) {
     this.options = options;
     this.secrets = secrets;
     this.sleeper = sleeper;
-    this.random = random;
+    this.jitter = jitter;
   }
 
   /** {@code POST /v2/checkout_sessions}; the same key always yields the same session at Fintoc. */
@@ -124,7 +124,7 @@ public final class FintocClient {
   private Duration backoff(int attempt) {
     long ceiling = Math.min(options.backoffCap().toMillis(),
         options.backoffBase().toMillis() << Math.min(attempt - 1, 16));
-    return Duration.ofMillis(random.nextLong(ceiling + 1));
+    return jitter.upTo(Duration.ofMillis(ceiling));
   }
 
   private void sleep(Duration wait) {
