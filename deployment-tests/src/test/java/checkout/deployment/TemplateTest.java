@@ -80,6 +80,18 @@ class TemplateTest {
   }
 
   @TestFactory
+  Stream<DynamicTest> everyFunctionIsInvokedThroughASnapStartAlias() {
+    return template.functions().keySet().stream().map(id -> DynamicTest.dynamicTest(id, () -> {
+      // SnapStart applies to published versions only: without an alias the API would call $LATEST.
+      assertThat(template.functionProperty(id, "AutoPublishAlias").asText()).isNotBlank();
+      assertThat(template.functionProperty(id, "SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
+      // SnapStart does not combine with provisioned concurrency or EFS.
+      assertThat(template.functionProperty(id, "ProvisionedConcurrencyConfig").isMissingNode()).isTrue();
+      assertThat(template.functionProperty(id, "FileSystemConfigs").isMissingNode()).isTrue();
+    }));
+  }
+
+  @TestFactory
   Stream<DynamicTest> eachPackageShipsOnlyTheClientsItsFunctionUses() {
     return Stream.of("create-session", "get-session", "webhook-handler", "expiry-sweeper").map(name ->
         DynamicTest.dynamicTest(name, () -> {

@@ -22,6 +22,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * reflection mapping: it costs cold-start time and hides the conditions that keep money safe).
  */
 public final class SessionRepository {
+  /**
+   * A session id for SnapStart priming: shaped like Fintoc's so it takes the real path, unlike
+   * the ids Fintoc issues (one opaque token after the prefix, e.g. {@code pi_2vKOKniSGXRhXTKrJ67VXZxGCVt});
+   * and priming only ever reads it.
+   */
+  public static final String PRIMING_ID = "cs_snapstart_priming";
+
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -68,6 +75,23 @@ public final class SessionRepository {
     return Optional.of(new PaymentRecord(Attr.string(item, "id"),
         status == null ? null : PaymentStatus.fromWire(status), Attr.string(item, "session_id"),
         Attr.string(item, "next_action"), Attr.instant(item, "updated_at"), Attr.number(item, "version")));
+  }
+
+  /**
+   * SnapStart priming of the storage paths, with nothing read that matters and nothing
+   * written: a consistent read of {@link #PRIMING_ID}, and a transaction whose one put is
+   * conditioned on an item that never exists, so DynamoDB cancels it — request building,
+   * signing, endpoint rules and both responses, the cancellation's included. Needs GetItem and
+   * PutItem, as every function that writes has.
+   */
+  public void prime() {
+    find(PRIMING_ID);
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(put(
+          Map.of(SessionsTable.PK, s("PRIMING#snapstart")), "attribute_exists(" + SessionsTable.PK + ")", null)));
+    } catch (TransactionCanceledException expected) {
+      // the condition cannot hold: nothing was written
+    }
   }
 
   /** What became of a commit. */

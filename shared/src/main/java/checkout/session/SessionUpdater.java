@@ -1,10 +1,10 @@
 package checkout.session;
 
 import checkout.log.Log;
+import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.random.RandomGenerator;
 
 /**
  * Applies a fact from Fintoc to what we store, the one way every writer does (the webhook and
@@ -20,7 +20,7 @@ public final class SessionUpdater {
   private final String orderReferenceKey;
   private final Clock clock;
   private final Sleeper sleeper;
-  private final RandomGenerator random = RandomGenerator.getDefault();
+  private final Jitter jitter = new Jitter();
 
   public SessionUpdater(SessionRepository sessions, String orderReferenceKey, Clock clock, Sleeper sleeper) {
     this.sessions = sessions;
@@ -60,9 +60,18 @@ public final class SessionUpdater {
     throw new StorageUnavailableException("kept conflicting with concurrent changes", null);
   }
 
+  /**
+   * SnapStart priming: what {@link #apply} does with a fact, short of the commit — the storage
+   * paths (nothing written, see {@link SessionRepository#prime}) and the rules' decision.
+   */
+  public void prime(Observation fact) {
+    sessions.prime();
+    SessionRules.apply(fact, null, null, orderReferenceKey, clock.instant());
+  }
+
   private void pause(int attempt) {
     try {
-      sleeper.sleep(Duration.ofMillis(random.nextLong(5L << Math.min(attempt, 6)) + 1));
+      sleeper.sleep(jitter.upTo(Duration.ofMillis((5L << Math.min(attempt, 6)) - 1)).plusMillis(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StorageUnavailableException("interrupted", e);

@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -45,7 +48,11 @@ public final class LambdaRunner implements AutoCloseable {
   private final BlockingQueue<Invocation> queue = new LinkedBlockingQueue<>();
   private final Map<String, CompletableFuture<String>> pending = new ConcurrentHashMap<>();
   private final CompletableFuture<Long> firstNext = new CompletableFuture<>();
+  private final CompletableFuture<Long> restoreNext = new CompletableFuture<>();
   private final CompletableFuture<String> initError = new CompletableFuture<>();
+  private final AtomicInteger credentialReads = new AtomicInteger();
+  private final String credentialsToken = UUID.randomUUID().toString();
+  private volatile long restoredNanos;
   private final Process process;
   private final long startedNanos;
   private final Path taskRoot;
@@ -54,6 +61,19 @@ public final class LambdaRunner implements AutoCloseable {
 
   /** What one invocation returned, and how long it took from the event being served. */
   public record Result(String body, long nanos) {}
+
+  /**
+   * How Lambda starts the environment. {@code SNAP_START} is how it publishes a SnapStart
+   * version and resumes it: init, then the runtime's before-checkpoint hooks, then
+   * {@code /restore/next} (where Lambda snapshots, and later resumes), then the after-restore
+   * hooks, then events. Here the snapshot is not taken — the same JVM simply goes on — so what
+   * is measured after the restore is the first invocation as a restored environment has it,
+   * without the time to load the snapshot itself. As under SnapStart, the runtime supplies
+   * container credentials ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}), not access-key variables.
+   */
+  public enum Mode {
+    ON_DEMAND, SNAP_START
+  }
 
   /**
    * @param jar the deployment package, as template.yaml's CodeUri names it
@@ -68,15 +88,20 @@ public final class LambdaRunner implements AutoCloseable {
   /** @param jvmOptions extra options for the function's JVM (e.g. class-load logging) */
   public static LambdaRunner start(Path jar, String handler, Map<String, String> environment, Path javaHome,
       List<String> jvmOptions) {
+    return start(jar, handler, environment, javaHome, jvmOptions, Mode.ON_DEMAND);
+  }
+
+  public static LambdaRunner start(Path jar, String handler, Map<String, String> environment, Path javaHome,
+      List<String> jvmOptions, Mode mode) {
     try {
-      return new LambdaRunner(jar, handler, environment, javaHome, jvmOptions);
+      return new LambdaRunner(jar, handler, environment, javaHome, jvmOptions, mode);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private LambdaRunner(Path jar, String handler, Map<String, String> environment, Path javaHome,
-      List<String> jvmOptions) throws IOException {
+      List<String> jvmOptions, Mode mode) throws IOException {
     taskRoot = Files.createTempDirectory("lambda-task");
     unzip(jar, taskRoot);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -91,6 +116,16 @@ public final class LambdaRunner implements AutoCloseable {
       initError.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       respond(exchange, 202, "");
     });
+    server.createContext(API + "/restore/next", exchange -> {
+      restoredNanos = System.nanoTime();
+      restoreNext.complete(restoredNanos);
+      respond(exchange, 200, "");
+    });
+    server.createContext(API + "/restore/error", exchange -> {
+      initError.complete("restore error: " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      respond(exchange, 202, "");
+    });
+    server.createContext("/credentials", this::credentials);
     server.start();
 
     Map<String, String> env = new HashMap<>();
@@ -104,16 +139,26 @@ public final class LambdaRunner implements AutoCloseable {
     env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
     env.put("AWS_REGION", "us-east-1");
     env.put("AWS_DEFAULT_REGION", "us-east-1");
-    env.put("AWS_ACCESS_KEY_ID", "test");
-    env.put("AWS_SECRET_ACCESS_KEY", "test");
-    env.put("AWS_SESSION_TOKEN", "test");
+    if (mode == Mode.SNAP_START) {
+      env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+      env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.getAddress().getPort() + "/credentials");
+      env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", credentialsToken);
+    } else {
+      env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+      env.put("AWS_ACCESS_KEY_ID", "test");
+      env.put("AWS_SECRET_ACCESS_KEY", "test");
+      env.put("AWS_SESSION_TOKEN", "test");
+    }
     env.put("TZ", ":UTC");
     env.putAll(environment);
 
     List<String> command = new ArrayList<>();
     command.add(javaHome.resolve("bin/java").toString());
-    command.add("-XX:+UseSerialGC"); // as Lambda's Java runtime sets it
+    // As Lambda's Java runtime starts the JVM: its GC, and org.crac bound to the runtime's hooks.
+    command.add("-XX:+UseSerialGC");
     command.add("-Xshare:auto");
+    command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+    command.add("-Djava.net.preferIPv4Stack=true");
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(runtimeClasspath());
@@ -146,6 +191,24 @@ public final class LambdaRunner implements AutoCloseable {
   /** Time from JVM start to the runtime's first request for an event: Lambda's init phase. */
   public long initNanos() throws Exception {
     return firstNext.get(60, TimeUnit.SECONDS) - startedNanos;
+  }
+
+  /**
+   * SnapStart only: JVM start to {@code /restore/next} — init plus the before-checkpoint hooks,
+   * what Lambda runs once per published version, while no request waits.
+   */
+  public long checkpointNanos() throws Exception {
+    return restoreNext.get(60, TimeUnit.SECONDS) - startedNanos;
+  }
+
+  /** SnapStart only: from the restore to the first {@code /next} — the after-restore hooks. */
+  public long afterRestoreNanos() throws Exception {
+    return firstNext.get(60, TimeUnit.SECONDS) - restoredNanos;
+  }
+
+  /** How often the function asked the container-credentials endpoint (SnapStart mode). */
+  public int credentialReads() {
+    return credentialReads.get();
   }
 
   public Result invoke(String event) throws Exception {
@@ -196,6 +259,18 @@ public final class LambdaRunner implements AutoCloseable {
         "arn:aws:lambda:us-east-1:123456789012:function:local-function");
     exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
     respond(exchange, 200, invocation.event());
+  }
+
+  /** The container-credentials endpoint, in the shape the SDK's ContainerCredentialsProvider reads. */
+  private void credentials(HttpExchange exchange) throws IOException {
+    if (!credentialsToken.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      respond(exchange, 403, "{\"message\": \"bad authorization token\"}");
+      return;
+    }
+    credentialReads.incrementAndGet();
+    String expiration = Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS).toString();
+    respond(exchange, 200, "{\"AccessKeyId\": \"test\", \"SecretAccessKey\": \"test\", \"Token\": \"test\", "
+        + "\"Expiration\": \"" + expiration + "\"}");
   }
 
   private void result(HttpExchange exchange) throws IOException {

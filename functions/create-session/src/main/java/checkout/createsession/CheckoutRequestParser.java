@@ -62,6 +62,11 @@ public final class CheckoutRequestParser {
         clock);
   }
 
+  /** An origin this parser accepts, for SnapStart priming; null when none is configured. */
+  String primingOrigin() {
+    return allowedOrigins.stream().sorted().findFirst().orElse(null);
+  }
+
   public CheckoutRequest parse(byte[] body) {
     if (body.length > MAX_BODY_BYTES) {
       throw new ApiException(413, "body_too_large",

@@ -9,6 +9,7 @@ import checkout.log.Log;
 import checkout.secrets.SecretSources;
 import checkout.session.SessionRepository;
 import checkout.session.SessionUpdater;
+import checkout.snapstart.Priming;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -25,6 +26,8 @@ public final class ExpirySweeperHandler implements RequestHandler<Map<String, Ob
   private final Sweeper sweeper;
   /** No Fintoc call starts with less than this left: one call's whole budget, and a margin. */
   private final long stopWithMillisLeft;
+  /** Held here: the runtime keeps hooks weakly. */
+  private final Priming priming;
 
   public ExpirySweeperHandler() {
     this(Config.fromEnvironment(), Clock.systemUTC());
@@ -46,6 +49,7 @@ public final class ExpirySweeperHandler implements RequestHandler<Map<String, Ob
         (int) Math.max(1, config.longValue(Settings.SWEEP_CONCURRENCY, 4)),
         (int) Math.max(1, config.longValue(Settings.SWEEP_PAGE_SIZE, 100)), clock);
     this.stopWithMillisLeft = FintocOptions.fromConfig(config).callBudget().toMillis() + 5_000;
+    this.priming = Priming.register("ExpirySweeper", sweeper::prime);
   }
 
   @Override

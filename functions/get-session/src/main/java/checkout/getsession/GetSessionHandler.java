@@ -9,11 +9,13 @@ import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
+import checkout.snapstart.Priming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,6 +31,8 @@ public final class GetSessionHandler
   private static final Pattern SESSION_ID = Pattern.compile("cs_[A-Za-z0-9_]{1,100}");
 
   private final SessionRepository sessions;
+  /** Held here: the runtime keeps hooks weakly. */
+  private final Priming priming = Priming.register("GetSession", this::prime);
 
   public GetSessionHandler() {
     this(Config.fromEnvironment());
@@ -56,6 +60,12 @@ public final class GetSessionHandler
     } catch (Exception e) {
       return HttpResponses.failure(e);
     }
+  }
+
+  /** SnapStart priming: a poll for a session that does not exist — one read, the 404 body. */
+  void prime() {
+    handleRequest(Priming.request("GET", "/checkout-sessions/" + SessionRepository.PRIMING_ID,
+        Map.of("id", SessionRepository.PRIMING_ID), null), null);
   }
 
   static ObjectNode view(CheckoutSession session) {
