@@ -32,6 +32,7 @@ import java.util.jar.JarOutputStream;
  * under the official Runtime Interface Client (LambdaRunner), against DynamoDB Local and the
  * stubs, next to a hello-world handler packaged and run the same way. Figures are printed as
  * ratios to that floor from the same run, because absolute times on a shared machine drift.
+ * Then each function again in SnapStart's snap-start mode (see {@link LambdaRunner.Mode}).
  *
  * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl deployment-tests exec:exec@cold-start [-Djvms=10 -Dwarm=200]
  * [-DjavaToolOptions="..."]</pre>
@@ -41,6 +42,9 @@ public final class ColdStartBenchmark {
 
   record Figures(String name, long packageBytes, long classes, double initMs, double firstMs, double p50Ms,
       double p99Ms, long rssKib) {}
+
+  /** Under SnapStart: what the snapshot costs once per version, and what a restore still pays. */
+  record Restored(String name, long classesAfterRestore, double checkpointMs, double afterRestoreMs, double firstMs) {}
 
   public static void main(String[] args) throws Exception {
     int jvms = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -65,6 +69,16 @@ public final class ColdStartBenchmark {
               figures.packageBytes() / 1e6, figures.classes(), figures.initMs(), figures.firstMs(), figures.p50Ms(),
               figures.p99Ms(), figures.rssKib() / 1024.0, figures.initMs() / floor.initMs(),
               figures.firstMs() / floor.firstMs());
+        }
+        System.out.printf("%nSnapStart (snap-start mode: init + priming, /restore/next, after-restore hooks; the "
+            + "snapshot's own load time is not included), same JVM, floor = on-demand hello-world first invoke%n");
+        System.out.printf("%-24s %15s %14s %17s %9s %13s%n", "function", "checkpoint_ms", "classes_after",
+            "after_restore_ms", "first_ms", "first/floor");
+        for (Function function : functions.subList(1, functions.size())) {
+          Restored restored = measureSnapStart(function, javaHome, jvms);
+          System.out.printf("%-24s %15.0f %14d %17.1f %9.0f %13.2f%n", restored.name(), restored.checkpointMs(),
+              restored.classesAfterRestore(), restored.afterRestoreMs(), restored.firstMs(),
+              restored.firstMs() / floor.firstMs());
         }
       }
     }
@@ -99,6 +113,35 @@ public final class ColdStartBenchmark {
     return new Figures(f.name(), Files.size(f.jar()), classes, median(inits), median(firsts),
         warmTimes.isEmpty() ? 0 : warmTimes.get(warmTimes.size() / 2),
         warmTimes.isEmpty() ? 0 : warmTimes.get((int) Math.ceil(warmTimes.size() * 0.99) - 1), rss);
+  }
+
+  static Restored measureSnapStart(Function f, Path javaHome, int jvms) throws Exception {
+    List<Double> checkpoints = new ArrayList<>();
+    List<Double> afterRestores = new ArrayList<>();
+    List<Double> firsts = new ArrayList<>();
+    for (int run = 0; run < jvms; run++) {
+      try (LambdaRunner runner = LambdaRunner.start(f.jar(), f.handler(), f.env(), javaHome, List.of(),
+          LambdaRunner.Mode.SNAP_START)) {
+        checkpoints.add(runner.checkpointNanos() / 1e6);
+        afterRestores.add(runner.afterRestoreNanos() / 1e6);
+        firsts.add(runner.invoke(f.events().get()).nanos() / 1e6);
+      }
+    }
+    Path classLog = Files.createTempFile("classes", ".log");
+    long classesAfterRestore;
+    try (LambdaRunner runner = LambdaRunner.start(f.jar(), f.handler(), f.env(), javaHome,
+        List.of("-Xlog:class+load=info:file=" + classLog), LambdaRunner.Mode.SNAP_START)) {
+      runner.afterRestoreNanos(); // the runtime waits for an event: everything before is in the snapshot
+      int atRestore = Files.readAllLines(classLog).size();
+      runner.invoke(f.events().get());
+      List<String> loaded = Files.readAllLines(classLog);
+      classesAfterRestore = loaded.size() - atRestore;
+      if (Boolean.getBoolean("listClassesAfterRestore")) {
+        // What priming still misses: the classes a restored environment loads on its first request.
+        loaded.subList(atRestore, loaded.size()).forEach(line -> System.out.println(f.name() + " " + line));
+      }
+    }
+    return new Restored(f.name(), classesAfterRestore, median(checkpoints), median(afterRestores), median(firsts));
   }
 
   static double median(List<Double> values) {

@@ -52,6 +52,11 @@ public final class FintocClient {
     return call("POST", "/v2/checkout_sessions", Json.write(params), idempotencyKey);
   }
 
+  /** SnapStart priming: the secret's read path, stopped before it is sent ({@link SecretSource#prime}). */
+  public void prime() {
+    secrets.prime();
+  }
+
   /** {@code GET /v2/checkout_sessions/{id}}. */
   public JsonNode getCheckoutSession(String id) {
     return call("GET", "/v2/checkout_sessions/" + id, null, null);

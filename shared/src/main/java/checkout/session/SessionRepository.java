@@ -88,7 +88,7 @@ public final class SessionRepository {
     find(PRIMING_ID);
     try {
       dynamo.transactWriteItems(r -> r.transactItems(put(
-          Map.of(SessionsTable.PK, s("PRIMING#snapstart")), "attribute_exists(" + SessionsTable.PK + ")", null)));
+          Map.of(SessionsTable.PK, s(SessionsTable.PRIMING_KEY)), "attribute_exists(" + SessionsTable.PK + ")", null)));
     } catch (TransactionCanceledException expected) {
       // the condition cannot hold: nothing was written
     }

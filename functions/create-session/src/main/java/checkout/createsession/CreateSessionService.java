@@ -72,11 +72,15 @@ public final class CreateSessionService {
   }
 
   /**
-   * SnapStart priming: the storage paths (a read and a cancelled transaction, nothing written)
-   * and Fintoc's answer, made up here, mapped to the session we would store.
+   * SnapStart priming: the storage paths (a read; a transaction, a put and an update that
+   * DynamoDB refuses, so nothing is written),
+   * the secret's read stopped before it is sent, and Fintoc's answer, made up here, mapped to
+   * the session we would store.
    */
   CheckoutSession prime() {
     sessions.prime();
+    idempotency.prime();
+    fintoc.prime();
     return FintocCheckoutSession.toSession(Json.parse(PRIMING_FINTOC_SESSION), orderReferenceKey, clock.instant());
   }
 

@@ -150,4 +150,26 @@ final class IdempotencyStore {
   private static String pk(String key) {
     return SessionsTable.IDEMPOTENCY_PREFIX + key;
   }
+
+  /**
+   * SnapStart priming of the conditional put and update this store makes, both conditioned on
+   * an item that never exists, so DynamoDB refuses them and nothing is written.
+   */
+  void prime() {
+    Map<String, AttributeValue> key = Map.of(SessionsTable.PK, s(SessionsTable.PRIMING_KEY));
+    String never = "attribute_exists(" + SessionsTable.PK + ")";
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(key).conditionExpression(never));
+    } catch (ConditionalCheckFailedException expected) {
+      // refused, as intended
+    }
+    try {
+      dynamo.updateItem(r -> r.tableName(table).key(key).conditionExpression(never)
+          .updateExpression("SET #state = :state")
+          .expressionAttributeNames(Map.of("#state", "state"))
+          .expressionAttributeValues(Map.of(":state", s("priming"))));
+    } catch (ConditionalCheckFailedException expected) {
+      // refused, as intended
+    }
+  }
 }

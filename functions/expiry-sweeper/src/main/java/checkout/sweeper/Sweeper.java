@@ -87,11 +87,13 @@ final class Sweeper {
   }
 
   /**
-   * SnapStart priming: a Query that can match nothing (no session expires before 1970), and
-   * a made-up Fintoc answer observed and decided, short of the commit.
+   * SnapStart priming: a Query that can match nothing (no session expires before 1970), the
+   * secret's read stopped before it is sent, and a made-up Fintoc answer observed and decided,
+   * short of the commit.
    */
   void prime() {
     query("OPEN#0", 0, null);
+    fintoc.prime();
     updater.prime(FintocCheckoutSession.observe(Json.parse(PRIMING_FINTOC_SESSION), SessionStatus.EXPIRED));
   }
 

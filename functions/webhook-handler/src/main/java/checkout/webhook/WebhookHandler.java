@@ -92,12 +92,14 @@ public final class WebhookHandler
 
   /**
    * SnapStart priming: a made-up delivery signed and verified with a made-up key (header
-   * parsing, HMAC), parsed and translated, the update short of its commit, and our 200 body.
+   * parsing, HMAC), the real secret's read stopped before it is sent, the event parsed and
+   * translated, the update short of its commit, and our 200 body.
    */
   void prime() {
     byte[] body = PRIMING_EVENT.getBytes(StandardCharsets.UTF_8);
     String header = WebhookSignature.sign(body, PRIMING_SECRET, clock.instant().getEpochSecond());
     WebhookSignature.verify(body, header, List.of(PRIMING_SECRET), tolerance, clock);
+    signatures.prime();
     EventTranslator.observe(WebhookEvent.parse(body)).ifPresent(updater::prime);
     HttpResponses.json(200, Json.object().put("received", true).put("outcome", "applied"));
   }
