@@ -3,6 +3,11 @@ package checkout.aws;
 import checkout.config.Config;
 import checkout.config.Settings;
 import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -16,6 +21,18 @@ import software.amazon.awssdk.regions.Region;
  * template never declares those.
  */
 public final class AwsClients {
+  /**
+   * Where credentials can be in this project's runs, and nowhere else: access-key variables
+   * (Lambda on demand, {@code sam local}), the container endpoint (Lambda under SnapStart, which
+   * sets no key variables), system properties (the local stack, tests). The SDK's default chain
+   * would also probe web-identity files, profile files and the instance metadata service, none
+   * of which a Lambda function has. One instance for every client: one cache, one fetch.
+   */
+  private static final AwsCredentialsProvider CREDENTIALS = AwsCredentialsProviderChain.builder()
+      .credentialsProviders(EnvironmentVariableCredentialsProvider.create(), ContainerCredentialsProvider.create(),
+          SystemPropertyCredentialsProvider.create())
+      .build();
+
   private AwsClients() {}
 
   public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
@@ -24,6 +41,7 @@ public final class AwsClients {
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(Duration.ofSeconds(5))
         .build());
+    builder.credentialsProvider(CREDENTIALS);
     config.optional(Settings.AWS_REGION).ifPresent(region -> builder.region(Region.of(region)));
     config.uri(endpointSetting).ifPresent(builder::endpointOverride);
     return builder.build();
