@@ -35,7 +35,7 @@ import java.util.jar.JarOutputStream;
  * Then each function again in SnapStart's snap-start mode (see {@link LambdaRunner.Mode}).
  *
  * <pre>./mvnw -q install -DskipTests && ./mvnw -q -pl deployment-tests exec:exec@cold-start [-Djvms=10 -Dwarm=200]
- * [-DjavaToolOptions="..."]</pre>
+ * [-DjavaToolOptions="..."] [-Donly=GetSession,...] [-DlistClassesAfterRestore=true]</pre>
  */
 public final class ColdStartBenchmark {
   record Function(String name, Path jar, String handler, Map<String, String> env, Supplier<String> events) {}
@@ -55,6 +55,12 @@ public final class ColdStartBenchmark {
     }
     try (TestStack stack = new TestStack()) {
       List<Function> functions = functions(stack);
+      // -Donly=GetSession,WebhookHandler measures those (and the floor) only, to compare one change quickly.
+      String only = System.getProperty("only", "");
+      if (!only.isBlank()) {
+        List<String> names = List.of(only.split(","));
+        functions.removeIf(f -> !f.name().startsWith("hello-world") && !names.contains(f.name()));
+      }
       for (Path javaHome : javaHomes) {
         System.out.printf("%nJVM %s, %d fresh JVMs per function (medians), %d warm invokes%n", javaHome, jvms, warm);
         System.out.printf("%-24s %9s %8s %9s %9s %9s %9s %8s %12s %13s%n", "function", "package", "classes",

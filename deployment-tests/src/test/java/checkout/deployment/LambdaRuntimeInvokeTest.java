@@ -46,7 +46,7 @@ class LambdaRuntimeInvokeTest {
     overrides.putAll(extra);
     Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
     return LambdaRunner.start(jar, template.functionProperty(function, "Handler").asText(),
-        template.environment(function, overrides), Path.of(System.getProperty("java.home")));
+        template.environment(function, overrides), LambdaRunner.javaHomeFor(template.functionProperty(function, "Runtime").asText()));
   }
 
   static String sample(String file) throws Exception {

@@ -47,7 +47,7 @@ class SnapStartTest {
     Map<String, String> overrides = new HashMap<>(TestStack.functionOverrides(config));
     Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
     return LambdaRunner.start(jar, template.functionProperty(function, "Handler").asText(),
-        template.environment(function, overrides), Path.of(System.getProperty("java.home")), List.of(),
+        template.environment(function, overrides), LambdaRunner.javaHomeFor(template.functionProperty(function, "Runtime").asText()), List.of(),
         LambdaRunner.Mode.SNAP_START);
   }
 

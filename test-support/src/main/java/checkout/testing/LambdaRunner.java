@@ -175,6 +175,21 @@ public final class LambdaRunner implements AutoCloseable {
     process = builder.start();
   }
 
+  /**
+   * The JDK closest to a Lambda runtime ({@code java25} → a JDK 25 under /usr/lib/jvm), or the
+   * JDK running the tests when that version is not installed (the packages are bytecode 17).
+   */
+  public static Path javaHomeFor(String runtime) {
+    String version = runtime.replaceAll("\\D", "");
+    try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+      return homes.filter(home -> home.getFileName().toString().matches(".*\\D" + version + "(\\D.*)?"))
+          .filter(home -> Files.isExecutable(home.resolve("bin/java")))
+          .sorted().findFirst().orElse(Path.of(System.getProperty("java.home")));
+    } catch (IOException e) {
+      return Path.of(System.getProperty("java.home"));
+    }
+  }
+
   /** The RIC and what it needs, as the managed runtime has them: its own jars, not the function's. */
   private static String runtimeClasspath() {
     List<String> entries = new ArrayList<>();
