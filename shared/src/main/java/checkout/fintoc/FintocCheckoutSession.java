@@ -4,8 +4,10 @@ import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
+import checkout.session.SessionRepository;
 import checkout.session.SessionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -62,6 +64,23 @@ public final class FintocCheckoutSession {
     String paymentStatus = Json.text(payment, "status");
     return new Observation(Json.text(data, "id"), status, data, Json.text(payment, "id"),
         paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus), nextAction(payment));
+  }
+
+  /**
+   * A made-up checkout session in Fintoc's shape, for SnapStart priming: the id is
+   * {@link SessionRepository#PRIMING_ID}, and a finished one carries a succeeded payment.
+   */
+  public static ObjectNode primingSample(String status) {
+    ObjectNode session = Json.object().put("id", SessionRepository.PRIMING_ID).put("object", "checkout_session")
+        .put("status", status).put("amount", 1000).put("currency", "CLP").put("mode", "test")
+        .put("redirect_url", "https://pay.fintoc.com/checkout/priming")
+        .put("created_at", "2026-01-01T00:00:00Z").put("expires_at", "2026-01-01T01:00:00Z");
+    session.set("metadata", Json.object().put("order_id", "priming"));
+    ObjectNode resource = session.putObject("payment_resource");
+    if ("finished".equals(status)) {
+      resource.set("payment_intent", Json.object().put("id", "pi_snapstart_priming").put("status", "succeeded"));
+    }
+    return session;
   }
 
   /** A payment intent's {@code next_action} as JSON text, or null when it has none. */

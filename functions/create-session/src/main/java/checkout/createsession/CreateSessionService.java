@@ -3,7 +3,6 @@ package checkout.createsession;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.http.ApiException;
-import checkout.json.Json;
 import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
@@ -81,16 +80,9 @@ public final class CreateSessionService {
     sessions.prime();
     idempotency.prime();
     fintoc.prime();
-    return FintocCheckoutSession.toSession(Json.parse(PRIMING_FINTOC_SESSION), orderReferenceKey, clock.instant());
+    return FintocCheckoutSession.toSession(FintocCheckoutSession.primingSample("created"), orderReferenceKey,
+        clock.instant());
   }
-
-  private static final String PRIMING_FINTOC_SESSION = """
-      {"id": "%s", "object": "checkout_session", "status": "created", "amount": 1000, "currency": "CLP",
-       "mode": "test", "redirect_url": "https://pay.fintoc.com/checkout/priming",
-       "success_url": "https://shop.example/success", "cancel_url": "https://shop.example/cancel",
-       "created_at": "2026-01-01T00:00:00Z", "expires_at": "2026-01-01T01:00:00Z",
-       "metadata": {"order_id": "priming"}, "payment_resource": {"payment_intent": null}}
-      """.formatted(SessionRepository.PRIMING_ID);
 
   private CheckoutSession createAsOwner(CheckoutRequest request, String key, String fintocKey, String token) {
     try {

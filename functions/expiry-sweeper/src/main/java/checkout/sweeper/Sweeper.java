@@ -6,10 +6,8 @@ import static checkout.session.Attr.s;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
-import checkout.json.Json;
 import checkout.log.Log;
 import checkout.session.Observation;
-import checkout.session.SessionRepository;
 import checkout.session.SessionStatus;
 import checkout.session.SessionUpdater;
 import checkout.session.SessionsTable;
@@ -94,13 +92,8 @@ final class Sweeper {
   void prime() {
     query("OPEN#0", 0, null);
     fintoc.prime();
-    updater.prime(FintocCheckoutSession.observe(Json.parse(PRIMING_FINTOC_SESSION), SessionStatus.EXPIRED));
+    updater.prime(FintocCheckoutSession.observe(FintocCheckoutSession.primingSample("expired"), SessionStatus.EXPIRED));
   }
-
-  private static final String PRIMING_FINTOC_SESSION = """
-      {"id": "%s", "object": "checkout_session", "status": "expired", "amount": 1000, "currency": "CLP",
-       "metadata": {"order_id": "priming"}, "payment_resource": null}
-      """.formatted(SessionRepository.PRIMING_ID);
 
   private QueryResponse query(String shard, long cutoff, Map<String, AttributeValue> startKey) {
     return Storage.call("Query open-by-expiry", () -> dynamo.query(r -> r

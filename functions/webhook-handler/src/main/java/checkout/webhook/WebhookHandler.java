@@ -3,6 +3,7 @@ package checkout.webhook;
 import checkout.aws.AwsClients;
 import checkout.config.Config;
 import checkout.config.Settings;
+import checkout.fintoc.FintocCheckoutSession;
 import checkout.http.ApiException;
 import checkout.http.HttpRequests;
 import checkout.http.HttpResponses;
@@ -33,12 +34,6 @@ public final class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   /** A made-up key for priming the HMAC path: the real secret is never fetched before a snapshot. */
   private static final String PRIMING_SECRET = "whsec_snapstart_priming";
-  private static final String PRIMING_EVENT = """
-      {"id": "evt_snapstart_priming", "object": "event", "type": "checkout_session.finished",
-       "data": {"id": "%s", "object": "checkout_session", "status": "finished", "amount": 1000,
-         "currency": "CLP", "metadata": {"order_id": "priming"},
-         "payment_resource": {"payment_intent": {"id": "pi_snapstart_priming", "status": "succeeded"}}}}
-      """.formatted(SessionRepository.PRIMING_ID);
 
   private final SignatureCheck signatures;
   private final EventApplier applier;
@@ -96,7 +91,10 @@ public final class WebhookHandler
    * translated, the update short of its commit, and our 200 body.
    */
   void prime() {
-    byte[] body = PRIMING_EVENT.getBytes(StandardCharsets.UTF_8);
+    // A checkout_session.finished with a succeeded payment: the richest path.
+    byte[] body = Json.write(Json.object().put("id", "evt_snapstart_priming").put("object", "event")
+        .put("type", "checkout_session.finished").set("data", FintocCheckoutSession.primingSample("finished")))
+        .getBytes(StandardCharsets.UTF_8);
     String header = WebhookSignature.sign(body, PRIMING_SECRET, clock.instant().getEpochSecond());
     WebhookSignature.verify(body, header, List.of(PRIMING_SECRET), tolerance, clock);
     signatures.prime();
