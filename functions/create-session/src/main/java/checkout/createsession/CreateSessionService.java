@@ -72,9 +72,8 @@ public final class CreateSessionService {
 
   /**
    * SnapStart priming: the storage paths (a read; a transaction, a put and an update that
-   * DynamoDB refuses, so nothing is written),
-   * the secret's read stopped before it is sent, and Fintoc's answer, made up here, mapped to
-   * the session we would store.
+   * DynamoDB refuses, so nothing is written), the secret's read stopped before it is sent, and
+   * a made-up Fintoc answer mapped to the session we would store.
    */
   CheckoutSession prime() {
     sessions.prime();
