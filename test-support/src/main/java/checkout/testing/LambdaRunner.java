@@ -52,7 +52,6 @@ public final class LambdaRunner implements AutoCloseable {
   private final CompletableFuture<String> initError = new CompletableFuture<>();
   private final AtomicInteger credentialReads = new AtomicInteger();
   private final String credentialsToken = UUID.randomUUID().toString();
-  private volatile long restoredNanos;
   private final Process process;
   private final long startedNanos;
   private final Path taskRoot;
@@ -117,8 +116,7 @@ public final class LambdaRunner implements AutoCloseable {
       respond(exchange, 202, "");
     });
     server.createContext(API + "/restore/next", exchange -> {
-      restoredNanos = System.nanoTime();
-      restoreNext.complete(restoredNanos);
+      restoreNext.complete(System.nanoTime());
       respond(exchange, 200, "");
     });
     server.createContext(API + "/restore/error", exchange -> {
@@ -218,7 +216,7 @@ public final class LambdaRunner implements AutoCloseable {
 
   /** SnapStart only: from the restore to the first {@code /next} — the after-restore hooks. */
   public long afterRestoreNanos() throws Exception {
-    return firstNext.get(60, TimeUnit.SECONDS) - restoredNanos;
+    return firstNext.get(60, TimeUnit.SECONDS) - restoreNext.get(60, TimeUnit.SECONDS);
   }
 
   /** How often the function asked the container-credentials endpoint (SnapStart mode). */
