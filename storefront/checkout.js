@@ -1,10 +1,13 @@
 // The storefront side of fintoc-checkout-lambda, in one small module a merchant can copy.
 //
-//   import { startCheckout, watchSession } from './checkout.js';
-//   await startCheckout(api, order);                 // → the browser goes to Fintoc's page
+//   import { loadPrices, startCheckout, watchSession } from './checkout.js';
+//   const prices = await loadPrices(api);            // what the shop sells, at the prices it charges
+//   await startCheckout(api, { line_items: [{ price: prices[0].id, quantity: 1 }], success_url, cancel_url });
 //   watchSession(api, sessionId, (view) => render(view));   // on the success page
 //
-// The success page never trusts the redirect alone: it asks the API until the payment settles.
+// The browser never sends an amount: the server prices the order from its catalog (or from an
+// order your backend signed, sent as { order_token }). The success page never trusts the
+// redirect alone: it asks the API until the order is paid, or will not be.
 
 const STORAGE_KEY = 'fintoc-checkout';
 
@@ -15,12 +18,23 @@ export function apiBase() {
   return (fromQuery || sessionStorage.getItem(`${STORAGE_KEY}:api`) || location.origin).replace(/\/$/, '');
 }
 
+/** The active catalog prices: [{ id, currency, unit_amount, product_data: { name, image_url } }]. */
+export async function loadPrices(api) {
+  const response = await fetch(`${api}/prices`);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error?.message || `HTTP ${response.status}`);
+  return body.prices;
+}
+
 /**
- * Creates the checkout session and sends the browser to Fintoc's hosted page. One Idempotency-Key
- * per order, kept across retries, so a double click or a retried request makes one session.
+ * Creates the checkout session and sends the browser to Fintoc's hosted page. One random
+ * Idempotency-Key per order, kept across retries, so a double click or a retried request makes
+ * one session. (An order_token is scoped by its order_id on the server; the key does no harm.)
  */
 export async function startCheckout(api, order) {
-  const keyName = `${STORAGE_KEY}:key:${order.metadata.order_id}`;
+  // The order this key belongs to: the store's order label, or the signed order itself.
+  const orderName = order.metadata?.order_id ?? order.order_token ?? crypto.randomUUID();
+  const keyName = `${STORAGE_KEY}:key:${orderName}`;
   const idempotencyKey = sessionStorage.getItem(keyName) || crypto.randomUUID();
   sessionStorage.setItem(keyName, idempotencyKey);
 
@@ -45,11 +59,16 @@ export function lastSessionId() {
 
 /**
  * What a GetSession answer means for the customer:
- * paid | pending | action | failed | expired | waiting (nothing known yet) | unknown.
+ * paid | review | pending | action | failed | expired | waiting (nothing known yet) | unknown.
+ * Only `paid` confirms the order: Fintoc said the payment succeeded for exactly its amount.
  */
 export function describe(session) {
   const payment = session.payment_status;
-  if (payment === 'succeeded') return { state: 'paid', final: true };
+  if (session.paid === true) return { state: 'paid', final: true };
+  // Money moved, but not as ordered (another amount, or after the checkout expired): the shop
+  // looks at it; do not confirm the order.
+  if (session.attention) return { state: 'review', final: true };
+  if (payment === 'succeeded') return { state: 'waiting', final: false };
   if (payment === 'failed' || payment === 'rejected') return { state: 'failed', final: true };
   if (payment === 'requires_action') return { state: 'action', final: false, nextAction: session.next_action };
   if (payment === 'pending') return { state: 'pending', final: false };

@@ -37,15 +37,47 @@ async function customer(name) {
   return { page, errors, shot, close: () => context.close() };
 }
 
-/** Store → Pay → the hosted page; returns once the hosted page shows. */
-async function checkout({ page, shot }) {
+/** The store, once it has listed the catalog's prices (GET /prices on the API's origin). */
+async function openStore({ page }) {
   await page.goto(`${STORE_URL}/?api=${encodeURIComponent(API_URL)}`);
+  await page.waitForSelector('#products:not([aria-busy])');
+}
+
+/** Store → Pay → the hosted page; returns once the hosted page shows. */
+async function checkout(c, { amount = /\$15\.000 CLP/ } = {}) {
+  const { page, shot } = c;
+  if (!page.url().startsWith(STORE_URL)) await openStore(c);
   await shot('1-store');
   await page.click('#pay');
   await page.waitForSelector('button[value="succeeded"]');
-  assert.match(await page.textContent('h1'), /\$15\.000 CLP/);
+  assert.match(await page.textContent('h1'), amount);
   await shot('2-hosted-page');
 }
+
+test('the store shows the catalog the server charges from', async () => {
+  const c = await customer('catalog');
+  await openStore(c);
+  const rows = await c.page.$$eval('.product', (products) => products.map((p) =>
+    [p.querySelector('label').textContent.trim(), p.querySelector('span').textContent]));
+  assert.deepEqual(rows, [['Café de grano 1 kg', '$15.000'], ['Café molido 250 g', '$5.990'], ['Taza de cerámica', '$8.500']]);
+  assert.equal(await c.page.textContent('#total'), '$15.000');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('a customer who buys several items pays the catalog total and sees the order paid', async () => {
+  const c = await customer('several');
+  await openStore(c);
+  await c.page.fill('input[name="qty-price_taza"]', '2');
+  assert.equal(await c.page.textContent('#total'), '$32.000');
+  await checkout(c, { amount: /\$32\.000 CLP/ });
+  await c.page.click('button[value="succeeded"]');
+  await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+  assert.match(await c.page.textContent('#detail'), /\$32\.000/);
+  await c.shot('3-success');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
 
 test('a customer who pays sees the order confirmed as paid', async () => {
   const c = await customer('paid');

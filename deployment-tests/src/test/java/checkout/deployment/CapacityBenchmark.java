@@ -4,11 +4,13 @@ import checkout.createsession.CreateSessionHandler;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocOptions;
 import checkout.getsession.GetSessionHandler;
+import checkout.prices.ListPricesHandler;
 import checkout.secrets.SecretSources;
 import checkout.sweeper.ExpirySweeperHandler;
 import checkout.testing.ApiEvents;
 import checkout.testing.FintocEvents;
 import checkout.testing.SecretsManagerStub;
+import checkout.testing.TestCatalog;
 import checkout.testing.TestContext;
 import checkout.testing.TestStack;
 import checkout.webhook.WebhookHandler;
@@ -22,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class CapacityBenchmark {
   static final String ORDER = """
-      {"amount": 15000, "currency": "CLP", "success_url": "https://shop.example.com/paid",
+      {"line_items": [{"price": "price_grano_1kg", "quantity": 1}], "success_url": "https://shop.example.com/paid",
        "cancel_url": "https://shop.example.com/cart", "metadata": {"order_id": "42"}}""";
 
   public static void main(String[] args) throws Exception {
@@ -31,8 +33,8 @@ public final class CapacityBenchmark {
       CapacityRecorder recorder = new CapacityRecorder();
       DynamoDbClient dynamo = stack.dynamo.client(recorder);
       var secrets = SecretSources.fromConfig(config, TestStack.CLOCK);
-      CreateSessionHandler create = new CreateSessionHandler(config, dynamo,
-          new FintocClient(FintocOptions.fromConfig(config), secrets), TestStack.CLOCK);
+      TestCatalog.load(stack, config);
+      CreateSessionHandler create = new CreateSessionHandler(config, dynamo, secrets, TestStack.CLOCK);
       GetSessionHandler get = new GetSessionHandler(config, dynamo);
       WebhookHandler webhook = new WebhookHandler(config, dynamo, secrets, TestStack.CLOCK);
       ExpirySweeperHandler sweeper = new ExpirySweeperHandler(config, dynamo,
@@ -40,10 +42,14 @@ public final class CapacityBenchmark {
 
       System.out.printf("%-52s %8s %8s %6s%n", "operation", "read", "write", "calls");
       recorder.take();
+      create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER, Map.of()), null);
+      print("create session (catalog order, no key)", recorder);
       create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER, Map.of("Idempotency-Key", "k1")), null);
-      print("create session (new order)", recorder);
+      print("create session (catalog order with a key)", recorder);
       create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER, Map.of("Idempotency-Key", "k1")), null);
       print("create session (idempotent replay)", recorder);
+      new ListPricesHandler(config, dynamo).handleRequest(ApiEvents.get("/prices", "/prices", Map.of()), null);
+      print("list prices (4 in the catalog)", recorder);
       get.handleRequest(ApiEvents.get("/checkout-sessions/{id}", "/checkout-sessions/cs_test_000001",
           Map.of("id", "cs_test_000001")), null);
       print("get session", recorder);

@@ -5,6 +5,8 @@ import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
@@ -42,6 +44,7 @@ final class CapacityRecorder implements ExecutionInterceptor {
     SdkRequest r = context.request();
     ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
     if (r instanceof GetItemRequest g) return g.toBuilder().returnConsumedCapacity(total).build();
+    if (r instanceof BatchGetItemRequest b) return b.toBuilder().returnConsumedCapacity(total).build();
     if (r instanceof QueryRequest q) return q.toBuilder().returnConsumedCapacity(total).build();
     if (r instanceof PutItemRequest p) return p.toBuilder().returnConsumedCapacity(total).build();
     if (r instanceof UpdateItemRequest u) return u.toBuilder().returnConsumedCapacity(total).build();
@@ -55,6 +58,9 @@ final class CapacityRecorder implements ExecutionInterceptor {
     SdkResponse response = context.response();
     calls++;
     if (response instanceof GetItemResponse g) read += units(g.consumedCapacity());
+    if (response instanceof BatchGetItemResponse b && b.hasConsumedCapacity()) {
+      b.consumedCapacity().forEach(c -> read += units(c));
+    }
     if (response instanceof QueryResponse q) read += units(q.consumedCapacity());
     if (response instanceof PutItemResponse p) write += units(p.consumedCapacity());
     if (response instanceof UpdateItemResponse u) write += units(u.consumedCapacity());

@@ -7,7 +7,9 @@ import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
 import checkout.local.template.SamTemplate;
 import checkout.testing.SecretsManagerStub;
+import checkout.testing.OrderTokens;
 import checkout.testing.SignSampleEvents;
+import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
@@ -159,6 +161,7 @@ public final class ColdStartBenchmark {
   static List<Function> functions(TestStack stack) throws Exception {
     SamTemplate template = ProjectFiles.template();
     var config = stack.config("coldstart", Map.of());
+    TestCatalog.loadExampleStore(stack, config);
     Map<String, String> overrides = new java.util.HashMap<>(TestStack.functionOverrides(config));
     // -DjavaToolOptions=... replaces the template's JAVA_TOOL_OPTIONS everywhere, to compare settings.
     String javaToolOptions = System.getProperty("javaToolOptions",
@@ -176,8 +179,19 @@ public final class ColdStartBenchmark {
       ((ObjectNode) event.get("headers")).put("idempotency-key", "bench-" + counter.incrementAndGet());
       return Json.write(event);
     }));
+    functions.add(function(template, "CreateSessionFunction", "CreateSession-signed", overrides, () -> {
+      // A new signed order each time (its order_id is its idempotency scope).
+      ObjectNode claims = SignSampleEvents.signedOrderClaims(Instant.now().getEpochSecond())
+          .put("order_id", "bench-" + counter.incrementAndGet());
+      ObjectNode event = (ObjectNode) Json.parse(create);
+      event.put("body", Json.write(Json.object().put("order_token", OrderTokens.sign(claims, SecretsManagerStub.ORDER_SIGNING_SECRET))
+          .put("success_url", "http://localhost:3000/success.html").put("cancel_url", "http://localhost:3000/cancel.html")));
+      return Json.write(event);
+    }));
     String get = Files.readString(ProjectFiles.resolve("events/get-session.json"));
     functions.add(function(template, "GetSessionFunction", overrides, () -> get));
+    String prices = Files.readString(ProjectFiles.resolve("events/list-prices.json"));
+    functions.add(function(template, "ListPricesFunction", overrides, () -> prices));
     functions.add(function(template, "WebhookHandlerFunction", overrides, () -> {
       int n = counter.incrementAndGet();
       try {
@@ -193,7 +207,12 @@ public final class ColdStartBenchmark {
   }
 
   static Function function(SamTemplate template, String id, Map<String, String> overrides, Supplier<String> events) {
-    return new Function(id.replace("Function", ""), ProjectFiles.resolve(template.functionProperty(id, "CodeUri").asText()),
+    return function(template, id, id.replace("Function", ""), overrides, events);
+  }
+
+  static Function function(SamTemplate template, String id, String name, Map<String, String> overrides,
+      Supplier<String> events) {
+    return new Function(name, ProjectFiles.resolve(template.functionProperty(id, "CodeUri").asText()),
         template.functionProperty(id, "Handler").asText(), template.environment(id, overrides), events);
   }
 

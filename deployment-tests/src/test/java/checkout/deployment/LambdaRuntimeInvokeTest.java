@@ -7,7 +7,9 @@ import checkout.json.Json;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
 import checkout.local.template.SamTemplate;
+import checkout.testing.SecretsManagerStub;
 import checkout.testing.SignSampleEvents;
+import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ class LambdaRuntimeInvokeTest {
   @BeforeAll
   static void table() throws Exception {
     config = stack.config("ric", Map.of());
+    TestCatalog.loadExampleStore(stack, config);
     webhookSecret = SignSampleEvents.webhookSecret(ProjectFiles.root());
   }
 
@@ -61,12 +64,20 @@ class LambdaRuntimeInvokeTest {
   void everySampleEventIsAnsweredByItsFunctionRunningAsInLambda() throws Exception {
     try (LambdaRunner create = run("CreateSessionFunction", Map.of());
          LambdaRunner get = run("GetSessionFunction", Map.of());
+         LambdaRunner prices = run("ListPricesFunction", Map.of());
          LambdaRunner webhook = run("WebhookHandlerFunction", Map.of());
          LambdaRunner sweeper = run("ExpirySweeperFunction", Map.of())) {
+      JsonNode listed = invoke(prices, sample("list-prices.json"));
+      assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
+      assertThat(Json.parse(listed.get("body").asText()).get("prices")).hasSize(3);
+
       JsonNode created = invoke(create, sample("create-session.json"));
       assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
       assertThat(Json.parse(created.get("body").asText()).get("id").asText()).isEqualTo("cs_test_000001");
-      assertThat(invoke(create, sample("create-session-mxn.json")).get("statusCode").asInt()).isEqualTo(201);
+      // As the README says: sign the samples right before invoking (the order token lasts an hour).
+      JsonNode signed = invoke(create, SignSampleEvents.renderSignedOrder(SecretsManagerStub.ORDER_SIGNING_SECRET,
+          Instant.now().getEpochSecond()));
+      assertThat(signed.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
       assertThat(invoke(create, sample("create-session-invalid.json")).get("statusCode").asInt()).isEqualTo(400);
 
       JsonNode fetched = invoke(get, sample("get-session.json"));
@@ -82,6 +93,7 @@ class LambdaRuntimeInvokeTest {
       }
       JsonNode paid = invoke(get, sample("get-session.json"));
       assertThat(Json.parse(paid.get("body").asText()).get("payment_status").asText()).isEqualTo("succeeded");
+      assertThat(Json.parse(paid.get("body").asText()).get("paid").asBoolean()).isTrue();
 
       JsonNode summary = invoke(sweeper, sample("expiry-sweeper.json"));
       assertThat(summary.has("found")).as(sweeper.log()).isTrue();

@@ -6,18 +6,21 @@ import checkout.config.Config;
 import checkout.createsession.CreateSessionHandler;
 import checkout.getsession.GetSessionHandler;
 import checkout.json.Json;
+import checkout.prices.ListPricesHandler;
+import checkout.testing.FintocStub;
 import checkout.testing.ProjectFiles;
 import checkout.testing.SignSampleEvents;
-import checkout.webhook.WebhookHandler;
-import java.nio.file.Files;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
+import checkout.webhook.WebhookHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,11 +35,12 @@ class SampleEventsTest {
   Config config;
 
   @BeforeEach
-  void freshTableAndStubs() {
+  void freshTableWithTheExampleCatalogAndStubs() {
     stack.fintoc.reset();
     // The redirect origins env.json gives CreateSessionFunction, as sam local would.
     config = stack.config("events",
         Map.of("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000"));
+    TestCatalog.loadExampleStore(stack, config);
   }
 
   @AfterAll
@@ -56,7 +60,7 @@ class SampleEventsTest {
     assertThat(created.getStatusCode()).isEqualTo(201);
     JsonNode body = Json.parse(created.getBody());
     assertThat(body.get("id").asText()).isEqualTo("cs_test_000001");
-    assertThat(stack.fintoc.createRequests().get(0).getHeader("Idempotency-Key")).isEqualTo("order-1001-attempt-1");
+    assertThat(body.get("amount").asLong()).as("a café de grano, at the catalog's price").isEqualTo(15000);
 
     APIGatewayV2HTTPResponse fetched = new GetSessionHandler(config).handleRequest(event("get-session.json"), null);
 
@@ -84,6 +88,16 @@ class SampleEventsTest {
     JsonNode session = Json.parse(new GetSessionHandler(config).handleRequest(event("get-session.json"), null).getBody());
     assertThat(session.get("status").asText()).isEqualTo("finished");
     assertThat(session.get("payment_status").asText()).isEqualTo("succeeded");
+    assertThat(session.get("paid").asBoolean()).as("the sample payment is for the sample order's amount").isTrue();
+  }
+
+  @Test
+  void theListPricesSampleShowsTheExampleStoresCatalog() {
+    APIGatewayV2HTTPResponse listed = new ListPricesHandler(config).handleRequest(event("list-prices.json"), null);
+
+    assertThat(listed.getStatusCode()).isEqualTo(200);
+    assertThat(Json.parse(listed.getBody()).get("prices").findValuesAsText("id"))
+        .containsExactly("price_grano_1kg", "price_molido_250g", "price_taza");
   }
 
   @Test
@@ -113,12 +127,29 @@ class SampleEventsTest {
   }
 
   @Test
-  void theMxnSampleCreatesAnMxnSession() {
-    APIGatewayV2HTTPResponse created = new CreateSessionHandler(config, TestStack.CLOCK)
-        .handleRequest(event("create-session-mxn.json"), null);
+  void theSignedOrderSampleCreatesTheOrderItsBackendSignedWithEnvJsonsKey() throws Exception {
+    // As under sam local: no secret ARN, the local-only variables from env.json instead.
+    Config local = config.with(Map.of("FINTOC_SECRET_ARN", "", "FINTOC_SECRET_KEY", FintocStub.SECRET_KEY,
+        "ORDER_SIGNING_SECRET", SignSampleEvents.orderSigningSecret(ProjectFiles.root())));
+    APIGatewayV2HTTPEvent sample = event(SignSampleEvents.SIGNED_ORDER_SAMPLE);
+    long signedAt = SignSampleEvents.orderSignedAt(
+        Files.readString(ProjectFiles.resolve("events/" + SignSampleEvents.SIGNED_ORDER_SAMPLE)));
 
-    assertThat(created.getStatusCode()).isEqualTo(201);
+    APIGatewayV2HTTPResponse created = new CreateSessionHandler(local, Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC))
+        .handleRequest(sample, null);
+
+    assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
     assertThat(Json.parse(created.getBody()).get("currency").asText()).isEqualTo("MXN");
+    assertThat(Json.parse(created.getBody()).get("amount").asLong()).isEqualTo(25050);
+  }
+
+  @Test
+  void theSignedOrderSampleIsExactlyWhatTheSigningHelperWrites() throws Exception {
+    String committed = Files.readString(ProjectFiles.resolve("events/" + SignSampleEvents.SIGNED_ORDER_SAMPLE));
+    long signedAt = SignSampleEvents.orderSignedAt(committed);
+
+    assertThat(SignSampleEvents.renderSignedOrder(SignSampleEvents.orderSigningSecret(ProjectFiles.root()), signedAt))
+        .isEqualTo(committed);
   }
 
   @Test
@@ -127,6 +158,8 @@ class SampleEventsTest {
         .handleRequest(event("create-session-invalid.json"), null);
 
     assertThat(refused.getStatusCode()).isEqualTo(400);
-    assertThat(Json.parse(refused.getBody()).at("/error/code").asText()).isEqualTo("invalid_currency");
+    assertThat(Json.parse(refused.getBody()).at("/error/code").asText()).isEqualTo("parameter_not_allowed");
+    assertThat(Json.parse(refused.getBody()).at("/error/param").asText()).isEqualTo("amount");
+    assertThat(stack.fintoc.createRequests()).isEmpty();
   }
 }

@@ -7,7 +7,9 @@ import checkout.json.Json;
 import checkout.local.template.SamTemplate;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
+import checkout.testing.SecretsManagerStub;
 import checkout.testing.SignSampleEvents;
+import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -30,12 +32,14 @@ class SnapStartTest {
   static final TestStack stack = new TestStack();
   static final SamTemplate template = ProjectFiles.template();
   static final List<String> FUNCTIONS =
-      List.of("CreateSessionFunction", "GetSessionFunction", "WebhookHandlerFunction", "ExpirySweeperFunction");
+      List.of("CreateSessionFunction", "GetSessionFunction", "ListPricesFunction", "WebhookHandlerFunction",
+          "ExpirySweeperFunction");
   static Config config;
 
   @BeforeAll
   static void table() {
     config = stack.config("snapstart", Map.of());
+    TestCatalog.loadExampleStore(stack, config);
   }
 
   @AfterAll
@@ -93,10 +97,16 @@ class SnapStartTest {
   void restoredFunctionsAnswerEverySampleEventWithContainerCredentials() throws Exception {
     try (LambdaRunner create = snapStart("CreateSessionFunction");
          LambdaRunner get = snapStart("GetSessionFunction");
+         LambdaRunner prices = snapStart("ListPricesFunction");
          LambdaRunner webhook = snapStart("WebhookHandlerFunction");
          LambdaRunner sweeper = snapStart("ExpirySweeperFunction")) {
+      JsonNode listed = Json.parse(prices.invoke(sample("list-prices.json")).body());
+      assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
       JsonNode created = Json.parse(create.invoke(sample("create-session.json")).body());
       assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
+      JsonNode signed = Json.parse(create.invoke(SignSampleEvents.renderSignedOrder(SecretsManagerStub.ORDER_SIGNING_SECRET,
+          Instant.now().getEpochSecond())).body());
+      assertThat(signed.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
 
       JsonNode fetched = Json.parse(get.invoke(sample("get-session.json")).body());
       assertThat(fetched.get("statusCode").asInt()).as(get.log()).isEqualTo(200);
@@ -110,8 +120,8 @@ class SnapStartTest {
 
       JsonNode summary = Json.parse(sweeper.invoke(sample("expiry-sweeper.json")).body());
       assertThat(summary.has("found")).as(sweeper.log()).isTrue();
-      assertThat(create.log() + get.log() + webhook.log() + sweeper.log())
-          .doesNotContain("sk_test_").doesNotContain("whsec_stub");
+      assertThat(create.log() + get.log() + prices.log() + webhook.log() + sweeper.log())
+          .doesNotContain("sk_test_").doesNotContain("whsec_stub").doesNotContain(SecretsManagerStub.ORDER_SIGNING_SECRET);
     }
   }
 }

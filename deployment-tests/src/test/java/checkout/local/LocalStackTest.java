@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import checkout.json.Json;
 import checkout.local.lambda.LocalFunction;
 import checkout.testing.MutableClock;
+import checkout.testing.OrderTokens;
 import checkout.testing.ProjectFiles;
 import checkout.testing.TestStack;
 import checkout.webhook.WebhookSignature;
@@ -72,6 +73,7 @@ class LocalStackTest {
         .contains(leaves ? "http://localhost:3000/cancel.html" : "http://localhost:3000/success.html");
     JsonNode session = client.settled(created.path("id").asText());
     assertThat(session.path("status").asText()).isEqualTo(status);
+    assertThat(session.path("paid").asBoolean()).isEqualTo("succeeded".equals(payment));
     assertThat(session.path("payment_status").isNull() ? null : session.path("payment_status").asText()).isEqualTo(payment);
     assertThat(session.path("order").asText()).isEqualTo("order-" + outcome);
   }
@@ -155,13 +157,42 @@ class LocalStackTest {
     int before = Json.parse(list.body()).size();
 
     HttpResponse<String> response = client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json",
-        StackClient.order("order-bad", -5));
+        StackClient.order("order-bad").replace("\"line_items\"", "\"amount\": 1, \"line_items\""));
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(Json.parse(response.body()).path("error").path("param").asText()).isEqualTo("amount");
     HttpResponse<String> after = client.send(HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
         .header("Authorization", stack.secretKey()).build());
     assertThat(Json.parse(after.body()).size()).isEqualTo(before);
+  }
+
+  @Test
+  void theExampleStoresCatalogIsLoadedAtStartAndListedForTheStore() {
+    HttpResponse<String> response = client.get(stack.apiUrl().resolve("/prices"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Cache-Control")).contains("public, max-age=60");
+    JsonNode prices = Json.parse(response.body()).path("prices");
+    assertThat(prices.findValuesAsText("id")).containsExactly("price_grano_1kg", "price_molido_250g", "price_taza");
+    assertThat(prices.get(0).path("unit_amount").asLong()).isEqualTo(15000);
+  }
+
+  @Test
+  void anOrderTheBackendSignedIsPaidThroughTheHostedPage() throws Exception {
+    String token = OrderTokens.sign(OrderTokens.order("order-signed-1", 18990, "CLP",
+        clock.instant().plus(Duration.ofMinutes(30))), stack.orderSigningSecret());
+    HttpResponse<String> created = client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json", """
+        {"order_token": "%s", "success_url": "http://localhost:3000/success.html",
+         "cancel_url": "http://localhost:3000/cancel.html"}""".formatted(token));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode session = Json.parse(created.body());
+
+    client.choose(session, "succeeded");
+
+    JsonNode paid = client.settled(session.path("id").asText());
+    assertThat(paid.path("paid").asBoolean()).isTrue();
+    assertThat(paid.path("amount").asLong()).isEqualTo(18990);
+    assertThat(paid.path("order").asText()).isEqualTo("order-signed-1");
   }
 
   @Test

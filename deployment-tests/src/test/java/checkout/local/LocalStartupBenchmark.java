@@ -66,7 +66,7 @@ public final class LocalStartupBenchmark {
       reader.start();
       HttpRequest create = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/checkout-sessions"))
           .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(StackClient.order("bench-" + run, 15000))).build();
+          .POST(HttpRequest.BodyPublishers.ofString(StackClient.order("bench-" + run))).build();
       long deadline = start + TimeUnit.SECONDS.toNanos(60);
       Long served = null;
       while (served == null && System.nanoTime() < deadline && process.isAlive()) {

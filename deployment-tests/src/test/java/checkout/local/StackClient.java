@@ -18,10 +18,11 @@ final class StackClient {
     this.stack = stack;
   }
 
-  static String order(String orderId, long amount) {
+  /** A storefront's order from the example store's catalog: one café de grano, 15 000 CLP. */
+  static String order(String orderId) {
     return """
-        {"amount": %d, "currency": "CLP", "success_url": "http://localhost:3000/success.html",
-         "cancel_url": "http://localhost:3000/cancel.html", "metadata": {"order_id": "%s"}}""".formatted(amount, orderId);
+        {"line_items": [{"price": "price_grano_1kg", "quantity": 1}], "success_url": "http://localhost:3000/success.html",
+         "cancel_url": "http://localhost:3000/cancel.html", "metadata": {"order_id": "%s"}}""".formatted(orderId);
   }
 
   HttpResponse<String> post(URI url, String contentType, String body) {
@@ -46,7 +47,7 @@ final class StackClient {
 
   /** POST /checkout-sessions → the session the API answered (expects 201). */
   JsonNode create(String orderId) {
-    HttpResponse<String> response = post(stack.apiUrl().resolve("/checkout-sessions"), "application/json", order(orderId, 15000));
+    HttpResponse<String> response = post(stack.apiUrl().resolve("/checkout-sessions"), "application/json", order(orderId));
     if (response.statusCode() != 201) {
       throw new AssertionError("create answered " + response.statusCode() + ": " + response.body());
     }

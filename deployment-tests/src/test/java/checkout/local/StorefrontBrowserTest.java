@@ -69,7 +69,7 @@ class StorefrontBrowserTest {
       System.out.println(output);
       assertThat(finished).as("browser test finished within 3 minutes").isTrue();
       assertThat(process.exitValue()).as("node --test exit status; its output:%n%s", output).isZero();
-      assertThat(output).contains("pass 4").contains("fail 0");
+      assertThat(output).contains("pass 6").contains("fail 0");
     }
     assertThat(screenshots.resolve("paid-3-success.png")).exists();
   }

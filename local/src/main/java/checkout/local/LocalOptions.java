@@ -12,7 +12,7 @@ import java.util.function.Function;
  */
 public record LocalOptions(
     int port, int lambdaPort, int fintocPort, int dynamodbPort,
-    Path envVars, Path dataDir, boolean webhookChaos, URI fintocUrl, Path template,
+    Path envVars, Path dataDir, boolean webhookChaos, URI fintocUrl, Path template, Path catalog,
     boolean schedules, Duration webhookFirstRetry, Clock clock, Function<String, String> ids) {
 
   static final String USAGE = """
@@ -27,28 +27,36 @@ public record LocalOptions(
         --fintoc-url URL    talk to this Fintoc (e.g. https://api.fintoc.com with an sk_test_ key
                             in env.json) instead of the simulator
         --template FILE     the SAM template (default template.yaml)
+        --catalog FILE      the catalog to import at start (default: the example store's,
+                            storefront/catalog.json beside the template)
         --no-schedules      do not run the template's schedules
+      or: java -jar local/target/fintoc-local.jar import-catalog FILE --table NAME (--help for more)
       """;
 
   /** The defaults of {@code java -jar fintoc-local.jar}. */
   public static LocalOptions defaults() {
-    return new LocalOptions(3000, 3001, 3002, 8000, null, null, false, null, Path.of("template.yaml"),
+    return new LocalOptions(3000, 3001, 3002, 8000, null, null, false, null, Path.of("template.yaml"), null,
         true, Duration.ofSeconds(3), Clock.systemUTC(), null);
   }
 
   /** Everything on free ports, no schedules: what tests start. */
   public static LocalOptions forTests(Path template, Clock clock, Function<String, String> ids) {
-    return new LocalOptions(0, 0, 0, 0, null, null, false, null, template, false, Duration.ofMillis(50), clock, ids);
+    return new LocalOptions(0, 0, 0, 0, null, null, false, null, template, null, false, Duration.ofMillis(50), clock, ids);
   }
 
   public LocalOptions withEnvVars(Path file) {
     return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, file, dataDir, webhookChaos, fintocUrl,
-        template, schedules, webhookFirstRetry, clock, ids);
+        template, catalog, schedules, webhookFirstRetry, clock, ids);
   }
 
   public LocalOptions withWebhookChaos(boolean chaos) {
     return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, envVars, dataDir, chaos, fintocUrl,
-        template, schedules, webhookFirstRetry, clock, ids);
+        template, catalog, schedules, webhookFirstRetry, clock, ids);
+  }
+
+  /** The catalog imported at start: --catalog, else the example store's beside the template (if there). */
+  Path catalogFile() {
+    return catalog != null ? catalog : template.toAbsolutePath().getParent().resolve("storefront/catalog.json");
   }
 
   /** Null when only help was asked for. */
@@ -64,6 +72,7 @@ public record LocalOptions(
     boolean schedules = true;
     URI fintocUrl = null;
     Path template = d.template;
+    Path catalog = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       switch (flag) {
@@ -86,13 +95,14 @@ public record LocalOptions(
             case "--data-dir" -> dataDir = Path.of(value);
             case "--fintoc-url" -> fintocUrl = url(flag, value);
             case "--template" -> template = Path.of(value);
+            case "--catalog" -> catalog = Path.of(value);
             default -> throw new IllegalArgumentException("unknown option " + flag);
           }
         }
       }
     }
     return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, envVars, dataDir, chaos, fintocUrl, template,
-        schedules, d.webhookFirstRetry, d.clock, null);
+        catalog, schedules, d.webhookFirstRetry, d.clock, null);
   }
 
   private static int port(String flag, String value) {

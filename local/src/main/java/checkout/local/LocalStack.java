@@ -1,5 +1,9 @@
 package checkout.local;
 
+import checkout.catalog.CatalogFile;
+import checkout.catalog.CatalogImport;
+import checkout.catalog.Price;
+import checkout.catalog.PriceRepository;
 import checkout.config.Settings;
 import checkout.json.Json;
 import checkout.local.api.ApiGateway;
@@ -25,6 +29,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
   /** For local use only: printed at start, and what env.json's sample events are signed with. */
   public static final String DEFAULT_WEBHOOK_SECRET = "whsec_local_only_not_a_real_secret";
   public static final String DEFAULT_SECRET_KEY = "sk_test_local_simulator";
+  public static final String DEFAULT_ORDER_SIGNING_SECRET = "local_only_order_signing_secret_not_a_real_one";
   private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -60,10 +66,15 @@ public final class LocalStack implements AutoCloseable {
   private FintocSimulator simulator;
   private String secretKey;
   private String webhookSecret;
+  private String orderSigningSecret;
 
   private LocalStack() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("import-catalog")) {
+      System.exit(ImportCatalogCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+      return;
+    }
     LocalOptions options;
     try {
       options = LocalOptions.parse(args);
@@ -146,6 +157,8 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> shared = envVars.getOrDefault("Parameters", Map.of());
     secretKey = shared.getOrDefault(Settings.FINTOC_SECRET_KEY, DEFAULT_SECRET_KEY);
     webhookSecret = shared.getOrDefault(Settings.FINTOC_WEBHOOK_SECRET, DEFAULT_WEBHOOK_SECRET);
+    orderSigningSecret = envVars.getOrDefault("CreateSessionFunction", Map.of()).getOrDefault(Settings.ORDER_SIGNING_SECRET,
+        shared.getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET));
     if (options.fintocUrl() == null) {
       Routed fintoc = new Routed(options.fintocPort(), "fintoc");
       fintocUrl = fintoc.url;
@@ -161,6 +174,7 @@ public final class LocalStack implements AutoCloseable {
     // then what points it at this stack.
     Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
     Map<String, JsonNode> tablesToCreate = new LinkedHashMap<>();
+    String[] sessionsTableName = new String[1];
     template.functions().forEach((id, resource) -> {
       Map<String, String> overrides = new LinkedHashMap<>(shared);
       overrides.putAll(envVars.getOrDefault(id, Map.of()));
@@ -170,6 +184,9 @@ public final class LocalStack implements AutoCloseable {
         if (tables.containsKey(value)) {
           tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
         }
+        if (name.equals(Settings.SESSIONS_TABLE)) {
+          sessionsTableName[0] = env.get(name);
+        }
       });
       env.put(Settings.DYNAMODB_ENDPOINT, dynamoEndpoint.toString());
       env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
@@ -177,6 +194,9 @@ public final class LocalStack implements AutoCloseable {
       env.put(Settings.SECRETS_MANAGER_ENDPOINT, "");
       env.put(Settings.FINTOC_SECRET_KEY, secretKey);
       env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
+      if (env.containsKey(Settings.ORDER_SIGNING_SECRET)) {
+        env.put(Settings.ORDER_SIGNING_SECRET, orderSigningSecret);
+      }
       if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
         LinkedHashSet<String> origins = new LinkedHashSet<>(List.of(env.get(Settings.ALLOWED_REDIRECT_ORIGINS).split(",")));
         origins.remove("");
@@ -196,6 +216,7 @@ public final class LocalStack implements AutoCloseable {
           template.functionProperty(id, "Timeout").asInt(3), memory), clock));
     });
     functions.values().forEach(f -> resources.add(f::close));
+    String sessionsTable = sessionsTableName[0];
     // The functions' SDK clients find credentials the usual way; DynamoDB Local takes any.
     if (System.getProperty("aws.accessKeyId") == null && System.getenv("AWS_ACCESS_KEY_ID") == null) {
       System.setProperty("aws.accessKeyId", "local");
@@ -215,6 +236,7 @@ public final class LocalStack implements AutoCloseable {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     tablesToCreate.forEach((name, properties) -> dynamo.createTable(name, properties));
+    String catalog = importCatalog(options, sessionsTable, clock);
 
     Cors cors = template.cors().map(c -> {
       List<String> origins = new ArrayList<>(template.stringList(c.path("AllowOrigins")));
@@ -229,11 +251,35 @@ public final class LocalStack implements AutoCloseable {
         ? Schedules.start(template.schedules(), functions, timer)
         : template.schedules().stream().map(s -> s.function() + ": " + s.expression() + " (schedules off)").toList();
 
-    writeBanner(options, template, schedules, tablesToCreate.keySet(), dataDir);
+    writeBanner(options, template, schedules, tablesToCreate.keySet(), dataDir, catalog);
+  }
+
+  /**
+   * The example store's catalog (or --catalog), imported as {@code import-catalog} would import
+   * it into a deployed table: a store served here shows, and CreateSession charges, its prices.
+   */
+  private String importCatalog(LocalOptions options, String table, Clock clock) {
+    Path file = options.catalogFile();
+    if (!Files.isRegularFile(file)) {
+      if (options.catalog() != null) {
+        throw new IllegalArgumentException("--catalog " + file + " not found");
+      }
+      return "none (" + file + " not found): catalog checkouts answer unknown_price";
+    }
+    try {
+      List<Price> prices = CatalogFile.parse(Files.readString(file));
+      CatalogImport.Summary summary = CatalogImport.run(new PriceRepository(dynamo.client(), table), prices, false,
+          clock.instant());
+      return file + " → " + table + " (" + summary + ")";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage());
+    }
   }
 
   private void writeBanner(LocalOptions options, SamTemplate template, List<String> schedules,
-                           Set<String> tableNames, Path dataDir) {
+                           Set<String> tableNames, Path dataDir, String catalog) {
     banner.add("");
     banner.add("fintoc-checkout-lambda, local stack");
     banner.add("  Storefront     " + apiUrl.resolve("/"));
@@ -245,13 +291,16 @@ public final class LocalStack implements AutoCloseable {
         ? "  Fintoc         " + fintocUrl + "   (simulator" + (options.webhookChaos() ? ", webhook chaos: every event twice, out of order" : "") + ")"
         : "  Fintoc         " + fintocUrl + "   (real Fintoc: forward its webhooks with `fintoc webhooks listen --forward-to "
             + apiUrl.resolve("/webhooks/fintoc") + "`)");
+    banner.add("  Catalog        " + catalog);
     schedules.forEach(s -> banner.add("  Schedule       " + s));
     banner.add("  Local secrets  FINTOC_SECRET_KEY=" + secretKey + "  FINTOC_WEBHOOK_SECRET=" + webhookSecret);
+    banner.add("                 ORDER_SIGNING_SECRET=" + orderSigningSecret + "   (signs orders: README, Signed orders)");
     banner.add("");
     banner.add("Try it:");
     banner.add("  curl -s " + apiUrl.resolve("/checkout-sessions") + " -H 'content-type: application/json' \\");
-    banner.add("    -d '{\"amount\": 15000, \"currency\": \"CLP\", \"success_url\": \"" + apiUrl.resolve("/success.html")
-        + "\", \"cancel_url\": \"" + apiUrl.resolve("/cancel.html") + "\", \"metadata\": {\"order_id\": \"order-1\"}}'");
+    banner.add("    -d '{\"line_items\": [{\"price\": \"price_grano_1kg\", \"quantity\": 1}], \"success_url\": \""
+        + apiUrl.resolve("/success.html") + "\", \"cancel_url\": \"" + apiUrl.resolve("/cancel.html")
+        + "\", \"metadata\": {\"order_id\": \"order-1\"}}'");
     banner.add("  then open the redirect_url it returns, choose an outcome, and GET " + apiUrl.resolve("/checkout-sessions/") + "<id>");
     banner.add("");
   }
@@ -341,6 +390,10 @@ public final class LocalStack implements AutoCloseable {
 
   public String secretKey() {
     return secretKey;
+  }
+
+  public String orderSigningSecret() {
+    return orderSigningSecret;
   }
 
   public Map<String, LocalFunction> functions() {

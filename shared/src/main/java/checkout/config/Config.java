@@ -1,5 +1,9 @@
 package checkout.config;
 
+import checkout.json.InvalidJsonException;
+import checkout.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -70,6 +74,21 @@ public final class Config {
     return optional(name)
         .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
         .orElse(List.of());
+  }
+
+  /** A JSON object, for settings that are Fintoc parameters (e.g. payment_method_options). */
+  public Optional<ObjectNode> jsonObject(String name) {
+    return optional(name).map(v -> {
+      try {
+        JsonNode node = Json.parse(v);
+        if (node.isObject()) {
+          return (ObjectNode) node;
+        }
+      } catch (InvalidJsonException e) {
+        // reported below, without echoing the value
+      }
+      throw new ConfigException(name + " must be a JSON object");
+    });
   }
 
   public Optional<URI> uri(String name) {

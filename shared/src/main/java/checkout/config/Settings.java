@@ -13,6 +13,7 @@ public final class Settings {
   /** Local-only stand-ins for the secret, for sam local invoke without AWS. */
   public static final String FINTOC_SECRET_KEY = "FINTOC_SECRET_KEY";
   public static final String FINTOC_WEBHOOK_SECRET = "FINTOC_WEBHOOK_SECRET";
+  public static final String ORDER_SIGNING_SECRET = "ORDER_SIGNING_SECRET";
   public static final String SECRET_CACHE_TTL_SECONDS = "SECRET_CACHE_TTL_SECONDS";
   public static final String FINTOC_CONNECT_TIMEOUT_MS = "FINTOC_CONNECT_TIMEOUT_MS";
   public static final String FINTOC_READ_TIMEOUT_MS = "FINTOC_READ_TIMEOUT_MS";
@@ -22,6 +23,13 @@ public final class Settings {
   public static final String MAX_AMOUNT_CLP = "MAX_AMOUNT_CLP";
   public static final String MAX_AMOUNT_MXN = "MAX_AMOUNT_MXN";
   public static final String ORDER_REFERENCE_METADATA_KEY = "ORDER_REFERENCE_METADATA_KEY";
+  /** Pricing and what Fintoc is asked for: decided by the deployment, never by the browser. */
+  public static final String MAX_QUANTITY_PER_ITEM = "MAX_QUANTITY_PER_ITEM";
+  public static final String ORDER_TOKEN_MAX_LIFETIME_SECONDS = "ORDER_TOKEN_MAX_LIFETIME_SECONDS";
+  public static final String PAYMENT_METHOD_TYPES = "PAYMENT_METHOD_TYPES";
+  public static final String PAYMENT_METHOD_OPTIONS = "PAYMENT_METHOD_OPTIONS";
+  public static final String BUSINESS_PROFILE = "BUSINESS_PROFILE";
+  public static final String ALLOWED_SENDER_INSTITUTIONS = "ALLOWED_SENDER_INSTITUTIONS";
   /** Blank in AWS; set for sam local to reach DynamoDB Local / a Secrets Manager stand-in. */
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
   public static final String SECRETS_MANAGER_ENDPOINT = "SECRETS_MANAGER_ENDPOINT";

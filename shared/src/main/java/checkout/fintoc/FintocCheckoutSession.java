@@ -32,24 +32,26 @@ public final class FintocCheckoutSession {
     JsonNode payment = fintoc.path("payment_resource").path("payment_intent");
     String paymentStatus = Json.text(payment, "status");
     Instant createdAt = instant(fintoc, "created_at");
-    return new CheckoutSession(
-        id,
-        SessionStatus.fromWire(status),
-        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus),
-        Json.text(payment, "id"),
-        amount.asLong(),
-        Json.text(fintoc, "currency"),
-        Json.text(fintoc.path("metadata"), orderReferenceKey),
-        Json.text(fintoc, "mode"),
-        Json.text(fintoc, "success_url"),
-        Json.text(fintoc, "cancel_url"),
-        Json.text(fintoc, "redirect_url"),
-        createdAt == null ? now : createdAt,
-        instant(fintoc, "expires_at"),
-        now,
-        null,
-        "requires_action".equals(paymentStatus) ? nextAction(payment) : null,
-        1);
+    return CheckoutSession.builder()
+        .id(id)
+        .status(SessionStatus.fromWire(status))
+        .paymentStatus(paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus))
+        .paymentIntentId(Json.text(payment, "id"))
+        .amount(amount.asLong())
+        .currency(Json.text(fintoc, "currency"))
+        .orderReference(Json.text(fintoc.path("metadata"), orderReferenceKey))
+        .mode(Json.text(fintoc, "mode"))
+        .successUrl(Json.text(fintoc, "success_url"))
+        .cancelUrl(Json.text(fintoc, "cancel_url"))
+        .redirectUrl(Json.text(fintoc, "redirect_url"))
+        .createdAt(createdAt == null ? now : createdAt)
+        .expiresAt(instant(fintoc, "expires_at"))
+        .updatedAt(now)
+        .nextAction("requires_action".equals(paymentStatus) ? nextAction(payment) : null)
+        .paymentAmount(amountOf(payment))
+        .paymentCurrency(Json.text(payment, "currency"))
+        .version(1)
+        .build();
   }
 
   /**
@@ -63,7 +65,14 @@ public final class FintocCheckoutSession {
     JsonNode payment = data.path("payment_resource").path("payment_intent");
     String paymentStatus = Json.text(payment, "status");
     return new Observation(Json.text(data, "id"), status, data, Json.text(payment, "id"),
-        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus), nextAction(payment));
+        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus), nextAction(payment),
+        amountOf(payment), Json.text(payment, "currency"));
+  }
+
+  /** A payment intent's {@code amount}, or null when it has none that is a whole number. */
+  public static Long amountOf(JsonNode paymentIntent) {
+    JsonNode amount = paymentIntent.get("amount");
+    return amount != null && amount.isIntegralNumber() && amount.canConvertToLong() ? amount.asLong() : null;
   }
 
   /**
@@ -78,7 +87,8 @@ public final class FintocCheckoutSession {
     session.set("metadata", Json.object().put("order_id", "priming"));
     ObjectNode resource = session.putObject("payment_resource");
     if ("finished".equals(status)) {
-      resource.set("payment_intent", Json.object().put("id", "pi_snapstart_priming").put("status", "succeeded"));
+      resource.set("payment_intent", Json.object().put("id", "pi_snapstart_priming").put("status", "succeeded")
+          .put("amount", 1000).put("currency", "CLP"));
     }
     return session;
   }

@@ -8,6 +8,7 @@ import checkout.session.StorageUnavailableException;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -32,6 +33,12 @@ public final class HttpResponses {
 
   public static APIGatewayV2HTTPResponse json(int status, JsonNode body) {
     return json(status, body, JSON_HEADERS);
+  }
+
+  /** A 200 that browsers and CDNs may keep for {@code maxAge}: public data only. */
+  public static APIGatewayV2HTTPResponse cacheable(JsonNode body, Duration maxAge) {
+    return json(200, body, Map.of("content-type", "application/json; charset=utf-8",
+        "cache-control", "public, max-age=" + maxAge.toSeconds()));
   }
 
   private static APIGatewayV2HTTPResponse json(int status, JsonNode body, Map<String, String> headers) {

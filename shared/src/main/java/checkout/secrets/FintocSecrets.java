@@ -3,11 +3,12 @@ package checkout.secrets;
 import java.util.List;
 
 /**
- * The Fintoc credentials of this deployment: the API secret key and the webhook signing
- * secrets (the current one first; a second one is accepted while rotating).
- * {@link #toString()} never shows them.
+ * The credentials of this deployment: Fintoc's API secret key, the webhook signing secrets (the
+ * current one first; a second one is accepted while rotating), and the key the merchant's
+ * backend signs orders with (null when signed orders are not used). {@link #toString()} never
+ * shows them.
  */
-public record FintocSecrets(String secretKey, List<String> webhookSecrets) {
+public record FintocSecrets(String secretKey, List<String> webhookSecrets, String orderSigningSecret) {
   public FintocSecrets {
     webhookSecrets = List.copyOf(webhookSecrets);
   }
@@ -15,6 +16,7 @@ public record FintocSecrets(String secretKey, List<String> webhookSecrets) {
   @Override
   public String toString() {
     return "FintocSecrets[secretKey=" + (secretKey == null ? "absent" : "***")
-        + ", webhookSecrets=" + webhookSecrets.size() + "]";
+        + ", webhookSecrets=" + webhookSecrets.size()
+        + ", orderSigningSecret=" + (orderSigningSecret == null ? "absent" : "***") + "]";
   }
 }

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Chooses where the secrets come from: Secrets Manager when FINTOC_SECRET_ARN is set (always,
- * in AWS); otherwise the local-only variables FINTOC_SECRET_KEY / FINTOC_WEBHOOK_SECRET, so
+ * in AWS); otherwise the local-only variables FINTOC_SECRET_KEY / FINTOC_WEBHOOK_SECRET /
+ * ORDER_SIGNING_SECRET, so
  * {@code sam local invoke} works without an AWS account.
  */
 public final class SecretSources {
@@ -36,7 +37,8 @@ public final class SecretSources {
     Log.warn("local_secrets_in_use", "reason", "FINTOC_SECRET_ARN is blank; using local-only variables");
     List<String> webhookSecrets = new ArrayList<>();
     webhook.ifPresent(webhookSecrets::add);
-    FintocSecrets fixed = new FintocSecrets(key.orElse(null), webhookSecrets);
+    FintocSecrets fixed = new FintocSecrets(key.orElse(null), webhookSecrets,
+        config.optional(Settings.ORDER_SIGNING_SECRET).orElse(null));
     return new SecretSource() {
       @Override
       public FintocSecrets current() {

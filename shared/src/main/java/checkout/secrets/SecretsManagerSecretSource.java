@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 /**
  * Reads the Fintoc secret from Secrets Manager once per container and keeps it for a TTL.
  * The secret is a JSON object:
- * {@code {"secret_key": "sk_…", "webhook_secret": "whsec_…", "previous_webhook_secret": "whsec_…"}}
- * (the last one optional, for rotating the webhook secret without downtime).
+ * {@code {"secret_key": "sk_…", "webhook_secret": "whsec_…", "previous_webhook_secret": "whsec_…",
+ * "order_signing_secret": "…"}} (the last two optional: for rotating the webhook secret without
+ * downtime, and for orders signed by the merchant's backend).
  */
 public final class SecretsManagerSecretSource implements SecretSource {
   private final SecretsManagerClient client;
@@ -106,7 +107,11 @@ public final class SecretsManagerSecretSource implements SecretSource {
         webhookSecrets.add(value);
       }
     }
-    String secretKey = Json.text(node, "secret_key");
-    return new FintocSecrets(secretKey == null || secretKey.isBlank() ? null : secretKey, webhookSecrets);
+    return new FintocSecrets(nonBlank(node, "secret_key"), webhookSecrets, nonBlank(node, "order_signing_secret"));
+  }
+
+  private static String nonBlank(JsonNode node, String field) {
+    String value = Json.text(node, field);
+    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -26,9 +26,22 @@ public final class Attr {
     return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
   }
 
+  /** A number attribute, or null when absent. */
+  public static Long optionalNumber(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.n() == null ? null : Long.parseLong(value.n());
+  }
+
   public static Instant instant(Map<String, AttributeValue> item, String name) {
     String value = string(item, name);
     return value == null ? null : Instant.parse(value);
+  }
+
+  /** Puts the number only when it is not null. */
+  public static void putNumberIfPresent(Map<String, AttributeValue> item, String name, Long value) {
+    if (value != null) {
+      item.put(name, n(value));
+    }
   }
 
   /** Puts the attribute only when the value is not null: DynamoDB has no use for null strings. */

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param sessionData Fintoc's checkout_session object, to store a session this deployment never
  *     created (e.g. one made in Fintoc's dashboard)
+ * @param paymentAmount the payment intent's amount as Fintoc reported it (smallest unit)
+ * @param paymentCurrency the payment intent's currency as Fintoc reported it
  */
 public record Observation(
     String sessionId,
@@ -15,4 +17,12 @@ public record Observation(
     JsonNode sessionData,
     String paymentIntentId,
     PaymentStatus paymentStatus,
-    String nextAction) {}
+    String nextAction,
+    Long paymentAmount,
+    String paymentCurrency) {
+
+  /** Only that a session has this status (e.g. Fintoc has never heard of it: expired). */
+  public static Observation sessionStatus(String sessionId, SessionStatus status) {
+    return new Observation(sessionId, status, null, null, null, null, null, null);
+  }
+}

@@ -74,7 +74,8 @@ public final class SessionRepository {
     String status = Attr.string(item, "payment_status");
     return Optional.of(new PaymentRecord(Attr.string(item, "id"),
         status == null ? null : PaymentStatus.fromWire(status), Attr.string(item, "session_id"),
-        Attr.string(item, "next_action"), Attr.instant(item, "updated_at"), Attr.number(item, "version")));
+        Attr.string(item, "next_action"), Attr.optionalNumber(item, "amount"), Attr.string(item, "currency"),
+        Attr.instant(item, "updated_at"), Attr.number(item, "version")));
   }
 
   /**
@@ -175,6 +176,8 @@ public final class SessionRepository {
     Attr.putIfPresent(item, "payment_status", payment.status() == null ? null : payment.status().wire());
     Attr.putIfPresent(item, "session_id", payment.sessionId());
     Attr.putIfPresent(item, "next_action", payment.nextAction());
+    Attr.putNumberIfPresent(item, "amount", payment.amount());
+    Attr.putIfPresent(item, "currency", payment.currency());
     Attr.putIfPresent(item, "updated_at", payment.updatedAt());
     item.put("version", n(payment.version()));
     return item;
@@ -200,6 +203,11 @@ public final class SessionRepository {
     Attr.putIfPresent(item, "updated_at", session.updatedAt());
     Attr.putIfPresent(item, "attention", session.attention());
     Attr.putIfPresent(item, "next_action", session.nextAction());
+    item.put("paid", AttributeValue.fromBool(session.paid()));
+    Attr.putNumberIfPresent(item, "payment_amount", session.paymentAmount());
+    Attr.putIfPresent(item, "payment_currency", session.paymentCurrency());
+    Attr.putIfPresent(item, "line_items", session.lineItems());
+    Attr.putIfPresent(item, "pricing", session.pricing());
     item.put("version", n(session.version()));
     if (session.status().isOpen() && session.expiresAt() != null) {
       item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
@@ -210,23 +218,30 @@ public final class SessionRepository {
 
   public static CheckoutSession fromItem(Map<String, AttributeValue> item) {
     String paymentStatus = Attr.string(item, "payment_status");
-    return new CheckoutSession(
-        Attr.string(item, "id"),
-        SessionStatus.fromWire(Attr.string(item, "status")),
-        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus),
-        Attr.string(item, "payment_intent_id"),
-        Attr.number(item, "amount"),
-        Attr.string(item, "currency"),
-        Attr.string(item, "order_reference"),
-        Attr.string(item, "mode"),
-        Attr.string(item, "success_url"),
-        Attr.string(item, "cancel_url"),
-        Attr.string(item, "redirect_url"),
-        Attr.instant(item, "created_at"),
-        Attr.instant(item, "expires_at"),
-        Attr.instant(item, "updated_at"),
-        Attr.string(item, "attention"),
-        Attr.string(item, "next_action"),
-        Attr.number(item, "version"));
+    AttributeValue paid = item.get("paid");
+    return CheckoutSession.builder()
+        .id(Attr.string(item, "id"))
+        .status(SessionStatus.fromWire(Attr.string(item, "status")))
+        .paymentStatus(paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus))
+        .paymentIntentId(Attr.string(item, "payment_intent_id"))
+        .amount(Attr.number(item, "amount"))
+        .currency(Attr.string(item, "currency"))
+        .orderReference(Attr.string(item, "order_reference"))
+        .mode(Attr.string(item, "mode"))
+        .successUrl(Attr.string(item, "success_url"))
+        .cancelUrl(Attr.string(item, "cancel_url"))
+        .redirectUrl(Attr.string(item, "redirect_url"))
+        .createdAt(Attr.instant(item, "created_at"))
+        .expiresAt(Attr.instant(item, "expires_at"))
+        .updatedAt(Attr.instant(item, "updated_at"))
+        .attention(Attr.string(item, "attention"))
+        .nextAction(Attr.string(item, "next_action"))
+        .version(Attr.number(item, "version"))
+        .paid(paid != null && Boolean.TRUE.equals(paid.bool()))
+        .paymentAmount(Attr.optionalNumber(item, "payment_amount"))
+        .paymentCurrency(Attr.string(item, "payment_currency"))
+        .lineItems(Attr.string(item, "line_items"))
+        .pricing(Attr.string(item, "pricing"))
+        .build();
   }
 }

@@ -8,11 +8,18 @@ import java.time.Instant;
  * every ordering can be tested without DynamoDB.
  *
  * <p>Every merge here is monotone — a session's status only moves forward, a payment's status
- * only moves forward and a final one never changes, a link once made stays — so applying the
- * same facts in any order, any number of times, ends in the same state.
+ * only moves forward and a final one never changes, a link once made stays, an amount once
+ * reported stays — and {@code paid} and {@code attention} are computed from the merged facts,
+ * never carried over. So applying the same facts in any order, any number of times, ends in
+ * the same state.
  */
 public final class SessionRules {
+  /** A payment succeeded on a session that had expired: money moved, reconcile the order. */
   public static final String PAID_AFTER_EXPIRY = "paid_after_expiry";
+  /** A payment succeeded for another amount or currency than the order's: never paid. */
+  public static final String AMOUNT_MISMATCH = "amount_mismatch";
+  /** A payment succeeded but Fintoc did not say for how much: never paid until it does. */
+  public static final String AMOUNT_UNVERIFIED = "amount_unverified";
 
   private SessionRules() {}
 
@@ -43,14 +50,15 @@ public final class SessionRules {
     PaymentRecord effectivePayment = payment;
     PaymentRecord newPayment = null;
     if (fact.paymentIntentId() != null) {
-      PaymentRecord known = payment != null ? payment
-          : new PaymentRecord(fact.paymentIntentId(), null, null, null, null, 0);
+      PaymentRecord known = payment != null ? payment : PaymentRecord.unknown(fact.paymentIntentId());
       PaymentStatus status = merge(known.status(), fact.paymentStatus());
       String nextAction = status != PaymentStatus.REQUIRES_ACTION ? null
           : fact.paymentStatus() == PaymentStatus.REQUIRES_ACTION && fact.nextAction() != null
               ? fact.nextAction() : known.nextAction();
       effectivePayment = new PaymentRecord(known.id(), status,
-          known.sessionId() != null ? known.sessionId() : fact.sessionId(), nextAction, now, known.version() + 1);
+          first(known.sessionId(), fact.sessionId()), nextAction,
+          first(known.amount(), fact.paymentAmount()), first(known.currency(), fact.paymentCurrency()),
+          now, known.version() + 1);
       if (payment == null || !effectivePayment.sameStateAs(payment)) {
         newPayment = effectivePayment;
       }
@@ -58,36 +66,67 @@ public final class SessionRules {
 
     CheckoutSession newSessionState = null;
     if (base != null) {
-      SessionStatus status = base.status();
-      if (fact.sessionStatus() != null && base.id().equals(fact.sessionId()) && status.canMoveTo(fact.sessionStatus())) {
-        status = fact.sessionStatus();
-      }
-      boolean linked = effectivePayment != null
-          && (base.id().equals(effectivePayment.sessionId()) || effectivePayment.id().equals(base.paymentIntentId()));
-      PaymentStatus paymentStatus = base.paymentStatus();
-      String nextAction = base.nextAction();
-      if (linked) {
-        paymentStatus = merge(paymentStatus, effectivePayment.status());
-        nextAction = effectivePayment.nextAction() != null ? effectivePayment.nextAction() : nextAction;
-      } else if (base.id().equals(fact.sessionId())) {
-        paymentStatus = merge(paymentStatus, fact.paymentStatus());
-      }
-      if (paymentStatus != PaymentStatus.REQUIRES_ACTION) {
-        nextAction = null;
-      }
-      // Money moved on a session we had closed: recorded, and flagged for the merchant.
-      String attention = status == SessionStatus.EXPIRED && paymentStatus == PaymentStatus.SUCCEEDED
-          ? PAID_AFTER_EXPIRY : base.attention();
-      CheckoutSession candidate = new CheckoutSession(base.id(), status, paymentStatus,
-          base.paymentIntentId() != null ? base.paymentIntentId() : linked ? effectivePayment.id() : null,
-          base.amount(), base.currency(), base.orderReference(), base.mode(), base.successUrl(),
-          base.cancelUrl(), base.redirectUrl(), base.createdAt(), base.expiresAt(), now, attention,
-          nextAction, newSession ? 1 : base.version() + 1);
+      CheckoutSession candidate = mergeIntoSession(base, fact, effectivePayment)
+          .updatedAt(now).version(newSession ? 1 : base.version() + 1).build();
       if (newSession || !candidate.sameStateAs(base)) {
         newSessionState = candidate;
       }
     }
     return new Result(newSessionState, newSession, newPayment);
+  }
+
+  private static CheckoutSession.Builder mergeIntoSession(CheckoutSession base, Observation fact,
+      PaymentRecord payment) {
+    boolean aboutThisSession = base.id().equals(fact.sessionId());
+    SessionStatus status = base.status();
+    if (fact.sessionStatus() != null && aboutThisSession && status.canMoveTo(fact.sessionStatus())) {
+      status = fact.sessionStatus();
+    }
+    boolean linked = payment != null
+        && (base.id().equals(payment.sessionId()) || payment.id().equals(base.paymentIntentId()));
+    PaymentStatus paymentStatus = base.paymentStatus();
+    String nextAction = base.nextAction();
+    Long paymentAmount = base.paymentAmount();
+    String paymentCurrency = base.paymentCurrency();
+    if (linked) {
+      paymentStatus = merge(paymentStatus, payment.status());
+      nextAction = payment.nextAction() != null ? payment.nextAction() : nextAction;
+      paymentAmount = first(paymentAmount, payment.amount());
+      paymentCurrency = first(paymentCurrency, payment.currency());
+    } else if (aboutThisSession) {
+      paymentStatus = merge(paymentStatus, fact.paymentStatus());
+      paymentAmount = first(paymentAmount, fact.paymentAmount());
+      paymentCurrency = first(paymentCurrency, fact.paymentCurrency());
+    }
+    if (paymentStatus != PaymentStatus.REQUIRES_ACTION) {
+      nextAction = null;
+    }
+    boolean succeeded = paymentStatus == PaymentStatus.SUCCEEDED;
+    boolean amountKnown = paymentAmount != null && paymentCurrency != null;
+    boolean exactAmount = amountKnown && paymentAmount == base.amount() && paymentCurrency.equals(base.currency());
+    return base.toBuilder()
+        .status(status)
+        .paymentStatus(paymentStatus)
+        .paymentIntentId(base.paymentIntentId() != null ? base.paymentIntentId() : linked ? payment.id() : null)
+        .nextAction(nextAction)
+        .paymentAmount(paymentAmount)
+        .paymentCurrency(paymentCurrency)
+        .paid(succeeded && exactAmount && status != SessionStatus.EXPIRED)
+        .attention(attention(succeeded, amountKnown, exactAmount, status));
+  }
+
+  /** Why money that moved needs an operator, or null when nothing does. */
+  private static String attention(boolean succeeded, boolean amountKnown, boolean exactAmount, SessionStatus status) {
+    if (!succeeded) {
+      return null;
+    }
+    if (!amountKnown) {
+      return AMOUNT_UNVERIFIED;
+    }
+    if (!exactAmount) {
+      return AMOUNT_MISMATCH;
+    }
+    return status == SessionStatus.EXPIRED ? PAID_AFTER_EXPIRY : null;
   }
 
   /** The further along of two payment statuses; the first final one wins for good. */
@@ -96,5 +135,10 @@ public final class SessionRules {
       return incoming;
     }
     return incoming != null && current.canMoveTo(incoming) ? incoming : current;
+  }
+
+  /** What was known first stays: a payment's amount, currency and session never change. */
+  private static <T> T first(T known, T incoming) {
+    return known != null ? known : incoming;
   }
 }

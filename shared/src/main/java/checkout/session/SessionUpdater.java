@@ -47,17 +47,28 @@ public final class SessionUpdater {
           session == null ? 0 : session.version(), payment == null ? 0 : payment.version());
       if (commit != SessionRepository.Commit.CONFLICT) {
         CheckoutSession after = result.session() != null ? result.session() : session;
-        if (commit == SessionRepository.Commit.APPLIED && after != null
-            && SessionRules.PAID_AFTER_EXPIRY.equals(after.attention())
-            && (session == null || session.attention() == null)) {
-          Log.warn("paid_after_expiry", "session_id", after.id(), "event_id", eventId,
-              "action", "a payment succeeded on an expired session: reconcile the order");
+        if (commit == SessionRepository.Commit.APPLIED && after != null && after.attention() != null
+            && (session == null || !after.attention().equals(session.attention()))) {
+          logAttention(after, eventId);
         }
         return new Update(commit, session, after);
       }
       pause(attempt);
     }
     throw new StorageUnavailableException("kept conflicting with concurrent changes", null);
+  }
+
+  /** Money moved in a way the merchant must look at: said once, when it becomes true. */
+  private static void logAttention(CheckoutSession session, String eventId) {
+    String action = switch (session.attention()) {
+      case SessionRules.PAID_AFTER_EXPIRY -> "a payment succeeded on an expired session: reconcile the order";
+      case SessionRules.AMOUNT_MISMATCH -> "a payment succeeded for another amount or currency than the order's:"
+          + " do not fulfil; refund or collect the difference";
+      default -> "a payment succeeded but Fintoc did not report its amount: check it in Fintoc's dashboard";
+    };
+    Log.warn(session.attention(), "session_id", session.id(), "event_id", eventId, "amount", session.amount(),
+        "currency", session.currency(), "payment_amount", session.paymentAmount(),
+        "payment_currency", session.paymentCurrency(), "action", action);
   }
 
   /**

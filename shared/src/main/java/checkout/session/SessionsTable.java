@@ -8,7 +8,8 @@ package checkout.session;
  *   <li>{@code IDEMPOTENCY#…} — which session a create request's key produced;
  *   <li>{@code PAYMENT#pi_…} — a payment intent's status, also before its session is known;
  *   <li>{@code EVENT#evt_…} — a webhook event that was applied (written in the same
- *       transaction as its change, so an event is applied exactly once).
+ *       transaction as its change, so an event is applied exactly once);
+ *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog).
  * </ul>
  * Open sessions also carry {@code open_shard} and {@code open_expires_at}, removed when the
  * session closes, so the sparse index {@code open-by-expiry} holds only open sessions: the
@@ -22,6 +23,7 @@ public final class SessionsTable {
   public static final String IDEMPOTENCY_PREFIX = "IDEMPOTENCY#";
   public static final String PAYMENT_PREFIX = "PAYMENT#";
   public static final String EVENT_PREFIX = "EVENT#";
+  public static final String PRICE_PREFIX = "PRICE#";
 
   public static final String OPEN_INDEX = "open-by-expiry";
   public static final String OPEN_SHARD = "open_shard";
@@ -33,6 +35,16 @@ public final class SessionsTable {
    * sessions written under the old count, so it is a constant, not a setting.
    */
   public static final int OPEN_SHARDS = 8;
+
+  /**
+   * The sparse index of active prices: partition {@link #CATALOG} (always {@link #CATALOG_ACTIVE},
+   * present only on active prices), sort {@link #CATALOG_POSITION}. A catalog is small and read
+   * rarely (GET /prices is cacheable), so one partition is enough.
+   */
+  public static final String ACTIVE_PRICES_INDEX = "active-prices";
+  public static final String CATALOG = "catalog";
+  public static final String CATALOG_ACTIVE = "active";
+  public static final String CATALOG_POSITION = "catalog_position";
 
   /** Seconds since the epoch; DynamoDB's TTL deletes the item some time after it. */
   public static final String TTL = "ttl";

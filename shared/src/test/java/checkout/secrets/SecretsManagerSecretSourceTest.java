@@ -25,6 +25,15 @@ class SecretsManagerSecretSourceTest {
 
     assertThat(secrets.secretKey()).isEqualTo("sk_test_1");
     assertThat(secrets.webhookSecrets()).containsExactly("whsec_new", "whsec_old");
+    assertThat(secrets.orderSigningSecret()).as("signed orders not in use").isNull();
+  }
+
+  @Test
+  void theSecretJsonMayAlsoHoldTheKeyTheMerchantsBackendSignsOrdersWith() {
+    FintocSecrets secrets = SecretsManagerSecretSource.parse(
+        "{\"secret_key\": \"sk_test_1\", \"webhook_secret\": \"whsec_new\", \"order_signing_secret\": \"k_0123\"}");
+
+    assertThat(secrets.orderSigningSecret()).isEqualTo("k_0123");
   }
 
   @Test
@@ -68,8 +77,9 @@ class SecretsManagerSecretSourceTest {
 
   @Test
   void printingTheSecretsNeverShowsThem() {
-    FintocSecrets secrets = new FintocSecrets("sk_live_abc", java.util.List.of("whsec_abc"));
+    FintocSecrets secrets = new FintocSecrets("sk_live_abc", java.util.List.of("whsec_abc"), "order_key_abc");
 
-    assertThat(secrets.toString()).doesNotContain("sk_live_abc").doesNotContain("whsec_abc");
+    assertThat(secrets.toString()).doesNotContain("sk_live_abc").doesNotContain("whsec_abc")
+        .doesNotContain("order_key_abc");
   }
 }

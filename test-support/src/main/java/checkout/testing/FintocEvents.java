@@ -13,9 +13,15 @@ public final class FintocEvents {
   private FintocEvents() {}
 
   public static String sessionFinished(String eventId, String sessionId, String paymentIntentId, String paymentStatus) {
+    return sessionFinished(eventId, sessionId, paymentIntentId, paymentStatus, 15000, "CLP");
+  }
+
+  /** A finished session whose payment is for {@code amount} {@code currency} (the session asked 15 000 CLP). */
+  public static String sessionFinished(String eventId, String sessionId, String paymentIntentId, String paymentStatus,
+      long amount, String currency) {
     ObjectNode session = session(sessionId, "finished");
     ObjectNode intent = Json.object().put("id", paymentIntentId).put("object", "payment_intent")
-        .put("status", paymentStatus).put("amount", 15000).put("currency", "CLP");
+        .put("status", paymentStatus).put("amount", amount).put("currency", currency);
     ObjectNode resource = Json.object();
     resource.set("payment_intent", intent);
     session.set("payment_resource", resource);

@@ -84,7 +84,8 @@ public final class FintocStub implements AutoCloseable {
       session.putNull("payment_resource");
     } else {
       ObjectNode resource = Json.object();
-      resource.set("payment_intent", Json.object().put("id", paymentIntentId).put("status", paymentStatus));
+      resource.set("payment_intent", Json.object().put("id", paymentIntentId).put("object", "payment_intent")
+          .put("status", paymentStatus).put("amount", 15000).put("currency", "CLP"));
       session.set("payment_resource", resource);
     }
     behaviour.sessions.put(id, session);

@@ -18,6 +18,8 @@ public final class SecretsManagerStub implements AutoCloseable {
   public static final String SECRET_ARN =
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc-checkout-AbCdEf";
   public static final String WEBHOOK_SECRET = "whsec_stub_0123456789";
+  /** What the merchant's backend signs orders with, in the tests (HS256 wants 32 bytes or more). */
+  public static final String ORDER_SIGNING_SECRET = "order_signing_stub_0123456789abcdef";
 
   private final WireMockServer server;
 
@@ -39,7 +41,13 @@ public final class SecretsManagerStub implements AutoCloseable {
 
   /** From now on GetSecretValue returns these (as after rotating the secret). */
   public void holdSecret(String secretKey, String webhookSecret) {
-    String secretString = Json.write(Json.object().put("secret_key", secretKey).put("webhook_secret", webhookSecret));
+    holdSecret(secretKey, webhookSecret, ORDER_SIGNING_SECRET);
+  }
+
+  /** From now on GetSecretValue returns these; a null order signing secret is left out. */
+  public void holdSecret(String secretKey, String webhookSecret, String orderSigningSecret) {
+    String secretString = Json.write(Json.object().put("secret_key", secretKey).put("webhook_secret", webhookSecret)
+        .put("order_signing_secret", orderSigningSecret));
     server.resetMappings();
     server.stubFor(post(urlEqualTo("/"))
         .withHeader("X-Amz-Target", equalTo("secretsmanager.GetSecretValue"))

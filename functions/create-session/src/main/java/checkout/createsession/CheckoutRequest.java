@@ -1,12 +1,20 @@
 package checkout.createsession;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
- * A create request that passed validation.
+ * What the browser asked for, each field checked. It names no amount: either catalog prices
+ * and quantities ({@code cart}) or an order the merchant's backend signed ({@code orderToken}),
+ * exactly one of them.
  *
- * @param fintocParams exactly what is sent to Fintoc: the validated fields, nothing else
- * @param contentHash SHA-256 of the canonical params: the same order always hashes the same
- * @param orderReference the merchant's order id from metadata, or null
+ * @param customerFields the customer's own choices, ready for Fintoc: success_url, cancel_url,
+ *     and when sent customer_data, customer_email, metadata, expires_at
+ * @param senderInstitution the bank the customer picked (from the shop's list), or null
  */
-public record CheckoutRequest(ObjectNode fintocParams, String contentHash, String orderReference) {}
+public record CheckoutRequest(List<CartLine> cart, String orderToken, ObjectNode customerFields,
+    String senderInstitution) {
+
+  /** One line of a catalog order. */
+  public record CartLine(String price, long quantity) {}
+}

@@ -1,6 +1,7 @@
 package checkout.createsession;
 
 import checkout.aws.AwsClients;
+import checkout.catalog.PriceRepository;
 import checkout.config.Config;
 import checkout.config.Settings;
 import checkout.fintoc.FintocClient;
@@ -9,6 +10,7 @@ import checkout.http.ApiException;
 import checkout.http.HttpRequests;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
+import checkout.secrets.SecretSource;
 import checkout.secrets.SecretSources;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
@@ -21,17 +23,21 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * {@code POST /checkout-sessions}: validate the order, create the session at Fintoc, store it,
- * answer 201 with the {@code redirect_url} the storefront sends the customer to.
+ * {@code POST /checkout-sessions}: price the order on the server (catalog prices, or an order
+ * the merchant's backend signed), create the session at Fintoc, store it, answer 201 with the
+ * {@code redirect_url} the storefront sends the customer to.
  */
 public final class CreateSessionHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final CheckoutRequestParser parser;
   private final CreateSessionService service;
+  private final PriceRepository prices;
+  private final CreateSessionSettings settings;
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming = Priming.register("CreateSession", this::prime);
 
@@ -42,19 +48,22 @@ public final class CreateSessionHandler
 
   /** Everything built from configuration, as in Lambda; the local stack uses it with its own clock. */
   public CreateSessionHandler(Config config, Clock clock) {
-    this(config,
-        AwsClients.build(DynamoDbClient.builder(), config, Settings.DYNAMODB_ENDPOINT),
-        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, clock)),
-        clock);
+    this(config, AwsClients.build(DynamoDbClient.builder(), config, Settings.DYNAMODB_ENDPOINT),
+        SecretSources.fromConfig(config, clock), clock);
   }
 
-  /** For tests and the local stack: the clients and the clock come from outside. */
-  public CreateSessionHandler(Config config, DynamoDbClient dynamo, FintocClient fintoc, Clock clock) {
-    String table = config.required(Settings.SESSIONS_TABLE);
-    String orderReferenceKey = config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id");
-    this.parser = CheckoutRequestParser.fromConfig(config, clock);
-    this.service = new CreateSessionService(fintoc, new SessionRepository(dynamo, table),
-        new IdempotencyStore(dynamo, table), orderReferenceKey, clock, Sleeper.REAL);
+  /** For tests: the table's client and the secret come from outside. */
+  public CreateSessionHandler(Config config, DynamoDbClient dynamo, SecretSource secrets, Clock clock) {
+    this.settings = CreateSessionSettings.fromConfig(config);
+    this.parser = new CheckoutRequestParser(settings, clock);
+    this.prices = new PriceRepository(dynamo, settings.table());
+    this.service = new CreateSessionService(
+        new CatalogPricing(prices, settings.maxAmounts()),
+        new SignedOrder(secrets, settings, clock),
+        new FintocClient(FintocOptions.fromConfig(config), secrets),
+        new SessionRepository(dynamo, settings.table()),
+        new IdempotencyStore(dynamo, settings.table()),
+        settings, clock, Sleeper.REAL);
   }
 
   @Override
@@ -83,20 +92,23 @@ public final class CreateSessionHandler
 
   /**
    * SnapStart priming, short of Fintoc, of the secret and of any write: a refused order through
-   * the whole handler (mapping, parsing, the error body); the storage paths; Fintoc's answer
-   * mapped to a session and to our 201 body; and last, because it needs a configured redirect
-   * origin, a valid order as far as the request body Fintoc would get.
+   * the whole handler (mapping, parsing, the error body); a catalog read of a price that does
+   * not exist; the storage paths; the signature's HMAC on a made-up key; Fintoc's answer mapped
+   * to a session and to our 201 body; and last, because it needs a configured redirect origin,
+   * a valid order as far as the request body Fintoc would get.
    */
   void prime() {
     handleRequest(Priming.request("POST", "/checkout-sessions", Map.of(), "{}"), null);
+    prices.find(List.of("snapstart_priming"));
+    SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
     HttpResponses.json(201, view(service.prime()));
-    String origin = parser.primingOrigin();
+    String origin = settings.allowedRedirectOrigins().stream().sorted().findFirst().orElse(null);
     if (origin != null) {
       String order = """
-          {"amount": 1000, "currency": "CLP", "success_url": "%1$s/success", "cancel_url": "%1$s/cancel",
-           "metadata": {"order_id": "priming"}}""".formatted(origin);
+          {"order_token": "priming", "success_url": "%1$s/success", "cancel_url": "%1$s/cancel",
+           "metadata": {"note": "priming"}}""".formatted(origin);
       try {
-        Json.write(parser.parse(order.getBytes(StandardCharsets.UTF_8)).fintocParams());
+        service.primeRequest(parser.parse(order.getBytes(StandardCharsets.UTF_8)));
       } catch (ApiException refused) {
         // an origin the rules refuse anyway (e.g. plain http): the refusal was primed instead
       }

@@ -9,41 +9,64 @@ import checkout.session.Storage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * One item per idempotency key, {@code IDEMPOTENCY#<key>}, so that requests with the same key
- * — retried or racing — produce one Fintoc session and one row.
+ * One claim per idempotency scope, {@code IDEMPOTENCY#<scope>} (a hashed Idempotency-Key, or a
+ * signed order's hashed order_id), so that requests in one scope — retried or racing — produce
+ * one Fintoc session and one row.
  *
- * <p>The first request claims the key (a conditional put) and is the only one that calls
- * Fintoc; the others wait for it to complete. A claim carries a lease longer than the function's
- * timeout: if its owner died mid-way, the next request takes the claim over and finishes the
- * work, calling Fintoc with the same idempotency key, which returns the same session.
+ * <p>The first request claims the scope (a conditional put) and is the only one that calls
+ * Fintoc; the others wait for it. A claim remembers the request it was made for, and the key
+ * we send to Fintoc: made here, random per claim (never the client's key, which Fintoc would
+ * share across everything in our organisation), with a generation. The key is kept while the
+ * claim lives, so every retry of ours reuses it and Fintoc answers with the same session; a new
+ * generation is taken only when a new Fintoc session is wanted. A claim carries a lease longer
+ * than the function's timeout: if its owner died mid-way, the next request takes it over and
+ * finishes the work with the same key.
+ *
+ * <p>Every change is conditioned on the {@code revision} it read, so two requests never both
+ * take a claim.
  */
 final class IdempotencyStore {
   /** Longer than CreateSession's timeout (28 s), so a live owner is never overtaken. */
   static final Duration LEASE = Duration.ofSeconds(35);
-  /** Fintoc keeps keys for at least 24 h; we remember which session a key made for longer. */
+  /** Fintoc keeps keys for at least 24 h; we remember which session a scope made for longer. */
   static final Duration RETENTION = Duration.ofDays(7);
+
+  static final String PENDING = "pending";
+  static final String OPEN = "open";
+  static final String COMPLETE = "complete";
 
   sealed interface Claim {}
 
-  /** This request owns the key and must create the session, then {@link #complete} or {@link #release}. */
-  record Acquired(String token) implements Claim {}
+  /** This request owns the scope: it calls Fintoc with {@code fintocKey}, then completes or releases. */
+  record Acquired(String token, String fintocKey) implements Claim {}
 
-  /** An earlier request with this key created this session. */
-  record Completed(String sessionId) implements Claim {}
+  /** Somebody made this claim before; what it holds decides what the request does. */
+  record Taken(Record record) implements Claim {}
 
-  /** Another request with this key is creating the session right now. */
-  record InProgress() implements Claim {}
+  /**
+   * A claim as stored.
+   *
+   * @param state {@link #PENDING} (an owner is working), {@link #OPEN} (released after a failure:
+   *     nobody is) or {@link #COMPLETE} (it made {@code sessionId})
+   * @param leaseExpiresAt epoch milliseconds; a pending claim past it has lost its owner
+   */
+  record Record(String state, String requestHash, String sessionId, long leaseExpiresAt, long revision,
+      String fintocKeyBase, long generation) {
 
-  /** The key was used before with a different request. */
-  record Mismatch() implements Claim {}
+    boolean ownerGone(Instant now) {
+      return OPEN.equals(state) || (PENDING.equals(state) && leaseExpiresAt < now.toEpochMilli());
+    }
+  }
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -53,102 +76,151 @@ final class IdempotencyStore {
     this.table = table;
   }
 
-  Claim claim(String key, String requestHash, Instant now) {
-    String token = UUID.randomUUID().toString();
+  /** A Fintoc Idempotency-Key for a request no claim covers: used once, by this request's retries. */
+  static String oneOffFintocKey() {
+    return fintocKey(newKeyBase(), 1);
+  }
+
+  Claim claim(String scope, String requestHash, Instant now) {
+    String token = newToken();
+    String base = newKeyBase();
     Map<String, AttributeValue> item = new HashMap<>();
-    item.put(SessionsTable.PK, s(pk(key)));
+    item.put(SessionsTable.PK, s(pk(scope)));
     item.put("type", s("idempotency"));
     item.put("request_hash", s(requestHash));
-    item.put("state", s("pending"));
+    item.put("state", s(PENDING));
     item.put("claim_token", s(token));
     item.put("lease_expires_at", n(now.plus(LEASE).toEpochMilli()));
+    item.put("fintoc_key", s(base));
+    item.put("generation", n(1));
+    item.put("revision", n(1));
     item.put("created_at", s(now.toString()));
     item.put(SessionsTable.TTL, n(now.plus(RETENTION).getEpochSecond()));
-    Map<String, AttributeValue> existing;
     try {
       Storage.call("PutItem idempotency", () -> dynamo.putItem(r -> r
           .tableName(table)
           .item(item)
           .conditionExpression("attribute_not_exists(" + SessionsTable.PK + ")")
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
-      return new Acquired(token);
+      return new Acquired(token, fintocKey(base, 1));
     } catch (ConditionalCheckFailedException taken) {
-      existing = taken.hasItem() ? taken.item() : read(key);
+      Map<String, AttributeValue> existing = taken.hasItem() ? taken.item() : read(scope);
+      // Gone again (its TTL ran out just now): seen as busy, so the caller asks once more.
+      return existing == null || existing.isEmpty()
+          ? new Taken(new Record(PENDING, requestHash, null, Long.MAX_VALUE, 0, null, 0))
+          : new Taken(record(existing));
     }
-    if (existing == null || existing.isEmpty()) {
-      return new InProgress(); // released between our put and our read: the caller tries again
-    }
-    if (!requestHash.equals(Attr.string(existing, "request_hash"))) {
-      return new Mismatch();
-    }
-    if ("complete".equals(Attr.string(existing, "state"))) {
-      return new Completed(Attr.string(existing, "session_id"));
-    }
-    if (Attr.number(existing, "lease_expires_at") < now.toEpochMilli()) {
-      return takeOver(key, Attr.string(existing, "claim_token"), token, now);
-    }
-    return new InProgress();
   }
 
-  private Claim takeOver(String key, String staleToken, String token, Instant now) {
+  /**
+   * Takes over a claim as it was seen: its owner is gone, or the session it made ended unpaid.
+   * Null when it changed in the meantime (somebody else took it): read again.
+   *
+   * @param requestHash the request this claim is for from now on
+   * @param newGeneration true when Fintoc must be asked for a new session (a new key); false to
+   *     repeat the last attempt with its key (Fintoc may have made that session already)
+   */
+  Acquired takeOver(String scope, Record seen, String requestHash, boolean newGeneration, Instant now) {
+    String token = newToken();
+    long generation = seen.generation() + (newGeneration ? 1 : 0);
     try {
       Storage.call("UpdateItem idempotency takeover", () -> dynamo.updateItem(r -> r
           .tableName(table)
-          .key(Map.of(SessionsTable.PK, s(pk(key))))
-          .updateExpression("SET claim_token = :token, lease_expires_at = :lease")
-          .conditionExpression("claim_token = :stale AND #state = :pending")
+          .key(key(scope))
+          .updateExpression("SET #state = :pending, claim_token = :token, lease_expires_at = :lease,"
+              + " request_hash = :hash, generation = :generation, revision = revision + :one REMOVE session_id")
+          .conditionExpression("revision = :seen")
           .expressionAttributeNames(Map.of("#state", "state"))
           .expressionAttributeValues(Map.of(
+              ":pending", s(PENDING),
               ":token", s(token),
               ":lease", n(now.plus(LEASE).toEpochMilli()),
-              ":stale", s(staleToken),
-              ":pending", s("pending")))));
-      return new Acquired(token);
+              ":hash", s(requestHash),
+              ":generation", n(generation),
+              ":one", n(1),
+              ":seen", n(seen.revision())))
+          .returnValues(ReturnValue.NONE)));
+      return new Acquired(token, fintocKey(seen.fintocKeyBase(), generation));
     } catch (ConditionalCheckFailedException someoneElse) {
-      return new InProgress();
+      return null;
     }
   }
 
-  /** Records the session the key produced; only the claim's owner may. */
-  void complete(String key, String token, String sessionId) {
+  /** Records the session the claim produced; only the claim's owner may. */
+  void complete(String scope, String token, String sessionId) {
     Storage.call("UpdateItem idempotency complete", () -> dynamo.updateItem(r -> r
         .tableName(table)
-        .key(Map.of(SessionsTable.PK, s(pk(key))))
-        .updateExpression("SET #state = :complete, session_id = :session REMOVE lease_expires_at")
+        .key(key(scope))
+        .updateExpression("SET #state = :complete, session_id = :session, revision = revision + :one"
+            + " REMOVE lease_expires_at, claim_token")
         .conditionExpression("claim_token = :token")
         .expressionAttributeNames(Map.of("#state", "state"))
         .expressionAttributeValues(Map.of(
-            ":complete", s("complete"),
+            ":complete", s(COMPLETE),
             ":session", s(sessionId),
+            ":one", n(1),
             ":token", s(token)))));
   }
 
   /**
-   * Gives the key back after a failure, so the caller's retry can run at once instead of
-   * waiting for the lease. Best effort: if this fails too, the lease runs out.
+   * Gives the claim back after a failure, so the caller's retry can run at once instead of
+   * waiting for the lease. The claim stays, with its request: the same key with another order
+   * is still refused. Best effort: if this fails too, the lease runs out.
+   *
+   * @param newGeneration true after a definite answer from Fintoc (it stored that answer under
+   *     the key and would replay it); false after no answer (it may have made the session)
    */
-  void release(String key, String token) {
+  void release(String scope, String token, boolean newGeneration) {
     try {
-      dynamo.deleteItem(r -> r
+      dynamo.updateItem(r -> r
           .tableName(table)
-          .key(Map.of(SessionsTable.PK, s(pk(key))))
+          .key(key(scope))
+          .updateExpression("SET #state = :open, generation = generation + :bump, revision = revision + :one"
+              + " REMOVE lease_expires_at, claim_token")
           .conditionExpression("claim_token = :token AND #state = :pending")
           .expressionAttributeNames(Map.of("#state", "state"))
-          .expressionAttributeValues(Map.of(":token", s(token), ":pending", s("pending"))));
+          .expressionAttributeValues(Map.of(":token", s(token), ":pending", s(PENDING), ":open", s(OPEN),
+              ":bump", n(newGeneration ? 1 : 0), ":one", n(1))));
     } catch (RuntimeException ignored) {
       // the lease expires on its own
     }
   }
 
-  private Map<String, AttributeValue> read(String key) {
+  private Map<String, AttributeValue> read(String scope) {
     return Storage.call("GetItem idempotency", () -> dynamo.getItem(r -> r
         .tableName(table)
-        .key(Map.of(SessionsTable.PK, s(pk(key))))
+        .key(key(scope))
         .consistentRead(true))).item();
   }
 
-  private static String pk(String key) {
-    return SessionsTable.IDEMPOTENCY_PREFIX + key;
+  private static Record record(Map<String, AttributeValue> item) {
+    AttributeValue lease = item.get("lease_expires_at");
+    return new Record(Attr.string(item, "state"), Attr.string(item, "request_hash"), Attr.string(item, "session_id"),
+        lease == null ? 0 : Long.parseLong(lease.n()), Attr.number(item, "revision"), Attr.string(item, "fintoc_key"),
+        Attr.number(item, "generation"));
+  }
+
+  private static Map<String, AttributeValue> key(String scope) {
+    return Map.of(SessionsTable.PK, s(pk(scope)));
+  }
+
+  private static String pk(String scope) {
+    return SessionsTable.IDEMPOTENCY_PREFIX + scope;
+  }
+
+  private static String newToken() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** 128 random bits: unique to this deployment and this claim, and unguessable. */
+  private static String newKeyBase() {
+    UUID random = UUID.randomUUID();
+    return "fcl_" + HexFormat.of().toHexDigits(random.getMostSignificantBits())
+        + HexFormat.of().toHexDigits(random.getLeastSignificantBits());
+  }
+
+  private static String fintocKey(String base, long generation) {
+    return base + "_" + generation;
   }
 
   /**

@@ -6,22 +6,34 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.catalog.CatalogImport;
+import checkout.catalog.Price;
 import checkout.config.Config;
-import checkout.fintoc.FintocClient;
-import checkout.fintoc.FintocOptions;
 import checkout.json.Json;
 import checkout.secrets.SecretSources;
+import checkout.session.Observation;
+import checkout.session.PaymentStatus;
+import checkout.session.SessionRepository;
+import checkout.session.SessionStatus;
+import checkout.session.SessionUpdater;
 import checkout.testing.ApiEvents;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocStub;
 import checkout.testing.LogCapture;
+import checkout.testing.OrderTokens;
+import checkout.testing.SecretsManagerStub;
+import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
+import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +41,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -36,25 +50,29 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 /** CreateSession end to end: the handler against DynamoDB Local and the Fintoc and Secrets Manager stubs. */
 class CreateSessionTest {
   static final TestStack stack = new TestStack();
+  /** 15 000 CLP: one Café de grano from the catalog. */
   static final String CLP_ORDER = """
-      {"amount": 15000, "currency": "CLP",
+      {"line_items": [{"price": "price_grano_1kg", "quantity": 1}],
        "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
        "metadata": {"order_id": "order-42"}}""";
+  /** 25 050 MXN centavos: two Té verde from the catalog. */
   static final String MXN_ORDER = """
-      {"amount": 25050, "currency": "MXN",
+      {"line_items": [{"price": "price_te_mx", "quantity": 2}],
        "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
        "customer_email": "ana@example.com", "metadata": {"order_id": "order-43"}}""";
+  static final String FINTOC_KEY = "fcl_[0-9a-f]{32}_\\d+";
 
   Config config;
   DynamoDbClient dynamo;
   CreateSessionHandler handler;
 
   @BeforeEach
-  void freshTableAndStubs() {
+  void freshTableCatalogAndStubs() {
     stack.fintoc.reset();
     stack.secrets.reset();
     config = stack.config("create", Map.of());
     dynamo = stack.dynamo.client();
+    TestCatalog.load(stack, config);
     handler = new CreateSessionHandler(config, TestStack.CLOCK);
   }
 
@@ -76,6 +94,17 @@ class CreateSessionTest {
     return Json.parse(response.getBody());
   }
 
+  /** The body of a checkout for an order the merchant's backend signed. */
+  static String signedCheckout(ObjectNode claims) {
+    return """
+        {"order_token": "%s", "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"}"""
+        .formatted(OrderTokens.sign(claims, SecretsManagerStub.ORDER_SIGNING_SECRET));
+  }
+
+  static ObjectNode signedOrder(String orderId, long amount) {
+    return OrderTokens.order(orderId, amount, "CLP", TestStack.NOW.plus(Duration.ofMinutes(30)));
+  }
+
   List<Map<String, AttributeValue>> rows(String prefix) {
     List<Map<String, AttributeValue>> rows = new ArrayList<>();
     dynamo.scanPaginator(r -> r.tableName(config.required("SESSIONS_TABLE"))).items().forEach(item -> {
@@ -86,23 +115,52 @@ class CreateSessionTest {
     return rows;
   }
 
+  /** Everything a create writes: sessions and idempotency claims (the catalog is there before). */
+  List<Map<String, AttributeValue>> written() {
+    List<Map<String, AttributeValue>> written = rows("SESSION#");
+    written.addAll(rows("IDEMPOTENCY#"));
+    return written;
+  }
+
+  SessionUpdater updater() {
+    return new SessionUpdater(new SessionRepository(dynamo, config.required("SESSIONS_TABLE")), "order_id",
+        TestStack.CLOCK, Sleeper.REAL);
+  }
+
+  // ---- catalog pricing ---------------------------------------------------------------------
+
   @Test
-  void aClpOrderIsCreatedAtFintocStoredAndAnsweredWithItsRedirectUrl() {
-    APIGatewayV2HTTPResponse response = create(CLP_ORDER, "order-42-attempt");
+  void aCatalogOrderIsPricedFromTheCatalogCreatedAtFintocStoredAndAnsweredWithItsRedirectUrl() {
+    APIGatewayV2HTTPResponse response = create("""
+        {"line_items": [{"price": "price_grano_1kg", "quantity": 1}, {"price": "price_taza", "quantity": 2}],
+         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
+         "metadata": {"order_id": "order-42"}}""", "0b9c6a8e-7d7f-4f8e-9a63-2f5f1b3f7c11");
 
     assertThat(response.getStatusCode()).isEqualTo(201);
     JsonNode body = body(response);
     assertThat(body.get("id").asText()).isEqualTo("cs_test_000001");
     assertThat(body.get("redirect_url").asText()).isEqualTo("https://checkout.fintoc.com/checkout_sessions/cs_test_000001");
     assertThat(body.get("status").asText()).isEqualTo("created");
-    assertThat(body.get("amount").asLong()).isEqualTo(15000);
+    assertThat(body.get("amount").asLong()).isEqualTo(32000);
     assertThat(body.get("currency").asText()).isEqualTo("CLP");
     assertThat(body.get("expires_at").asText()).isEqualTo("2026-11-22T12:00:00Z");
     assertThat(body.size()).isEqualTo(6);
 
+    assertThat(Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString())).isEqualTo(Json.parse("""
+        {"amount": 32000, "currency": "CLP",
+         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
+         "line_items": [
+           {"quantity": 1, "price_data": {"currency": "CLP", "unit_amount": 15000, "product_data": {"name": "Café de grano 1 kg"}}},
+           {"quantity": 2, "price_data": {"currency": "CLP", "unit_amount": 8500,
+             "product_data": {"name": "Taza de cerámica", "image_url": "https://shop.example.com/taza.png"}}}],
+         "metadata": {"order_id": "order-42"}}"""));
+
     Map<String, AttributeValue> row = rows("SESSION#").get(0);
     assertThat(row.get("status").s()).isEqualTo("created");
-    assertThat(row.get("amount").n()).isEqualTo("15000");
+    assertThat(row.get("amount").n()).isEqualTo("32000");
+    assertThat(row.get("pricing").s()).isEqualTo("catalog");
+    assertThat(row.get("paid").bool()).isFalse();
+    assertThat(Json.parse(row.get("line_items").s()).findValuesAsText("price")).containsExactly("price_grano_1kg", "price_taza");
     assertThat(row.get("order_reference").s()).isEqualTo("order-42");
     assertThat(row.get("redirect_url").s()).isEqualTo(body.get("redirect_url").asText());
     assertThat(row.get("success_url").s()).isEqualTo("https://shop.example.com/paid");
@@ -113,18 +171,19 @@ class CreateSessionTest {
   }
 
   @Test
-  void fintocIsCalledWithTheRawKeyTheApiVersionAndTheClientsIdempotencyKey() {
+  void fintocIsCalledWithTheRawKeyTheApiVersionAndAnIdempotencyKeyOfOursNeverTheClients() {
     create(CLP_ORDER, "order-42-attempt");
 
     LoggedRequest sent = stack.fintoc.createRequests().get(0);
     assertThat(sent.getHeader("Authorization")).isEqualTo(FintocStub.SECRET_KEY);
     assertThat(sent.getHeader("Fintoc-Version")).isEqualTo("2026-02-01");
-    assertThat(sent.getHeader("Idempotency-Key")).isEqualTo("order-42-attempt");
-    assertThat(Json.parse(sent.getBodyAsString())).isEqualTo(Json.parse(CLP_ORDER));
+    assertThat(sent.getHeader("Idempotency-Key")).matches(FINTOC_KEY).doesNotContain("order-42");
+    assertThat(rows("IDEMPOTENCY#").get(0).get("pk").s()).as("the client's key is not stored either")
+        .doesNotContain("order-42-attempt");
   }
 
   @Test
-  void anMxnOrderIsCreatedInCentavos() {
+  void anMxnOrderIsPricedInCentavos() {
     APIGatewayV2HTTPResponse response = create(MXN_ORDER, null);
 
     assertThat(response.getStatusCode()).isEqualTo(201);
@@ -133,34 +192,241 @@ class CreateSessionTest {
     assertThat(rows("SESSION#").get(0).get("currency").s()).isEqualTo("MXN");
   }
 
-  @Test
-  void anInvalidRequestIsAnsweredWithTheErrorBodyAndReachesNeitherFintocNorTheTable() {
-    APIGatewayV2HTTPResponse response = create(CLP_ORDER.replace("\"CLP\"", "\"USD\""), null);
+  @ParameterizedTest(name = "{0} is refused with {2} and changes nothing")
+  @CsvSource(delimiter = '|', value = {
+      "a price the catalog does not have | [{\"price\": \"price_grano_1kg\", \"quantity\": 1}, {\"price\": \"price_nope\", \"quantity\": 1}] | unknown_price | line_items[1].price",
+      "a price no longer sold            | [{\"price\": \"price_retired\", \"quantity\": 1}]                                               | inactive_price | line_items[0].price",
+      "prices in two currencies          | [{\"price\": \"price_grano_1kg\", \"quantity\": 1}, {\"price\": \"price_te_mx\", \"quantity\": 1}]  | mixed_currencies | line_items[1].price",
+      "a quantity over the limit         | [{\"price\": \"price_grano_1kg\", \"quantity\": 101}]                                            | invalid_quantity | line_items[0].quantity",
+      "a total over the shop's maximum   | [{\"price\": \"price_grano_1kg\", \"quantity\": 7}]                                              | amount_too_large | line_items",
+  })
+  void aCatalogOrderThatCannotBeSoldIsRefusedNamingTheItem(String what, String lines, String code, String param) {
+    CreateSessionHandler capped = new CreateSessionHandler(config.with(Map.of("MAX_AMOUNT_CLP", "100000")), TestStack.CLOCK);
+
+    APIGatewayV2HTTPResponse response = create(capped, CLP_ORDER.replaceFirst("\\[.*?]", lines), null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
-    assertThat(response.getHeaders()).containsEntry("content-type", "application/json; charset=utf-8");
-    assertThat(body(response)).isEqualTo(Json.parse(
-        "{\"error\": {\"code\": \"invalid_currency\", \"message\": \"currency must be \\\"CLP\\\" or \\\"MXN\\\".\", \"param\": \"currency\"}}"));
+    assertThat(body(response).at("/error/code").asText()).isEqualTo(code);
+    assertThat(body(response).at("/error/param").asText()).isEqualTo(param);
     assertThat(stack.fintoc.createRequests()).isEmpty();
-    assertThat(rows("")).isEmpty();
+    assertThat(written()).isEmpty();
   }
 
   @Test
-  void anInvalidIdempotencyKeyIsRefused() {
-    APIGatewayV2HTTPResponse response = create(CLP_ORDER, "x".repeat(256));
+  void aPriceChangedByAnImportIsChargedFromTheNextOrderOn() {
+    List<Price> raised = new ArrayList<>(TestCatalog.PRICES);
+    raised.set(0, new Price("price_grano_1kg", "CLP", 16000, "Café de grano 1 kg", null, true, 0));
+    CatalogImport.run(new checkout.catalog.PriceRepository(dynamo, config.required("SESSIONS_TABLE")), raised, false,
+        TestStack.NOW);
+
+    assertThat(body(create(CLP_ORDER, null)).get("amount").asLong()).isEqualTo(16000);
+  }
+
+  @Test
+  void theAttackFromTheIssueAnAmountOfOnePesoIsRefusedAndNeverReachesFintoc() {
+    APIGatewayV2HTTPResponse response = create("""
+        {"amount": 1, "currency": "CLP", "metadata": {"order_id": "order-1001"},
+         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"}""", null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
-    assertThat(body(response).at("/error/code").asText()).isEqualTo("invalid_idempotency_key");
+    assertThat(body(response).at("/error/code").asText()).isEqualTo("parameter_not_allowed");
+    assertThat(body(response).at("/error/param").asText()).isEqualTo("amount");
+    assertThat(stack.fintoc.createRequests()).isEmpty();
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void aRecipientAccountFromTheBrowserIsRefusedAndNeverReachesFintoc() {
+    APIGatewayV2HTTPResponse response = create(CLP_ORDER.replace("\"metadata\"", """
+        "payment_method_options": {"payment_intent": {"recipient_account": {"holder_id": "771433855",
+          "number": "9999", "type": "checking_account", "institution_id": "cl_banco_de_chile"}}}, "metadata\""""), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(body(response).at("/error/code").asText()).isEqualTo("parameter_not_allowed");
+    assertThat(body(response).at("/error/param").asText()).isEqualTo("payment_method_options.payment_intent.recipient_account");
     assertThat(stack.fintoc.createRequests()).isEmpty();
   }
 
   @Test
-  void aBase64EncodedBodyIsDecodedFirst() {
-    var event = ApiEvents.post("/checkout-sessions",
-        java.util.Base64.getEncoder().encodeToString(CLP_ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)), Map.of());
-    event.setIsBase64Encoded(true);
+  void theDeploymentDecidesPaymentMethodsTheirOptionsAndTheProfileAndTheCustomerOnlyPicksTheirBank() {
+    CreateSessionHandler configured = new CreateSessionHandler(config.with(Map.of(
+        "PAYMENT_METHOD_TYPES", "bank_transfer",
+        "PAYMENT_METHOD_OPTIONS", "{\"payment_intent\": {\"recipient_account\": {\"holder_id\": \"761234567\","
+            + " \"number\": \"123456\", \"type\": \"checking_account\", \"institution_id\": \"cl_banco_estado\"}}}",
+        "BUSINESS_PROFILE", "{\"name\": \"Tostaduría Local\"}",
+        "ALLOWED_SENDER_INSTITUTIONS", "cl_banco_de_chile,cl_banco_estado")), TestStack.CLOCK);
 
-    assertThat(handler.handleRequest(event, null).getStatusCode()).isEqualTo(201);
+    APIGatewayV2HTTPResponse response = create(configured, CLP_ORDER.replace("\"metadata\"",
+        "\"payment_method_options\": {\"payment_intent\": {\"sender_account\": {\"institution_id\": \"cl_banco_de_chile\"}}},"
+            + " \"metadata\""), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(201);
+    JsonNode sent = Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString());
+    assertThat(sent.get("payment_method_types")).isEqualTo(Json.parse("[\"bank_transfer\"]"));
+    assertThat(sent.get("payment_method_options")).isEqualTo(Json.parse("""
+        {"payment_intent": {
+          "recipient_account": {"holder_id": "761234567", "number": "123456", "type": "checking_account",
+                                "institution_id": "cl_banco_estado"},
+          "sender_account": {"institution_id": "cl_banco_de_chile"}}}"""));
+    assertThat(sent.get("business_profile")).isEqualTo(Json.parse("{\"name\": \"Tostaduría Local\"}"));
+  }
+
+  // ---- signed orders -----------------------------------------------------------------------
+
+  @Test
+  void aSignedOrderIsChargedWhatTheBackendSignedAndItsOrderIdIsTheReference() {
+    ObjectNode claims = signedOrder("order-9001", 18990);
+    claims.set("line_items", Json.array()
+        .add(OrderTokens.line(1, "CLP", 15000, "Café de grano 1 kg"))
+        .add(OrderTokens.line(1, "CLP", 3990, "Despacho")));
+    claims.set("customer_data", Json.object().put("email", "ana@example.com").put("name", "Ana"));
+    claims.set("metadata", Json.object().put("channel", "web"));
+
+    APIGatewayV2HTTPResponse response = create(signedCheckout(claims), null);
+
+    assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+    assertThat(body(response).get("amount").asLong()).isEqualTo(18990);
+    JsonNode sent = Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString());
+    assertThat(sent.get("amount").asLong()).isEqualTo(18990);
+    assertThat(Json.write(sent.get("line_items"))).isEqualTo(Json.write(claims.get("line_items")));
+    assertThat(sent.get("customer_data")).isEqualTo(claims.get("customer_data"));
+    assertThat(sent.get("metadata")).isEqualTo(Json.parse("{\"channel\": \"web\", \"order_id\": \"order-9001\"}"));
+    Map<String, AttributeValue> row = rows("SESSION#").get(0);
+    assertThat(row.get("order_reference").s()).isEqualTo("order-9001");
+    assertThat(row.get("pricing").s()).isEqualTo("signed_order");
+  }
+
+  @Test
+  void aSignedOrderWithABadSignatureIsRefusedAndChangesNothing() {
+    String forged = signedCheckout(signedOrder("order-9001", 18990))
+        .replaceAll("\"order_token\": \"([^\"]*)\\.[^.\"]*\"", "\"order_token\": \"$1.AAAA\"");
+
+    APIGatewayV2HTTPResponse response = create(forged, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(body(response).at("/error/code").asText()).isEqualTo("invalid_order_token");
+    assertThat(stack.fintoc.createRequests()).isEmpty();
+    assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void anUnsignedOrderIsRefused() {
+    String unsigned = """
+        {"order_token": "%s", "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"}"""
+        .formatted(OrderTokens.unsigned(signedOrder("order-9001", 1)));
+
+    APIGatewayV2HTTPResponse response = create(unsigned, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(body(response).at("/error/message").asText()).contains("alg is \"none\"");
+    assertThat(stack.fintoc.createRequests()).isEmpty();
+  }
+
+  @Test
+  void replayingASignedOrderGivesItsOneSessionNeverASecondPayableOne() {
+    String checkout = signedCheckout(signedOrder("order-9001", 18990));
+
+    JsonNode first = body(create(checkout, null));
+    JsonNode again = body(create(checkout, null));
+    JsonNode withAKey = body(create(checkout, "another-key"));
+    JsonNode resigned = body(create(signedCheckout(signedOrder("order-9001", 18990).put("iat", TestStack.NOW.getEpochSecond())), null));
+
+    assertThat(List.of(again, withAKey, resigned)).allSatisfy(replay -> assertThat(replay).isEqualTo(first));
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+    assertThat(rows("SESSION#")).hasSize(1);
+  }
+
+  @Test
+  void aSignedOrderSentManyTimesAtOnceMakesOneSession() throws Exception {
+    String checkout = signedCheckout(signedOrder("order-9002", 18990));
+
+    List<String> ids = race(8, container -> body(create(container, checkout, null)).get("id").asText());
+
+    assertThat(ids).containsOnly("cs_test_000001");
+    assertThat(stack.fintoc.createRequests()).hasSize(1);
+  }
+
+  @Test
+  void aSignedOrderWhoseCheckoutExpiredUnpaidMayStartANewOneUnderANewFintocKey() {
+    String checkout = signedCheckout(signedOrder("order-9003", 18990));
+    String first = body(create(checkout, null)).get("id").asText();
+    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED), null, null);
+
+    JsonNode second = body(create(checkout, null));
+
+    assertThat(second.get("id").asText()).isNotEqualTo(first);
+    assertThat(second.get("status").asText()).isEqualTo("created");
+    List<String> keys = stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    assertThat(keys).hasSize(2);
+    assertThat(keys.get(0)).endsWith("_1");
+    assertThat(keys.get(1)).isEqualTo(keys.get(0).replaceAll("_1$", "_2"));
+  }
+
+  @Test
+  void aPaidSignedOrderIsNeverOfferedForPaymentAgain() {
+    String checkout = signedCheckout(signedOrder("order-9004", 18990));
+    String first = body(create(checkout, null)).get("id").asText();
+    updater().apply(new Observation(first, SessionStatus.FINISHED, null, "pi_1", PaymentStatus.SUCCEEDED, null,
+        18990L, "CLP"), null, null);
+
+    JsonNode replay = body(create(checkout, null));
+
+    assertThat(replay.get("id").asText()).isEqualTo(first);
+    assertThat(replay.get("status").asText()).isEqualTo("finished");
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void aChangedOrderUnderAnOrderIdWhoseCheckoutIsOpenIsRefused() {
+    create(signedCheckout(signedOrder("order-9005", 18990)), null);
+
+    APIGatewayV2HTTPResponse changed = create(signedCheckout(signedOrder("order-9005", 25000)), null);
+
+    assertThat(changed.getStatusCode()).isEqualTo(409);
+    assertThat(body(changed).at("/error/code").asText()).isEqualTo("order_session_open");
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void theBrowserCannotChangeWhatTheSignedOrderSays() {
+    ObjectNode claims = signedOrder("order-9006", 18990);
+    claims.set("customer_data", Json.object().put("email", "ana@example.com"));
+    String checkout = signedCheckout(claims);
+
+    APIGatewayV2HTTPResponse otherCustomer = create(checkout.replace("\"success_url\"",
+        "\"customer_data\": {\"email\": \"eve@example.com\"}, \"success_url\""), null);
+    APIGatewayV2HTTPResponse otherOrder = create(checkout.replace("\"success_url\"",
+        "\"metadata\": {\"order_id\": \"order-1\"}, \"success_url\""), null);
+
+    assertThat(otherCustomer.getStatusCode()).isEqualTo(400);
+    assertThat(body(otherCustomer).at("/error/param").asText()).isEqualTo("customer_data");
+    assertThat(otherOrder.getStatusCode()).isEqualTo(400);
+    assertThat(body(otherOrder).at("/error/param").asText()).isEqualTo("metadata.order_id");
+    assertThat(stack.fintoc.createRequests()).isEmpty();
+  }
+
+  @Test
+  void aShopWhoseSecretHasNoSigningKeyRefusesSignedOrders() {
+    stack.secrets.holdSecret(FintocStub.SECRET_KEY, SecretsManagerStub.WEBHOOK_SECRET, null);
+
+    APIGatewayV2HTTPResponse response = create(signedCheckout(signedOrder("order-9007", 18990)), null);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    assertThat(body(response).at("/error/code").asText()).isEqualTo("signed_orders_not_enabled");
+  }
+
+  // ---- idempotency -------------------------------------------------------------------------
+
+  @Test
+  void twoCustomersSendingTheSameCartWithoutAKeyGetTwoCheckouts() {
+    JsonNode first = body(create(CLP_ORDER, null));
+    JsonNode second = body(create(CLP_ORDER, null));
+
+    assertThat(second.get("id")).isNotEqualTo(first.get("id"));
+    assertThat(second.get("redirect_url")).isNotEqualTo(first.get("redirect_url"));
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(2);
+    List<String> keys = stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    assertThat(keys).allMatch(k -> k.matches(FINTOC_KEY)).doesNotHaveDuplicates();
   }
 
   @Test
@@ -175,61 +441,71 @@ class CreateSessionTest {
   }
 
   @Test
-  void withoutAnIdempotencyKeyTheSameOrderContentReturnsTheSameSession() {
-    JsonNode first = body(create(CLP_ORDER, null));
-    JsonNode second = body(create(CLP_ORDER.replace("{\"order_id\"", "{ \"order_id\""), null));
-    JsonNode other = body(create(MXN_ORDER, null));
-
-    assertThat(second.get("id")).isEqualTo(first.get("id"));
-    assertThat(other.get("id")).isNotEqualTo(first.get("id"));
-    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(2);
-    assertThat(stack.fintoc.createRequests().get(0).getHeader("Idempotency-Key")).startsWith("fcl-").hasSize(68);
-  }
-
-  @Test
-  void reusingAnIdempotencyKeyForADifferentOrderIsRefusedWith422() {
+  void reusingAnIdempotencyKeyForADifferentOrderIsRefusedWith422AndShowsNothingOfTheFirst() {
     create(CLP_ORDER, "key-1");
     APIGatewayV2HTTPResponse response = create(MXN_ORDER, "key-1");
 
     assertThat(response.getStatusCode()).isEqualTo(422);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("idempotency_key_reused");
+    assertThat(response.getBody()).doesNotContain("cs_test");
     assertThat(stack.fintoc.createRequests()).hasSize(1);
   }
 
   @Test
   void concurrentRequestsWithOneIdempotencyKeyAllReturnTheSameSessionFromOneFintocCall() throws Exception {
-    int requests = 8;
-    ExecutorService pool = Executors.newFixedThreadPool(requests);
-    CountDownLatch start = new CountDownLatch(1);
-    List<Future<APIGatewayV2HTTPResponse>> responses = new ArrayList<>();
-    for (int i = 0; i < requests; i++) {
-      // One handler per request, as concurrent requests reach separate Lambda containers.
-      CreateSessionHandler container = new CreateSessionHandler(config, TestStack.CLOCK);
-      responses.add(pool.submit(() -> {
-        start.await();
-        return create(container, CLP_ORDER, "double-click");
-      }));
-    }
-    start.countDown();
+    List<String> ids = race(8, container -> {
+      APIGatewayV2HTTPResponse response = create(container, CLP_ORDER, "double-click");
+      assertThat(response.getStatusCode()).isEqualTo(201);
+      return body(response).get("id").asText();
+    });
 
-    List<String> ids = new ArrayList<>();
-    for (Future<APIGatewayV2HTTPResponse> response : responses) {
-      assertThat(response.get().getStatusCode()).isEqualTo(201);
-      ids.add(body(response.get()).get("id").asText());
-    }
-    pool.shutdown();
     assertThat(ids).containsOnly("cs_test_000001");
     assertThat(stack.fintoc.createRequests()).hasSize(1);
     assertThat(rows("SESSION#")).hasSize(1);
   }
 
   @Test
+  void aKeyWhoseCheckoutExpiredUnpaidStartsANewOneForTheSameOrder() {
+    String first = body(create(CLP_ORDER, "key-1")).get("id").asText();
+    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED), null, null);
+
+    String second = body(create(CLP_ORDER, "key-1")).get("id").asText();
+
+    assertThat(second).isNotEqualTo(first);
+    assertThat(create(MXN_ORDER, "key-1").getStatusCode()).as("still this order's key").isEqualTo(422);
+  }
+
+  /** {@code requests} handlers (one per request, as concurrent requests reach separate containers) at once. */
+  List<String> race(int requests, ThrowingFunction<CreateSessionHandler, String> request) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(requests);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<String>> answers = new ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      CreateSessionHandler container = new CreateSessionHandler(config, TestStack.CLOCK);
+      Callable<String> call = () -> {
+        start.await();
+        return request.apply(container);
+      };
+      answers.add(pool.submit(call));
+    }
+    start.countDown();
+    List<String> results = new ArrayList<>();
+    for (Future<String> answer : answers) {
+      results.add(answer.get());
+    }
+    pool.shutdown();
+    return results;
+  }
+
+  interface ThrowingFunction<T, R> {
+    R apply(T value) throws Exception;
+  }
+
+  @Test
   void whenStoringFailsAfterFintocCreatedTheSessionARetryWithTheSameKeyFinishesTheJob() {
     FaultInjector faults = new FaultInjector();
-    DynamoDbClient flaky = stack.dynamo.client(faults);
-    CreateSessionHandler flakyHandler = new CreateSessionHandler(config, flaky,
-        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, TestStack.CLOCK)),
-        TestStack.CLOCK);
+    CreateSessionHandler flakyHandler = new CreateSessionHandler(config, stack.dynamo.client(faults),
+        SecretSources.fromConfig(config, TestStack.CLOCK), TestStack.CLOCK);
     faults.failNext(1, request -> request instanceof PutItemRequest put
         && put.item().get("pk").s().startsWith("SESSION#"));
 
@@ -239,16 +515,21 @@ class CreateSessionTest {
     assertThat(body(failed).at("/error/code").asText()).isEqualTo("storage_unavailable");
     assertThat(failed.getHeaders()).containsEntry("retry-after", "1");
     assertThat(faults.injected()).isEqualTo(1);
-    assertThat(rows("")).as("the claim was released, nothing half-written").isEmpty();
+    assertThat(rows("SESSION#")).as("nothing half-written").isEmpty();
+    assertThat(rows("IDEMPOTENCY#").get(0).get("state").s()).as("the claim was released for the retry").isEqualTo("open");
 
     APIGatewayV2HTTPResponse retried = create(flakyHandler, CLP_ORDER, "key-1");
 
     assertThat(retried.getStatusCode()).isEqualTo(201);
     assertThat(body(retried).get("id").asText()).isEqualTo("cs_test_000001");
     assertThat(stack.fintoc.createRequests()).hasSize(2);
+    assertThat(stack.fintoc.createRequests()).extracting(r -> r.getHeader("Idempotency-Key")).as("the same key, so")
+        .containsOnly(stack.fintoc.createRequests().get(0).getHeader("Idempotency-Key"));
     assertThat(stack.fintoc.sessionsCreated()).as("Fintoc replayed the first session").isEqualTo(1);
     assertThat(rows("SESSION#")).hasSize(1);
   }
+
+  // ---- Fintoc's answers --------------------------------------------------------------------
 
   @Test
   void aRejectionFromFintocIsPassedOnAsA4xxWithFintocsCodeAndParam() {
@@ -263,7 +544,7 @@ class CreateSessionTest {
     assertThat(body(response).at("/error/param").asText()).isEqualTo("expires_at");
     assertThat(body(response).at("/error/message").asText()).contains("expires_at is too far in the future");
     assertThat(stack.fintoc.createRequests()).as("a 4xx is not retried").hasSize(1);
-    assertThat(rows("")).isEmpty();
+    assertThat(rows("SESSION#")).isEmpty();
   }
 
   @Test
@@ -292,7 +573,7 @@ class CreateSessionTest {
       assertThat(logs.all()).doesNotContain(FintocStub.SECRET_KEY).doesNotContain("sk_test_someone_else");
     }
     assertThat(stack.secrets.reads()).as("read once, refreshed once on 401").isEqualTo(2);
-    assertThat(rows("")).isEmpty();
+    assertThat(rows("SESSION#")).isEmpty();
   }
 
   @Test
@@ -311,6 +592,7 @@ class CreateSessionTest {
   void theSecretIsReadOncePerContainerNotPerRequest() {
     create(CLP_ORDER, null);
     create(MXN_ORDER, null);
+    create(signedCheckout(signedOrder("order-9008", 18990)), null);
 
     assertThat(stack.secrets.reads()).isEqualTo(1);
   }
@@ -327,7 +609,7 @@ class CreateSessionTest {
   }
 
   @Test
-  void aRateLimitIsRetriedAndTheRetrySucceeds() {
+  void aRateLimitIsRetriedWithTheSameKeyAndTheRetrySucceeds() {
     stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
         .inScenario("busy").whenScenarioStateIs(STARTED).willSetStateTo("calm")
         .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
@@ -363,7 +645,7 @@ class CreateSessionTest {
     assertThat(response.getStatusCode()).isEqualTo(502);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_unavailable");
     assertThat(stack.fintoc.createRequests()).hasSize(3);
-    assertThat(rows("")).as("nothing stored, the key released for a retry").isEmpty();
+    assertThat(written()).as("nothing stored (without a key there is no claim)").isEmpty();
   }
 
   @Test
@@ -394,17 +676,34 @@ class CreateSessionTest {
 
   @Test
   void aSessionAWebhookStoredFirstIsNotOverwritten() {
-    // Fintoc replays cs_test_000001 for this key; a newer state of it is already stored.
+    // Fintoc replays cs_test_000001 for this claim's key; a newer state of it is already stored.
     create(CLP_ORDER, "key-1");
     String table = config.required("SESSIONS_TABLE");
     dynamo.updateItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("SESSION#cs_test_000001")))
         .updateExpression("SET #s = :finished").expressionAttributeNames(Map.of("#s", "status"))
         .expressionAttributeValues(Map.of(":finished", AttributeValue.fromS("finished"))));
-    dynamo.deleteItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#client:key-1"))));
+    dynamo.updateItem(r -> r.tableName(table)
+        .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#key:" + SessionRequest.sha256("key-1"))))
+        .updateExpression("SET #s = :open REMOVE session_id").expressionAttributeNames(Map.of("#s", "state"))
+        .expressionAttributeValues(Map.of(":open", AttributeValue.fromS("open"))));
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, "key-1");
 
     assertThat(body(response).get("status").asText()).isEqualTo("finished");
     assertThat(rows("SESSION#").get(0).get("status").s()).isEqualTo("finished");
+  }
+
+  @Test
+  void fintocAnsweringWithAnotherAmountThanTheOrdersIsNeverOfferedToTheCustomer() {
+    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1).willReturn(aResponse()
+        .withStatus(201).withHeader("Content-Type", "application/json")
+        .withBody("{\"id\": \"cs_odd\", \"object\": \"checkout_session\", \"status\": \"created\", \"amount\": 1,"
+            + " \"currency\": \"CLP\", \"redirect_url\": \"https://checkout.fintoc.com/cs_odd\"}")));
+
+    APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
+
+    assertThat(response.getStatusCode()).isEqualTo(502);
+    assertThat(response.getBody()).doesNotContain("cs_odd");
+    assertThat(rows("SESSION#")).isEmpty();
   }
 }

@@ -141,7 +141,7 @@ final class Sweeper {
     } catch (FintocException e) {
       if (e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
         // Fintoc has never seen it: it can never be paid.
-        updater.apply(new Observation(id, SessionStatus.EXPIRED, null, null, null, null), null, null);
+        updater.apply(Observation.sessionStatus(id, SessionStatus.EXPIRED), null, null);
         summary.expired.incrementAndGet();
       } else {
         summary.errors.incrementAndGet(); // left open; the next run asks again

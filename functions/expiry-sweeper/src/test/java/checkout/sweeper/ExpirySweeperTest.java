@@ -13,6 +13,7 @@ import checkout.testing.FintocEvents;
 import checkout.testing.LogCapture;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestContext;
+import checkout.testing.TestSessions;
 import checkout.testing.TestStack;
 import checkout.webhook.WebhookHandler;
 import java.time.Duration;
@@ -52,9 +53,7 @@ class ExpirySweeperTest {
   }
 
   void storeOpen(String id, Instant expiresAt) {
-    sessions.insert(new CheckoutSession(id, SessionStatus.CREATED, null, null, 15000, "CLP", "order-" + id, "test",
-        "https://shop.example.com/paid", "https://shop.example.com/cart", "https://checkout.fintoc.com/" + id,
-        expiresAt.minus(Duration.ofHours(24)), expiresAt, expiresAt.minus(Duration.ofHours(24)), null, null, 1));
+    sessions.insert(TestSessions.open(id, "order-" + id, expiresAt));
   }
 
   Map<String, Object> sweep() {

@@ -5,6 +5,7 @@ import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
 import checkout.session.SessionStatus;
 import checkout.testing.TestContext;
+import checkout.testing.TestSessions;
 import checkout.testing.TestStack;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,10 +62,7 @@ public final class SweepBenchmark {
         List<WriteRequest> writes = new ArrayList<>();
         for (int i = start; i < Math.min(start + 25, n); i++) {
           Instant expiresAt = i < PAST_DUE ? pastDue.minusSeconds(i) : future.plusSeconds(i);
-          CheckoutSession session = new CheckoutSession(String.format("cs_bench_%07d", i), SessionStatus.CREATED,
-              null, null, 15000, "CLP", "order-" + i, "test", "https://shop.example.com/paid",
-              "https://shop.example.com/cart", "https://checkout.fintoc.com/cs_bench_" + i,
-              expiresAt.minus(Duration.ofDays(1)), expiresAt, expiresAt.minus(Duration.ofDays(1)), null, null, 1);
+          CheckoutSession session = TestSessions.open(String.format("cs_bench_%07d", i), "order-" + i, expiresAt);
           writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(SessionRepository.toItem(session)).build()).build());
         }
         Map<String, List<WriteRequest>> pending = Map.of(table, writes);

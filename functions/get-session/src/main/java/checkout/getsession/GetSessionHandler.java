@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code GET /checkout-sessions/{id}}: what the storefront's success page polls to learn
- * whether the order is paid. Read-only and safe to poll; it shows no customer data, no URLs and
- * nothing secret.
+ * whether the order is paid ({@code paid}). Read-only and safe to poll; it shows no customer
+ * data, no URLs and nothing secret.
  */
 public final class GetSessionHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -72,6 +72,8 @@ public final class GetSessionHandler
     ObjectNode body = Json.object()
         .put("id", session.id())
         .put("status", session.status().wire())
+        // The one field a storefront may confirm an order on (see SessionRules).
+        .put("paid", session.paid())
         .put("payment_status", session.paymentStatus() == null ? null : session.paymentStatus().wire())
         .put("amount", session.amount())
         .put("currency", session.currency())

@@ -39,9 +39,12 @@ class GetSessionTest {
   }
 
   static CheckoutSession session(String id, SessionStatus status, PaymentStatus payment) {
-    return new CheckoutSession(id, status, payment, payment == null ? null : "pi_1", 15000, "CLP", "order-42", "test",
-        "https://shop.example.com/paid", "https://shop.example.com/cart", "https://checkout.fintoc.com/" + id,
-        TestStack.NOW, Instant.parse("2026-11-22T12:00:00Z"), TestStack.NOW.plusSeconds(60), null, null, 3);
+    return CheckoutSession.builder().id(id).status(status).paymentStatus(payment)
+        .paymentIntentId(payment == null ? null : "pi_1").amount(15000).currency("CLP").orderReference("order-42")
+        .mode("test").successUrl("https://shop.example.com/paid").cancelUrl("https://shop.example.com/cart")
+        .redirectUrl("https://checkout.fintoc.com/" + id).createdAt(TestStack.NOW)
+        .expiresAt(Instant.parse("2026-11-22T12:00:00Z")).updatedAt(TestStack.NOW.plusSeconds(60)).version(3)
+        .build();
   }
 
   APIGatewayV2HTTPResponse get(String id) {
@@ -51,16 +54,31 @@ class GetSessionTest {
   @Test
   void aStoredSessionIsAnsweredWithItsStatusAndNothingElse() {
     new SessionRepository(dynamo, config.required("SESSIONS_TABLE"))
-        .insert(session("cs_test_1", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED));
+        .insert(session("cs_test_1", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
+            .paid(true).paymentAmount(15000L).paymentCurrency("CLP")
+            .lineItems("[{\"price\":\"price_grano_1kg\",\"quantity\":1}]").pricing("catalog").build());
 
     APIGatewayV2HTTPResponse response = get("cs_test_1");
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(response.getHeaders()).containsEntry("cache-control", "no-store");
     assertThat(Json.parse(response.getBody())).isEqualTo(Json.parse("""
-        {"id": "cs_test_1", "status": "finished", "payment_status": "succeeded", "amount": 15000,
+        {"id": "cs_test_1", "status": "finished", "paid": true, "payment_status": "succeeded", "amount": 15000,
          "currency": "CLP", "order": "order-42", "expires_at": "2026-11-22T12:00:00Z",
          "updated_at": "2026-11-21T12:01:00Z"}"""));
+  }
+
+  @Test
+  void aSucceededPaymentForAnotherAmountIsNotPaidAndSaysWhy() {
+    new SessionRepository(dynamo, config.required("SESSIONS_TABLE"))
+        .insert(session("cs_test_5", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
+            .paid(false).paymentAmount(1L).paymentCurrency("CLP").attention("amount_mismatch").build());
+
+    JsonNode body = Json.parse(get("cs_test_5").getBody());
+
+    assertThat(body.get("paid").asBoolean()).isFalse();
+    assertThat(body.get("payment_status").asText()).isEqualTo("succeeded");
+    assertThat(body.get("attention").asText()).isEqualTo("amount_mismatch");
   }
 
   @Test
@@ -78,14 +96,10 @@ class GetSessionTest {
   void aPaymentAwaitingActionShowsFintocsNextActionAndAPaymentAfterExpiryIsFlagged() {
     SessionRepository repository = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
     CheckoutSession base = session("cs_test_3", SessionStatus.FINISHED, PaymentStatus.REQUIRES_ACTION);
-    repository.insert(new CheckoutSession(base.id(), base.status(), base.paymentStatus(), base.paymentIntentId(),
-        base.amount(), base.currency(), base.orderReference(), base.mode(), base.successUrl(), base.cancelUrl(),
-        base.redirectUrl(), base.createdAt(), base.expiresAt(), base.updatedAt(), null,
-        "{\"type\":\"approval_required\",\"approvers_pending\":1}", 2));
+    repository.insert(base.toBuilder().nextAction("{\"type\":\"approval_required\",\"approvers_pending\":1}")
+        .version(2).build());
     CheckoutSession late = session("cs_test_4", SessionStatus.EXPIRED, PaymentStatus.SUCCEEDED);
-    repository.insert(new CheckoutSession(late.id(), late.status(), late.paymentStatus(), late.paymentIntentId(),
-        late.amount(), late.currency(), late.orderReference(), late.mode(), late.successUrl(), late.cancelUrl(),
-        late.redirectUrl(), late.createdAt(), late.expiresAt(), late.updatedAt(), "paid_after_expiry", null, 3));
+    repository.insert(late.toBuilder().attention("paid_after_expiry").build());
 
     JsonNode awaiting = Json.parse(get("cs_test_3").getBody());
     JsonNode paidLate = Json.parse(get("cs_test_4").getBody());

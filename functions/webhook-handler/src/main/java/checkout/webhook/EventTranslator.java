@@ -34,7 +34,7 @@ final class EventTranslator {
 
   private static Observation payment(JsonNode data, PaymentStatus status) {
     return new Observation(linkedSession(data), null, null, required(data, "id"), status,
-        FintocCheckoutSession.nextAction(data));
+        FintocCheckoutSession.nextAction(data), FintocCheckoutSession.amountOf(data), Json.text(data, "currency"));
   }
 
   /**

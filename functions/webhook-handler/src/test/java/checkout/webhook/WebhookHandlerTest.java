@@ -16,6 +16,7 @@ import checkout.testing.FaultInjector;
 import checkout.testing.FintocEvents;
 import checkout.testing.LogCapture;
 import checkout.testing.SecretsManagerStub;
+import checkout.testing.TestSessions;
 import checkout.testing.TestStack;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -57,9 +59,7 @@ class WebhookHandlerTest {
     config = stack.config("webhook", Map.of());
     dynamo = stack.dynamo.client();
     sessions = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
-    sessions.insert(new CheckoutSession(CS, SessionStatus.CREATED, null, null, 15000, "CLP", "order-42", "test",
-        "https://shop.example.com/paid", "https://shop.example.com/cart", "https://checkout.fintoc.com/" + CS,
-        TestStack.NOW, Instant.parse("2026-11-22T12:00:00Z"), TestStack.NOW, null, null, 1));
+    sessions.insert(TestSessions.open(CS, "order-42", Instant.parse("2026-11-22T12:00:00Z")));
     handler = new WebhookHandler(config, TestStack.CLOCK);
   }
 
@@ -365,6 +365,31 @@ class WebhookHandlerTest {
       assertThat(logs.all()).contains("paid_after_expiry");
     }
     assertThat(state()).isEqualTo("expired/succeeded/pi_test_000001/paid_after_expiry/null");
+    assertThat(stored().paid()).isFalse();
+  }
+
+  @Test
+  void aPaymentThatSucceedsForTheSessionsAmountMakesItPaid() {
+    deliver(sessionFinished("evt_f", CS, PI, "succeeded"));
+
+    assertThat(stored().paid()).isTrue();
+    assertThat(stored().paymentAmount()).isEqualTo(15000L);
+    assertThat(stored().attention()).isNull();
+  }
+
+  @ParameterizedTest(name = "a payment of {0} {1} on a 15000 CLP session is recorded, flagged and never paid")
+  @CsvSource({"1, CLP", "15000, MXN", "150000, CLP"})
+  void aPaymentThatSucceedsForAnotherAmountIsRecordedFlaggedAndNeverPaid(long amount, String currency) {
+    try (LogCapture logs = new LogCapture()) {
+      deliver(sessionFinished("evt_f", CS, PI, "succeeded", amount, currency));
+
+      assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN").contains("\"amount_mismatch\"")
+          .contains("\"payment_amount\":" + amount));
+    }
+    assertThat(state()).isEqualTo("finished/succeeded/pi_test_000001/amount_mismatch/null");
+    assertThat(stored().paid()).isFalse();
+    assertThat(stored().paymentAmount()).isEqualTo(amount);
+    assertThat(stored().paymentCurrency()).isEqualTo(currency);
   }
 
   @Test
