@@ -142,12 +142,10 @@ public final class CreateSessionService {
     try {
       JsonNode created = fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey());
       CheckoutSession session = stored(request, created);
-      if (!sessions.insert(session)) {
+      boolean inserted = scope == null ? sessions.insert(session) : idempotency.completeWith(scope, claim.token(), session);
+      if (!inserted) {
         // Stored by an earlier attempt that failed later, or already updated by a webhook.
         session = sessions.find(session.id()).orElse(session);
-      }
-      if (scope != null) {
-        idempotency.complete(scope, claim.token(), session.id());
       }
       Log.info("session_created", "session_id", session.id(), "amount", session.amount(),
           "currency", session.currency(), "pricing", session.pricing(), "order", session.orderReference());

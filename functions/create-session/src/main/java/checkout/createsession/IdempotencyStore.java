@@ -4,19 +4,28 @@ import static checkout.session.Attr.n;
 import static checkout.session.Attr.s;
 
 import checkout.session.Attr;
+import checkout.session.CheckoutSession;
+import checkout.session.SessionRepository;
 import checkout.session.SessionsTable;
 import checkout.session.Storage;
+import checkout.session.StorageUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * One claim per idempotency scope, {@code IDEMPOTENCY#<scope>} (a hashed Idempotency-Key, or a
@@ -146,20 +155,42 @@ final class IdempotencyStore {
     }
   }
 
-  /** Records the session the claim produced; only the claim's owner may. */
-  void complete(String scope, String token, String sessionId) {
-    Storage.call("UpdateItem idempotency complete", () -> dynamo.updateItem(r -> r
-        .tableName(table)
-        .key(key(scope))
-        .updateExpression("SET #state = :complete, session_id = :session, revision = revision + :one"
-            + " REMOVE lease_expires_at, claim_token")
-        .conditionExpression("claim_token = :token")
-        .expressionAttributeNames(Map.of("#state", "state"))
-        .expressionAttributeValues(Map.of(
-            ":complete", s(COMPLETE),
-            ":session", s(sessionId),
-            ":one", n(1),
-            ":token", s(token)))));
+  /**
+   * Stores the session the claim produced (only if it is not stored yet) and records it as the
+   * claim's, in one transaction: one round trip, and never a session without its claim
+   * completed. Only the claim's owner may. Returns false when the session was stored already
+   * (an earlier attempt, or a webhook that got there first): then only the claim is completed,
+   * and the stored session, newer or equal, stays as it is.
+   */
+  boolean completeWith(String scope, String token, CheckoutSession session) {
+    Put put = Put.builder().tableName(table).item(SessionRepository.toItem(session))
+        .conditionExpression("attribute_not_exists(" + SessionsTable.PK + ")").build();
+    Update complete = Update.builder().tableName(table).key(key(scope)).updateExpression(COMPLETION)
+        .conditionExpression(OWNED).expressionAttributeNames(STATE).expressionAttributeValues(completed(token, session.id()))
+        .build();
+    try {
+      Storage.call("TransactWriteItems session and claim", () -> dynamo.transactWriteItems(r -> r.transactItems(
+          TransactWriteItem.builder().put(put).build(), TransactWriteItem.builder().update(complete).build())));
+      return true;
+    } catch (TransactionCanceledException cancelled) {
+      List<CancellationReason> reasons = cancelled.cancellationReasons();
+      if (!"ConditionalCheckFailed".equals(reasons.get(0).code()) || !"None".equals(reasons.get(1).code())) {
+        throw new StorageUnavailableException("storing the session and its claim was cancelled: " + reasons, cancelled);
+      }
+    }
+    Storage.call("UpdateItem idempotency complete", () -> dynamo.updateItem(r -> r.tableName(table).key(key(scope))
+        .updateExpression(COMPLETION).conditionExpression(OWNED).expressionAttributeNames(STATE)
+        .expressionAttributeValues(completed(token, session.id()))));
+    return false;
+  }
+
+  private static final String COMPLETION = "SET #state = :complete, session_id = :session, revision = revision + :one"
+      + " REMOVE lease_expires_at, claim_token";
+  private static final String OWNED = "claim_token = :token";
+  private static final Map<String, String> STATE = Map.of("#state", "state");
+
+  private static Map<String, AttributeValue> completed(String token, String sessionId) {
+    return Map.of(":complete", s(COMPLETE), ":session", s(sessionId), ":one", n(1), ":token", s(token));
   }
 
   /**

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /** CreateSession end to end: the handler against DynamoDB Local and the Fintoc and Secrets Manager stubs. */
 class CreateSessionTest {
@@ -506,8 +506,7 @@ class CreateSessionTest {
     FaultInjector faults = new FaultInjector();
     CreateSessionHandler flakyHandler = new CreateSessionHandler(config, stack.dynamo.client(faults),
         SecretSources.fromConfig(config, TestStack.CLOCK), TestStack.CLOCK);
-    faults.failNext(1, request -> request instanceof PutItemRequest put
-        && put.item().get("pk").s().startsWith("SESSION#"));
+    faults.failNext(1, request -> request instanceof TransactWriteItemsRequest);
 
     APIGatewayV2HTTPResponse failed = create(flakyHandler, CLP_ORDER, "key-1");
 
