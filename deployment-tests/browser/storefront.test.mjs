@@ -6,10 +6,12 @@
 //   API_URL         the local stack's API
 //   SCREENSHOT_DIR  where screenshots of each step are kept
 //   CHROMIUM        the browser to drive (Debian's /usr/bin/chromium by default; none is downloaded)
+//   ORDER_SIGNING_SECRET  the stack's key for signed orders, as a merchant's backend holds it
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { signOrder } from '../../examples/sign-order.mjs';
 
 const STORE_URL = process.env.STORE_URL;
 const API_URL = process.env.API_URL;
@@ -128,6 +130,28 @@ test('a payment left pending shows as pending, then as paid once the bank settle
   await settle.click('button[value="succeeded"]');
   await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
   await c.shot('4-paid');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('an order the merchant\'s backend signed (examples/sign-order.mjs) is paid from the store', async () => {
+  const c = await customer('signed');
+  await openStore(c);
+  // The backend priced the order (a discount the catalog does not know) and signed it.
+  const token = signOrder({
+    order_id: `order-${Date.now()}`, amount: 13500, currency: 'CLP',
+    line_items: [{ quantity: 1, price_data: { currency: 'CLP', unit_amount: 13500, product_data: { name: 'Café de grano 1 kg, -10 %' } } }],
+  }, process.env.ORDER_SIGNING_SECRET);
+  await c.page.evaluate(async ({ api, token }) => {
+    const { startCheckout } = await import('./checkout.js');
+    await startCheckout(api, { order_token: token, success_url: new URL('success.html', location.href).href,
+      cancel_url: new URL('cancel.html', location.href).href });
+  }, { api: API_URL, token });
+  await c.page.waitForSelector('button[value="succeeded"]');
+  assert.match(await c.page.textContent('h1'), /\$13\.500 CLP/);
+  await c.page.click('button[value="succeeded"]');
+  await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+  await c.shot('3-success');
   assert.deepEqual(c.errors, []);
   await c.close();
 });

@@ -14,7 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -175,6 +182,34 @@ class LocalStackTest {
     JsonNode prices = Json.parse(response.body()).path("prices");
     assertThat(prices.findValuesAsText("id")).containsExactly("price_grano_1kg", "price_molido_250g", "price_taza");
     assertThat(prices.get(0).path("unit_amount").asLong()).isEqualTo(15000);
+  }
+
+  @Test
+  void twoCustomersWithTheSameCartAndNoKeyGetTwoCheckouts() {
+    JsonNode first = client.create("order-same-cart");
+    JsonNode second = client.create("order-same-cart");
+
+    assertThat(second.path("id").asText()).isNotEqualTo(first.path("id").asText());
+    assertThat(second.path("redirect_url").asText()).isNotEqualTo(first.path("redirect_url").asText());
+  }
+
+  @Test
+  void oneCustomersDoubleClickWithOneKeyGetsOneCheckout() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(stack.apiUrl().resolve("/checkout-sessions"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", "9b1f7c3e-0d4a-4f7e-8c2b-6a5d3e1f0a99")
+        .POST(HttpRequest.BodyPublishers.ofString(StackClient.order("order-double-click"))).build();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      Callable<HttpResponse<String>> click = () -> client.send(request);
+      Set<String> ids = new HashSet<>();
+      for (Future<HttpResponse<String>> answer : pool.invokeAll(Collections.nCopies(4, click))) {
+        assertThat(answer.get().statusCode()).isEqualTo(201);
+        ids.add(Json.parse(answer.get().body()).path("id").asText());
+      }
+      assertThat(ids).hasSize(1);
+    } finally {
+      pool.shutdown();
+    }
   }
 
   @Test

@@ -60,6 +60,7 @@ class StorefrontBrowserTest {
       node.environment().put("API_URL", stack.apiUrl().toString());
       node.environment().put("SCREENSHOT_DIR", screenshots.toString());
       node.environment().put("CHROMIUM", chromium);
+      node.environment().put("ORDER_SIGNING_SECRET", stack.orderSigningSecret());
       Process process = node.start();
       boolean finished = process.waitFor(3, TimeUnit.MINUTES);
       if (!finished) {
@@ -69,7 +70,7 @@ class StorefrontBrowserTest {
       System.out.println(output);
       assertThat(finished).as("browser test finished within 3 minutes").isTrue();
       assertThat(process.exitValue()).as("node --test exit status; its output:%n%s", output).isZero();
-      assertThat(output).contains("pass 6").contains("fail 0");
+      assertThat(output).contains("pass 7").contains("fail 0");
     }
     assertThat(screenshots.resolve("paid-3-success.png")).exists();
   }

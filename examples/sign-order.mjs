@@ -1,0 +1,10 @@
+// Your backend signs the order it priced (HS256 JWT), with order_signing_secret from the
+// same Secrets Manager secret; the browser sends it as {"order_token": ...}. No library needed.
+import { createHmac } from 'node:crypto';
+
+const part = (json) => Buffer.from(JSON.stringify(json)).toString('base64url');
+
+export function signOrder(order, secret, minutes = 30) {
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...order, exp: Math.floor(Date.now() / 1000) + minutes * 60 })}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
