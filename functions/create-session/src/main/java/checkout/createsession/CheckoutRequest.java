@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -14,6 +15,22 @@ import java.util.List;
  */
 public record CheckoutRequest(List<CartLine> cart, String orderToken, ObjectNode customerFields,
     String senderInstitution) {
+
+  /** The request as the browser sent it, checked: what a client's key is bound to. */
+  public ObjectNode asSent() {
+    ObjectNode sent = customerFields.deepCopy();
+    if (cart != null) {
+      ArrayNode lines = sent.putArray("line_items");
+      cart.forEach(line -> lines.addObject().put("price", line.price()).put("quantity", line.quantity()));
+    }
+    if (orderToken != null) {
+      sent.put("order_token", orderToken);
+    }
+    if (senderInstitution != null) {
+      sent.put("sender_institution", senderInstitution);
+    }
+    return sent;
+  }
 
   /** One line of a catalog order. */
   public record CartLine(String price, long quantity) {}

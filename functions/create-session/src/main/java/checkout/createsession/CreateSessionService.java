@@ -8,10 +8,17 @@ import checkout.json.Json;
 import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
+import checkout.session.StorageUnavailableException;
 import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Creates a checkout session for an order priced on the server, exactly once per idempotency
@@ -36,6 +43,12 @@ public final class CreateSessionService {
   private final CreateSessionSettings settings;
   private final Clock clock;
   private final Sleeper sleeper;
+  /** Reads the catalog beside the claim's write; one thread: a container serves one request at a time. */
+  private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+    Thread thread = new Thread(r, "catalog-read");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   CreateSessionService(CatalogPricing catalog, SignedOrder signedOrders, FintocClient fintoc,
       SessionRepository sessions, IdempotencyStore idempotency, CreateSessionSettings settings, Clock clock,
@@ -55,21 +68,39 @@ public final class CreateSessionService {
    *     checkout of its own (a signed order is always scoped by its order_id)
    */
   public CheckoutSession create(CheckoutRequest request, String clientKey) {
-    PricedOrder order = request.cart() != null ? catalog.price(request.cart()) : signedOrders.verify(request.orderToken());
-    SessionRequest session = SessionRequest.of(order, request, clientKey, settings);
-    if (session.scope() == null) {
+    if (request.orderToken() != null) {
+      SessionRequest session = SessionRequest.of(signedOrders.verify(request.orderToken()), request, clientKey, settings);
+      return claimAndCreate(session.scope(), session.requestHash(), true, () -> session);
+    }
+    if (clientKey == null) {
+      SessionRequest session = SessionRequest.of(catalog.price(request.cart()), request, null, settings);
       return createAtFintoc(session, null, new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey()));
     }
+    // A keyed catalog order: its catalog read runs while the claim is written, one round trip
+    // instead of two; a replay never waits for it. The claim is keyed to the order as sent.
+    Future<PricedOrder> priced = background.submit(() -> catalog.price(request.cart()));
+    return claimAndCreate(SessionRequest.keyScope(clientKey), SessionRequest.sha256(Json.canonical(request.asSent())),
+        false, () -> SessionRequest.of(await(priced), request, clientKey, settings));
+  }
+
+  /**
+   * Creates the session as the scope's one owner, or answers what the scope already holds.
+   *
+   * @param claimHash what the claim compares: the same order hashes the same
+   * @param orderScope the scope is a signed order's order_id (else a client's key)
+   * @param session the request to Fintoc, asked for only by the owner
+   */
+  private CheckoutSession claimAndCreate(String scope, String claimHash, boolean orderScope,
+      Supplier<SessionRequest> session) {
     Duration waited = Duration.ZERO;
     Duration poll = Duration.ofMillis(50);
     while (true) {
-      IdempotencyStore.Claim claim = idempotency.claim(session.scope(), session.requestHash(), clock.instant());
+      IdempotencyStore.Claim claim = idempotency.claim(scope, claimHash, clock.instant());
       if (claim instanceof IdempotencyStore.Acquired acquired) {
-        return createAtFintoc(session, session.scope(), acquired);
+        return createAtFintoc(ready(session, scope, acquired), scope, acquired);
       }
       IdempotencyStore.Record seen = ((IdempotencyStore.Taken) claim).record();
-      boolean sameRequest = session.requestHash().equals(seen.requestHash());
-      boolean orderScope = order.orderId() != null;
+      boolean sameRequest = claimHash.equals(seen.requestHash());
       IdempotencyStore.Acquired takenOver = null;
       if (IdempotencyStore.COMPLETE.equals(seen.state())) {
         CheckoutSession made = sessions.find(seen.sessionId()).orElseThrow(() -> new IllegalStateException(
@@ -84,14 +115,14 @@ public final class CreateSessionService {
           throw refused(false, null);
         }
         // That checkout ended unpaid: this order may start a new one, with a new Fintoc key.
-        takenOver = idempotency.takeOver(session.scope(), seen, session.requestHash(), true, clock.instant());
+        takenOver = idempotency.takeOver(scope, seen, claimHash, true, clock.instant());
       } else if (seen.ownerGone(clock.instant())) {
         if (!sameRequest && !orderScope) {
           throw refused(false, null);
         }
         // The same request repeats the last attempt with its key (Fintoc may have made that
         // session); a changed signed order has other parameters, so it needs a new key.
-        takenOver = idempotency.takeOver(session.scope(), seen, session.requestHash(), !sameRequest, clock.instant());
+        takenOver = idempotency.takeOver(scope, seen, claimHash, !sameRequest, clock.instant());
       } else if (!sameRequest) {
         throw refused(orderScope, null);
       } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0) {
@@ -103,8 +134,33 @@ public final class CreateSessionService {
         poll = poll.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : poll.multipliedBy(2);
       }
       if (takenOver != null) {
-        return createAtFintoc(session, session.scope(), takenOver);
+        return createAtFintoc(ready(session, scope, takenOver), scope, takenOver);
       }
+    }
+  }
+
+  /**
+   * The owner's request to Fintoc. If it cannot be made (a price no longer sold, the catalog
+   * unreachable), the claim is withdrawn: nothing reached Fintoc, and a refused order must
+   * change nothing — the same key then works for a corrected cart.
+   */
+  private SessionRequest ready(Supplier<SessionRequest> session, String scope, IdempotencyStore.Acquired claim) {
+    try {
+      return session.get();
+    } catch (RuntimeException e) {
+      idempotency.withdraw(scope, claim.token());
+      throw e;
+    }
+  }
+
+  private static PricedOrder await(Future<PricedOrder> priced) {
+    try {
+      return priced.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageUnavailableException("interrupted while reading the catalog", e);
     }
   }
 
@@ -120,11 +176,17 @@ public final class CreateSessionService {
   }
 
   /**
-   * SnapStart priming: the storage paths (a read; a transaction, a put and an update that
-   * DynamoDB refuses, so nothing is written), the secret's read stopped before it is sent, and
-   * a made-up Fintoc answer mapped to the session we would store.
+   * SnapStart priming: a catalog read on the background thread (of a price that does not
+   * exist), the storage paths (a read; a transaction, a put and an update that DynamoDB refuses,
+   * so nothing is written), the secret's read stopped before it is sent, and a made-up Fintoc
+   * answer mapped to the session we would store.
    */
   CheckoutSession prime() {
+    try {
+      await(background.submit(() -> catalog.price(List.of(new CheckoutRequest.CartLine("snapstart_priming", 1)))));
+    } catch (ApiException unknownPrice) {
+      // read, and refused as a price this catalog does not have: as intended
+    }
     sessions.prime();
     idempotency.prime();
     fintoc.prime();

@@ -217,6 +217,19 @@ final class IdempotencyStore {
     }
   }
 
+  /**
+   * Takes a claim back as if it had never been made: its owner never reached Fintoc (the order
+   * could not be priced), so no key needs keeping. Best effort, like {@link #release}.
+   */
+  void withdraw(String scope, String token) {
+    try {
+      dynamo.deleteItem(r -> r.tableName(table).key(key(scope)).conditionExpression(OWNED)
+          .expressionAttributeValues(Map.of(":token", s(token))));
+    } catch (RuntimeException ignored) {
+      // the lease expires on its own
+    }
+  }
+
   private Map<String, AttributeValue> read(String scope) {
     return Storage.call("GetItem idempotency", () -> dynamo.getItem(r -> r
         .tableName(table)

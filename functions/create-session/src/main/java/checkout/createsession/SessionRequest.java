@@ -74,9 +74,14 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
     }
 
     String scope = order.orderId() != null ? "order:" + sha256(order.orderId())
-        : clientKey != null ? "key:" + sha256(clientKey) : null;
+        : clientKey != null ? keyScope(clientKey) : null;
     String reference = order.orderId() != null ? order.orderId() : Json.text(metadata, settings.orderReferenceKey());
     return new SessionRequest(params, sha256(Json.canonical(params)), scope, order, reference);
+  }
+
+  /** The claim scope of a client's Idempotency-Key: hashed, so the key itself is not stored. */
+  static String keyScope(String clientKey) {
+    return "key:" + sha256(clientKey);
   }
 
   /**

@@ -213,6 +213,15 @@ class CreateSessionTest {
   }
 
   @Test
+  void aKeyedOrderRefusedForItsPricesLeavesNothingAndTheKeyStillServesTheCorrectedCart() {
+    APIGatewayV2HTTPResponse refused = create(CLP_ORDER.replace("price_grano_1kg", "price_retired"), "key-9");
+
+    assertThat(refused.getStatusCode()).isEqualTo(400);
+    assertThat(written()).as("the claim written beside the catalog read was withdrawn").isEmpty();
+    assertThat(create(CLP_ORDER, "key-9").getStatusCode()).isEqualTo(201);
+  }
+
+  @Test
   void aPriceChangedByAnImportIsChargedFromTheNextOrderOn() {
     List<Price> raised = new ArrayList<>(TestCatalog.PRICES);
     raised.set(0, new Price("price_grano_1kg", "CLP", 16000, "Café de grano 1 kg", null, true, 0));
