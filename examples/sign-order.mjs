@@ -4,7 +4,8 @@ import { createHmac } from 'node:crypto';
 
 const part = (json) => Buffer.from(JSON.stringify(json)).toString('base64url');
 
-export function signOrder(order, secret, minutes = 30) {
-  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...order, exp: Math.floor(Date.now() / 1000) + minutes * 60 })}`;
+export function signOrder(order, secret, { minutes = 30, now = Date.now() } = {}) {
+  const exp = Math.floor(now / 1000) + minutes * 60;
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...order, exp })}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }

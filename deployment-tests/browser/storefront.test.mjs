@@ -7,6 +7,7 @@
 //   SCREENSHOT_DIR  where screenshots of each step are kept
 //   CHROMIUM        the browser to drive (Debian's /usr/bin/chromium by default; none is downloaded)
 //   ORDER_SIGNING_SECRET  the stack's key for signed orders, as a merchant's backend holds it
+//   STACK_NOW_MS    the stack's clock (fixed), which a backend's clock agrees with
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -141,7 +142,7 @@ test('an order the merchant\'s backend signed (examples/sign-order.mjs) is paid 
   const token = signOrder({
     order_id: `order-${Date.now()}`, amount: 13500, currency: 'CLP',
     line_items: [{ quantity: 1, price_data: { currency: 'CLP', unit_amount: 13500, product_data: { name: 'Café de grano 1 kg, -10 %' } } }],
-  }, process.env.ORDER_SIGNING_SECRET);
+  }, process.env.ORDER_SIGNING_SECRET, { now: Number(process.env.STACK_NOW_MS) }); // the shop's clock, fixed in this test
   await c.page.evaluate(async ({ api, token }) => {
     const { startCheckout } = await import('./checkout.js');
     await startCheckout(api, { order_token: token, success_url: new URL('success.html', location.href).href,

@@ -61,6 +61,7 @@ class StorefrontBrowserTest {
       node.environment().put("SCREENSHOT_DIR", screenshots.toString());
       node.environment().put("CHROMIUM", chromium);
       node.environment().put("ORDER_SIGNING_SECRET", stack.orderSigningSecret());
+      node.environment().put("STACK_NOW_MS", Long.toString(TestStack.NOW.toEpochMilli()));
       Process process = node.start();
       boolean finished = process.waitFor(3, TimeUnit.MINUTES);
       if (!finished) {
