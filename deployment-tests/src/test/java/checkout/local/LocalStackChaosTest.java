@@ -23,7 +23,7 @@ class LocalStackChaosTest {
   static void start() {
     stack = LocalStack.start(LocalOptions.forTests(ProjectFiles.resolve("template.yaml"),
             new MutableClock(TestStack.NOW), LocalStackTest.ids("chaos"))
-        .withEnvVars(ProjectFiles.resolve("env.json")).withWebhookChaos(true));
+        .withEnvVars(ProjectFiles.resolve("env.json")).withWebhookChaos(WebhookSender.Chaos.TWICE));
     client = new StackClient(stack);
   }
 

@@ -130,6 +130,50 @@ class LocalStackTest {
   }
 
   @Test
+  void aPendingPaymentWhoseLaterWebhooksAreLostIsSettledByTheSweeper() throws Exception {
+    JsonNode created = client.create("order-lost-webhooks");
+    client.choose(created, "pending");
+    String id = created.path("id").asText();
+    assertThat(client.settled(id).path("payment_status").asText()).isEqualTo("pending");
+
+    client.chooseLosingWebhooks(created, "succeeded"); // the bank settles; Fintoc's webhooks never arrive
+    assertThat(client.settled(id).path("paid").asBoolean()).as("nobody told us yet").isFalse();
+    clock.advance(Duration.ofMinutes(11));
+
+    HttpResponse<String> invoked = client.invoke("ExpirySweeperFunction", "{\"source\": \"local-test\"}");
+
+    assertThat(Json.parse(invoked.body()).path("settled").asInt()).isGreaterThanOrEqualTo(1);
+    JsonNode session = client.settled(id);
+    assertThat(session.path("payment_status").asText()).isEqualTo("succeeded");
+    assertThat(session.path("paid").asBoolean()).isTrue();
+  }
+
+  @Test
+  void anAbandonedTransferExpiresWithTheSessionAndNeverPays() throws Exception {
+    JsonNode created = client.create("order-left-mid-transfer");
+    assertThat(client.choose(created, "in_progress").statusCode()).isEqualTo(303);
+
+    client.choose(created, "expire"); // expired, carrying the in_progress payment; then the payment expires
+
+    JsonNode session = client.settled(created.path("id").asText());
+    assertThat(session.path("status").asText()).isEqualTo("expired");
+    assertThat(session.path("payment_status").asText()).isEqualTo("expired");
+    assertThat(session.path("paid").asBoolean()).isFalse();
+  }
+
+  @Test
+  void aPaymentStatusFintocAddsLaterIsShownAsReportedAndIsNotPaid() throws Exception {
+    JsonNode created = client.create("order-new-status");
+
+    client.choose(created, "processing");
+
+    JsonNode session = client.settled(created.path("id").asText());
+    assertThat(session.path("status").asText()).isEqualTo("finished");
+    assertThat(session.path("payment_status").asText()).isEqualTo("processing");
+    assertThat(session.path("paid").asBoolean()).isFalse();
+  }
+
+  @Test
   void theInvokeApiRunsAnyFunctionWithAnyEvent() throws Exception {
     String event = java.nio.file.Files.readString(ProjectFiles.resolve("events/get-session.json"));
     HttpResponse<String> invoked = client.invoke("GetSessionFunction", event);

@@ -59,6 +59,12 @@ final class StackClient {
     return post(URI.create(session.path("redirect_url").asText()), "application/x-www-form-urlencoded", "outcome=" + outcome);
   }
 
+  /** The same choice, with its webhooks lost on the way (a missed webhook, on demand). */
+  HttpResponse<String> chooseLosingWebhooks(JsonNode session, String outcome) {
+    return post(URI.create(session.path("redirect_url").asText()), "application/x-www-form-urlencoded",
+        "outcome=" + outcome + "&webhooks=lose");
+  }
+
   /** GET /checkout-sessions/{id}, after every webhook the simulator has sent so far was answered. */
   JsonNode settled(String id) throws InterruptedException {
     if (!stack.simulator().webhooks().awaitIdle(Duration.ofSeconds(20))) {

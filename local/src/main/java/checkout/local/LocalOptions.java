@@ -1,5 +1,6 @@
 package checkout.local;
 
+import checkout.local.fintoc.WebhookSender;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +13,7 @@ import java.util.function.Function;
  */
 public record LocalOptions(
     int port, int lambdaPort, int fintocPort, int dynamodbPort,
-    Path envVars, Path dataDir, boolean webhookChaos, URI fintocUrl, Path template, Path catalog,
+    Path envVars, Path dataDir, WebhookSender.Chaos webhookChaos, URI fintocUrl, Path template, Path catalog,
     boolean schedules, Duration webhookFirstRetry, Clock clock, Function<String, String> ids) {
 
   static final String USAGE = """
@@ -35,13 +36,14 @@ public record LocalOptions(
 
   /** The defaults of {@code java -jar fintoc-local.jar}. */
   public static LocalOptions defaults() {
-    return new LocalOptions(3000, 3001, 3002, 8000, null, null, false, null, Path.of("template.yaml"), null,
+    return new LocalOptions(3000, 3001, 3002, 8000, null, null, WebhookSender.Chaos.NONE, null, Path.of("template.yaml"), null,
         true, Duration.ofSeconds(3), Clock.systemUTC(), null);
   }
 
   /** Everything on free ports, no schedules: what tests start. */
   public static LocalOptions forTests(Path template, Clock clock, Function<String, String> ids) {
-    return new LocalOptions(0, 0, 0, 0, null, null, false, null, template, null, false, Duration.ofMillis(50), clock, ids);
+    return new LocalOptions(0, 0, 0, 0, null, null, WebhookSender.Chaos.NONE, null, template, null, false,
+        Duration.ofMillis(50), clock, ids);
   }
 
   public LocalOptions withEnvVars(Path file) {
@@ -49,7 +51,7 @@ public record LocalOptions(
         template, catalog, schedules, webhookFirstRetry, clock, ids);
   }
 
-  public LocalOptions withWebhookChaos(boolean chaos) {
+  public LocalOptions withWebhookChaos(WebhookSender.Chaos chaos) {
     return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, envVars, dataDir, chaos, fintocUrl,
         template, catalog, schedules, webhookFirstRetry, clock, ids);
   }
@@ -68,7 +70,7 @@ public record LocalOptions(
     int dynamodbPort = d.dynamodbPort;
     Path envVars = null;
     Path dataDir = null;
-    boolean chaos = false;
+    WebhookSender.Chaos chaos = WebhookSender.Chaos.NONE;
     boolean schedules = true;
     URI fintocUrl = null;
     Path template = d.template;
@@ -79,7 +81,7 @@ public record LocalOptions(
         case "--help", "-h" -> {
           return null;
         }
-        case "--webhook-chaos" -> chaos = true;
+        case "--webhook-chaos" -> chaos = WebhookSender.Chaos.TWICE;
         case "--no-schedules" -> schedules = false;
         default -> {
           if (i + 1 >= args.length) {

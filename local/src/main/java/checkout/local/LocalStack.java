@@ -288,7 +288,8 @@ public final class LocalStack implements AutoCloseable {
     banner.add("  Lambda invoke  " + lambdaUrl + "   (aws lambda invoke --endpoint-url " + lambdaUrl + " --function-name ExpirySweeperFunction out.json)");
     banner.add("  DynamoDB Local " + dynamo.endpoint() + "   tables " + tableNames + (dataDir == null ? ", in memory" : ", kept in " + dataDir));
     banner.add(simulator != null
-        ? "  Fintoc         " + fintocUrl + "   (simulator" + (options.webhookChaos() ? ", webhook chaos: every event twice, out of order" : "") + ")"
+        ? "  Fintoc         " + fintocUrl + "   (simulator" + (options.webhookChaos().any() ? ", webhook chaos: "
+            + options.webhookChaos() : "") + ")"
         : "  Fintoc         " + fintocUrl + "   (real Fintoc: forward its webhooks with `fintoc webhooks listen --forward-to "
             + apiUrl.resolve("/webhooks/fintoc") + "`)");
     banner.add("  Catalog        " + catalog);

@@ -16,7 +16,7 @@ class LocalOptionsTest {
     assertThat(options.fintocPort()).isEqualTo(3002);
     assertThat(options.dynamodbPort()).isEqualTo(8000);
     assertThat(options.dataDir()).isNull();
-    assertThat(options.webhookChaos()).isFalse();
+    assertThat(options.webhookChaos().any()).isFalse();
   }
 
   @Test
@@ -30,7 +30,7 @@ class LocalOptionsTest {
     assertThat(options.dynamodbPort()).isEqualTo(9000);
     assertThat(options.envVars()).isEqualTo(Path.of("env.json"));
     assertThat(options.dataDir()).isEqualTo(Path.of(".data"));
-    assertThat(options.webhookChaos()).isTrue();
+    assertThat(options.webhookChaos()).isEqualTo(checkout.local.fintoc.WebhookSender.Chaos.TWICE);
     assertThat(options.fintocUrl()).isEqualTo(URI.create("https://api.fintoc.com"));
     assertThat(options.schedules()).isFalse();
   }

@@ -37,6 +37,10 @@ public final class Settings {
   public static final String SWEEP_GRACE_SECONDS = "SWEEP_GRACE_SECONDS";
   public static final String SWEEP_CONCURRENCY = "SWEEP_CONCURRENCY";
   public static final String SWEEP_PAGE_SIZE = "SWEEP_PAGE_SIZE";
+  /** Fintoc calls a sweep starts per second at most (Fintoc allows 100/s per organisation, all callers). */
+  public static final String SWEEP_CALLS_PER_SECOND = "SWEEP_CALLS_PER_SECOND";
+  /** How long a secret that cannot be refreshed may still be used, past its TTL. */
+  public static final String SECRET_MAX_STALE_SECONDS = "SECRET_MAX_STALE_SECONDS";
   public static final String AWS_REGION = "AWS_REGION";
 
   public static final String DEFAULT_FINTOC_API_URL = "https://api.fintoc.com";

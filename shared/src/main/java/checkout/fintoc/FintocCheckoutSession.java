@@ -1,6 +1,7 @@
 package checkout.fintoc;
 
 import checkout.json.Json;
+import checkout.log.Unknowns;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
@@ -11,32 +12,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-/** Reading Fintoc's checkout_session object into our model. */
+/** Reading Fintoc's checkout_session and payment_intent objects into our model: the edge. */
 public final class FintocCheckoutSession {
   private FintocCheckoutSession() {}
 
   /**
-   * The session as Fintoc describes it, ready to store for the first time.
+   * The session as Fintoc describes it, ready to store for the first time; no payment fields
+   * (those come as facts, {@link #observe}).
    *
    * @param orderReferenceKey the metadata key that holds the merchant's order id
    * @param now when we learned of it (created_at when Fintoc omits it; updated_at always)
    */
   public static CheckoutSession toSession(JsonNode fintoc, String orderReferenceKey, Instant now) {
     String id = Json.text(fintoc, "id");
-    String status = Json.text(fintoc, "status");
+    SessionStatus status = sessionStatus(Json.text(fintoc, "status"));
     JsonNode amount = fintoc.get("amount");
     if (id == null || status == null || amount == null || !amount.canConvertToLong()) {
       throw new FintocException(FintocException.Kind.UNAVAILABLE, 200, null,
           "Fintoc's checkout session lacks id, status or amount", null);
     }
-    JsonNode payment = fintoc.path("payment_resource").path("payment_intent");
-    String paymentStatus = Json.text(payment, "status");
     Instant createdAt = instant(fintoc, "created_at");
     return CheckoutSession.builder()
         .id(id)
-        .status(SessionStatus.fromWire(status))
-        .paymentStatus(paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus))
-        .paymentIntentId(Json.text(payment, "id"))
+        .status(status)
+        .statusAt(now)
         .amount(amount.asLong())
         .currency(Json.text(fintoc, "currency"))
         .orderReference(Json.text(fintoc.path("metadata"), orderReferenceKey))
@@ -47,26 +46,59 @@ public final class FintocCheckoutSession {
         .createdAt(createdAt == null ? now : createdAt)
         .expiresAt(instant(fintoc, "expires_at"))
         .updatedAt(now)
-        .nextAction("requires_action".equals(paymentStatus) ? nextAction(payment) : null)
-        .paymentAmount(amountOf(payment))
-        .paymentCurrency(Json.text(payment, "currency"))
         .version(1)
         .build();
   }
 
   /**
-   * What a checkout_session object says, as an observation. {@code finished} is not "paid": the
-   * payment's outcome is {@code payment_resource.payment_intent.status}, carried along with the
-   * link to it.
+   * What a checkout_session object says, as of {@code observedAt}: its status, and its payment
+   * ({@code payment_resource.payment_intent}, when there is one) with the link to it. Whatever
+   * status either carries is taken as it is.
    *
-   * @param status the status the fact asserts (from the event type, or the object's own)
+   * @param snapshotKey the order reference key, to store the session if we never did; null when
+   *     the fact must not create one (the sweeper asks only about sessions we store)
    */
-  public static Observation observe(JsonNode data, SessionStatus status) {
+  public static Observation observe(JsonNode data, Instant observedAt, boolean fromSweep, String snapshotKey) {
     JsonNode payment = data.path("payment_resource").path("payment_intent");
-    String paymentStatus = Json.text(payment, "status");
-    return new Observation(Json.text(data, "id"), status, data, Json.text(payment, "id"),
-        paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus), nextAction(payment),
-        amountOf(payment), Json.text(payment, "currency"));
+    String sessionId = Json.text(data, "id");
+    return new Observation(sessionId, sessionStatus(Json.text(data, "status")),
+        snapshotKey == null ? null : snapshot(data, snapshotKey, observedAt),
+        Json.text(payment, "id") == null ? null : paymentFact(payment), observedAt, fromSweep);
+  }
+
+  /**
+   * The session to store if we never stored it, or null when the object lacks what a stored
+   * session needs (an event about a session we do have may carry less: it still applies).
+   */
+  private static CheckoutSession snapshot(JsonNode data, String orderReferenceKey, Instant observedAt) {
+    JsonNode amount = data.get("amount");
+    boolean complete = Json.text(data, "id") != null && Json.text(data, "status") != null && amount != null
+        && amount.canConvertToLong() && Json.text(data, "currency") != null;
+    return complete ? toSession(data, orderReferenceKey, observedAt) : null;
+  }
+
+  /** What a payment_intent object says of itself. */
+  public static Observation.PaymentFact paymentFact(JsonNode paymentIntent) {
+    return new Observation.PaymentFact(Json.text(paymentIntent, "id"), paymentStatus(Json.text(paymentIntent, "status")),
+        nextAction(paymentIntent), amountOf(paymentIntent), Json.text(paymentIntent, "currency"));
+  }
+
+  /** Any status Fintoc names; one we do not know is noted once and taken as it is. */
+  public static PaymentStatus paymentStatus(String wire) {
+    PaymentStatus status = PaymentStatus.fromWire(wire);
+    if (status != null && !status.isKnown()) {
+      Unknowns.note("payment_status", status.wire());
+    }
+    return status;
+  }
+
+  /** Any status Fintoc names; one we do not know is noted once and taken as it is. */
+  public static SessionStatus sessionStatus(String wire) {
+    SessionStatus status = SessionStatus.fromWire(wire);
+    if (status != null && !status.isKnown()) {
+      Unknowns.note("session_status", status.wire());
+    }
+    return status;
   }
 
   /** A payment intent's {@code amount}, or null when it has none that is a whole number. */
@@ -99,7 +131,8 @@ public final class FintocCheckoutSession {
     return nextAction == null || nextAction.isNull() ? null : Json.write(nextAction);
   }
 
-  private static Instant instant(JsonNode node, String field) {
+  /** An ISO-8601 time Fintoc sent, or null when absent or not one. */
+  public static Instant instant(JsonNode node, String field) {
     String text = Json.text(node, field);
     try {
       return text == null ? null : Instant.parse(text);

@@ -5,6 +5,7 @@ import checkout.json.Json;
 import checkout.log.Log;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;
+import checkout.time.Deadline;
 import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,8 @@ public final class FintocClient {
   public static final String API_VERSION = "2026-02-01";
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
   private static final Pattern SECRET_KEY = Pattern.compile("sk_(live|test)_[A-Za-z0-9_]+");
+  /** An attempt with less time than this is not worth starting. */
+  public static final Duration MIN_ATTEMPT = Duration.ofMillis(300);
 
   private final FintocOptions options;
   private final SecretSource secrets;
@@ -47,9 +50,13 @@ public final class FintocClient {
     this.jitter = jitter;
   }
 
-  /** {@code POST /v2/checkout_sessions}; the same key always yields the same session at Fintoc. */
-  public JsonNode createCheckoutSession(JsonNode params, String idempotencyKey) {
-    return call("POST", "/v2/checkout_sessions", Json.write(params), idempotencyKey);
+  /**
+   * {@code POST /v2/checkout_sessions}; the same key always yields the same session at Fintoc.
+   *
+   * @param deadline the invocation's: no attempt, and no wait before one, runs past it
+   */
+  public JsonNode createCheckoutSession(JsonNode params, String idempotencyKey, Deadline deadline) {
+    return call("POST", "/v2/checkout_sessions", Json.write(params), idempotencyKey, deadline);
   }
 
   /** SnapStart priming: the secret's read path, stopped before it is sent ({@link SecretSource#prime}). */
@@ -57,19 +64,30 @@ public final class FintocClient {
     secrets.prime();
   }
 
-  /** {@code GET /v2/checkout_sessions/{id}}. */
-  public JsonNode getCheckoutSession(String id) {
-    return call("GET", "/v2/checkout_sessions/" + id, null, null);
+  /** {@code GET /v2/checkout_sessions/{id}}, within the invocation's {@code deadline}. */
+  public JsonNode getCheckoutSession(String id, Deadline deadline) {
+    return call("GET", "/v2/checkout_sessions/" + id, null, null, deadline);
   }
 
-  private JsonNode call(String method, String path, String body, String idempotencyKey) {
+  private JsonNode call(String method, String path, String body, String idempotencyKey, Deadline invocation) {
     String key = secretKey(false);
     boolean refreshedKey = false;
     long started = System.nanoTime();
+    // The whole call, retries included, ends at the earlier of its own budget and the invocation's deadline.
+    Duration budget = invocation.atMost(options.callBudget());
+    int rateLimited = 0;
+    Duration waited = Duration.ZERO;
     for (int attempt = 1; ; attempt++) {
+      Duration left = budget.minus(used(started, waited));
+      if (left.compareTo(MIN_ATTEMPT) < 0) {
+        FintocException tooLate = new FintocException(FintocException.Kind.TIMEOUT, 0, null,
+            "no time left in this invocation to call Fintoc", null);
+        logFailure(method, path, tooLate, attempt - 1);
+        throw tooLate;
+      }
       FintocException failure;
       try {
-        Response response = exchange(method, path, body, key, idempotencyKey);
+        Response response = exchange(method, path, body, key, idempotencyKey, left);
         if (response.status / 100 == 2) {
           return parseSuccess(response);
         }
@@ -99,13 +117,16 @@ public final class FintocClient {
         logFailure(method, path, failure, attempt);
         throw failure;
       }
-      Duration wait = backoff(attempt);
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-      Duration nextAttemptEnds = elapsed.plus(wait).plus(options.connectTimeout()).plus(options.readTimeout());
-      if (attempt >= options.maxAttempts() || nextAttemptEnds.compareTo(options.callBudget()) > 0) {
+      boolean limited = failure.kind() == FintocException.Kind.RATE_LIMITED;
+      rateLimited += limited ? 1 : 0;
+      Duration wait = limited ? rateLimitBackoff(rateLimited) : backoff(attempt - rateLimited);
+      // A retry is started only if, after its wait, a useful attempt still fits.
+      boolean exhausted = limited ? rateLimited > options.rateLimitMaxRetries() : attempt - rateLimited >= options.maxAttempts();
+      if (exhausted || used(started, waited).plus(wait).plus(MIN_ATTEMPT).compareTo(budget) > 0) {
         logFailure(method, path, failure, attempt);
         throw failure;
       }
+      waited = waited.plus(wait);
       Log.warn("fintoc_retry", "method", method, "path", path, "attempt", attempt,
           "status", failure.status(), "kind", failure.kind().name(), "wait_ms", wait.toMillis());
       sleep(wait);
@@ -123,6 +144,16 @@ public final class FintocClient {
       case UNAVAILABLE, TIMEOUT, RATE_LIMITED -> true;
       case REJECTED, AUTHENTICATION -> false;
     };
+  }
+
+  /**
+   * Fintoc's own advice for 429: wait 1, 2, 4, 8, 16 s, plus up to a second of jitter, at most
+   * five times.
+   */
+  private Duration rateLimitBackoff(int retry) {
+    long seconds = Math.min(options.rateLimitBackoffCap().toSeconds(),
+        options.rateLimitBackoffBase().toSeconds() << Math.min(retry - 1, 16));
+    return Duration.ofSeconds(seconds).plus(jitter.upTo(Duration.ofSeconds(1)));
   }
 
   /** Exponential backoff with full jitter, so many containers retrying do not retry in step. */
@@ -151,12 +182,12 @@ public final class FintocClient {
 
   private record Response(int status, String body) {}
 
-  private Response exchange(String method, String path, String body, String apiKey, String idempotencyKey)
+  private Response exchange(String method, String path, String body, String apiKey, String idempotencyKey, Duration left)
       throws IOException {
     URL url = options.baseUrl().resolve(path).toURL();
     HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-    connection.setConnectTimeout((int) options.connectTimeout().toMillis());
-    connection.setReadTimeout((int) options.readTimeout().toMillis());
+    connection.setConnectTimeout((int) Math.max(1, atMost(options.connectTimeout(), left).toMillis()));
+    connection.setReadTimeout((int) Math.max(1, atMost(options.readTimeout(), left).toMillis()));
     connection.setRequestMethod(method);
     connection.setInstanceFollowRedirects(false);
     connection.setRequestProperty("Authorization", apiKey);
@@ -184,6 +215,19 @@ public final class FintocClient {
       // Read to the end so the connection can be kept alive for the next call.
       return new Response(status, new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * The part of the budget spent: the time gone, or the waits asked for when a test's sleeper
+   * does not really wait — so a budget bounds the retries the same way in both.
+   */
+  private static Duration used(long startedNanos, Duration waited) {
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
+    return elapsed.compareTo(waited) > 0 ? elapsed : waited;
+  }
+
+  private static Duration atMost(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   private static JsonNode parseSuccess(Response response) {

@@ -15,6 +15,10 @@ import java.time.Duration;
  * @param callBudget the whole call, all attempts and backoff
  * @param backoffBase the first retry waits a random time up to this (full jitter), doubling
  * @param backoffCap no single wait is longer than this
+ * @param rateLimitBackoffBase after a 429, Fintoc asks to wait 1 s, then doubling ...
+ * @param rateLimitBackoffCap ... up to 16 s ...
+ * @param rateLimitMaxRetries ... at most 5 times (within the budget); 429s do not count against
+ *     {@code maxAttempts}
  */
 public record FintocOptions(
     URI baseUrl,
@@ -23,7 +27,10 @@ public record FintocOptions(
     int maxAttempts,
     Duration callBudget,
     Duration backoffBase,
-    Duration backoffCap) {
+    Duration backoffCap,
+    Duration rateLimitBackoffBase,
+    Duration rateLimitBackoffCap,
+    int rateLimitMaxRetries) {
 
   public static FintocOptions fromConfig(Config config) {
     return new FintocOptions(
@@ -33,6 +40,9 @@ public record FintocOptions(
         (int) Math.max(1, config.longValue(Settings.FINTOC_MAX_ATTEMPTS, 3)),
         config.millis(Settings.FINTOC_CALL_BUDGET_MS, 20_000),
         Duration.ofMillis(200),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(16),
+        5);
   }
 }

@@ -57,7 +57,13 @@ public final class HttpResponses {
         .put("param", error.param());
     ObjectNode body = Json.object();
     body.set("error", detail);
-    return json(error.status(), body, error.status() == 429 || error.status() == 503 ? RETRY_HEADERS : JSON_HEADERS);
+    return json(error.status(), body, retryable(error) ? RETRY_HEADERS : JSON_HEADERS);
+  }
+
+  /** Answers that say "the same request will work in a moment": busy, unavailable, out of time. */
+  private static boolean retryable(ApiException error) {
+    return error.status() == 429 || error.status() == 503 || error.status() == 504
+        || "idempotency_in_progress".equals(error.code());
   }
 
   /** Any failure → the response the caller should see. Faults outside us are logged here. */

@@ -26,7 +26,8 @@ public final class SecretSources {
       SecretsManagerClient client =
           AwsClients.build(SecretsManagerClient.builder(), config, Settings.SECRETS_MANAGER_ENDPOINT);
       Duration ttl = Duration.ofSeconds(config.longValue(Settings.SECRET_CACHE_TTL_SECONDS, 300));
-      return new SecretsManagerSecretSource(client, arn.get(), ttl, clock);
+      Duration maxStale = Duration.ofSeconds(config.longValue(Settings.SECRET_MAX_STALE_SECONDS, 3_600));
+      return new SecretsManagerSecretSource(client, arn.get(), ttl, maxStale, clock);
     }
     var key = config.optional(Settings.FINTOC_SECRET_KEY);
     var webhook = config.optional(Settings.FINTOC_WEBHOOK_SECRET);

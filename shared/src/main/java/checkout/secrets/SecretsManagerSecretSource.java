@@ -2,6 +2,7 @@ package checkout.secrets;
 
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
+import checkout.log.Log;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,30 +24,67 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * downtime, and for orders signed by the merchant's backend).
  */
 public final class SecretsManagerSecretSource implements SecretSource {
+  /** After a failed refresh, the cached secret is used this long before the next try. */
+  static final Duration RETRY_REFRESH_AFTER = Duration.ofSeconds(30);
+
   private final SecretsManagerClient client;
   private final String secretId;
   private final Duration ttl;
+  private final Duration maxStale;
   private final Clock clock;
   private FintocSecrets cached;
+  /** When the cached secret was read; it is refreshed from {@code readAt + ttl} on. */
   private Instant readAt;
+  /** When to try again after a failed refresh (null: no failure pending). */
+  private Instant retryAt;
 
-  public SecretsManagerSecretSource(SecretsManagerClient client, String secretId, Duration ttl, Clock clock) {
+  /**
+   * @param maxStale how long past its TTL a secret that cannot be refreshed is still used: a
+   *     Secrets Manager fault must not stop payments while the key we hold is still good
+   */
+  public SecretsManagerSecretSource(SecretsManagerClient client, String secretId, Duration ttl, Duration maxStale,
+      Clock clock) {
     this.client = client;
     this.secretId = secretId;
     this.ttl = ttl;
+    this.maxStale = maxStale;
     this.clock = clock;
   }
 
+  /**
+   * The cached secret while fresh; past its TTL, a new read. If that read fails and the cached
+   * one is at most {@code maxStale} past its TTL, the cached one is used (a warning is logged)
+   * and the read is tried again {@link #RETRY_REFRESH_AFTER} later.
+   */
   @Override
   public synchronized FintocSecrets current() {
-    if (cached == null || clock.instant().isAfter(readAt.plus(ttl))) {
-      return refresh();
+    Instant now = clock.instant();
+    if (cached != null && !now.isAfter(readAt.plus(ttl))) {
+      return cached;
     }
-    return cached;
+    if (cached != null && retryAt != null && now.isBefore(retryAt)) {
+      return cached;
+    }
+    try {
+      return read();
+    } catch (SecretUnavailableException e) {
+      if (cached == null || now.isAfter(readAt.plus(ttl).plus(maxStale))) {
+        throw e;
+      }
+      retryAt = now.plus(RETRY_REFRESH_AFTER);
+      Log.warn("secret_refresh_failed", "reason", e.getMessage(), "cached_read_at", readAt.toString(),
+          "action", "using the secret read before; check Secrets Manager and the role's access to the secret");
+      return cached;
+    }
   }
 
+  /** A read now, whatever the cache holds (Fintoc refused our key: it may have been rotated). */
   @Override
   public synchronized FintocSecrets refresh() {
+    return read();
+  }
+
+  private FintocSecrets read() {
     String text;
     try {
       text = client.getSecretValue(r -> r.secretId(secretId)).secretString();
@@ -56,6 +94,7 @@ public final class SecretsManagerSecretSource implements SecretSource {
     }
     cached = parse(text);
     readAt = clock.instant();
+    retryAt = null;
     return cached;
   }
 

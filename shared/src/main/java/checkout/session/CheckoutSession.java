@@ -7,11 +7,14 @@ import java.util.Objects;
  * A checkout session as this deployment stores it. Build one with {@link #builder()} or change
  * one with {@link #toBuilder()}: never by position.
  *
+ * @param status any status Fintoc reports ({@link SessionStatus}); {@code statusAt} is when
+ *     Fintoc reported it (an event's {@code created_at}, or when we asked)
+ * @param paymentStatus what Fintoc last reported of the session's payment, null until anything
+ *     is known; {@code paymentStatusAt} is when
  * @param amount what the order costs, in the currency's smallest unit (CLP: pesos; MXN:
  *     centavos), as priced on the server when the session was created
  * @param orderReference the merchant's order id: the signed order's {@code order_id}, or the
  *     label the storefront put in metadata (catalog orders; see docs/security.md)
- * @param paymentStatus null until a payment outcome is known
  * @param paymentIntentId null until Fintoc links a payment intent to the session
  * @param attention null, or why an operator should look at this session ({@link SessionRules})
  * @param nextAction Fintoc's next_action (JSON) while the payment is requires_action, else null
@@ -23,11 +26,16 @@ import java.util.Objects;
  * @param lineItems what was priced, as JSON (price ids, quantities, unit amounts), or null
  * @param pricing how the amount was decided: {@code catalog}, {@code signed_order}, or null for
  *     a session this deployment did not create
+ * @param settleChecks how many times the sweeper has asked Fintoc about a payment that is not
+ *     final on a session that is; {@code nextSettleCheckAt} is when it asks next (null when
+ *     there is nothing to settle)
  */
 public record CheckoutSession(
     String id,
     SessionStatus status,
+    Instant statusAt,
     PaymentStatus paymentStatus,
+    Instant paymentStatusAt,
     String paymentIntentId,
     long amount,
     String currency,
@@ -46,7 +54,9 @@ public record CheckoutSession(
     Long paymentAmount,
     String paymentCurrency,
     String lineItems,
-    String pricing) {
+    String pricing,
+    int settleChecks,
+    Instant nextSettleCheckAt) {
 
   public static Builder builder() {
     return new Builder();
@@ -56,17 +66,24 @@ public record CheckoutSession(
     return new Builder(this);
   }
 
-  /** Same facts, ignoring when they were written ({@code updatedAt}, {@code version}). */
+  /**
+   * Same facts, ignoring when they were written ({@code updatedAt}, {@code version}); when
+   * Fintoc reported a status is a fact (a later report of the same status moves it on).
+   */
   public boolean sameStateAs(CheckoutSession other) {
     return other != null
-        && status == other.status
-        && paymentStatus == other.paymentStatus
+        && Objects.equals(status, other.status)
+        && Objects.equals(statusAt, other.statusAt)
+        && Objects.equals(paymentStatus, other.paymentStatus)
+        && Objects.equals(paymentStatusAt, other.paymentStatusAt)
         && Objects.equals(paymentIntentId, other.paymentIntentId)
         && Objects.equals(attention, other.attention)
         && Objects.equals(nextAction, other.nextAction)
         && paid == other.paid
         && Objects.equals(paymentAmount, other.paymentAmount)
-        && Objects.equals(paymentCurrency, other.paymentCurrency);
+        && Objects.equals(paymentCurrency, other.paymentCurrency)
+        && settleChecks == other.settleChecks
+        && Objects.equals(nextSettleCheckAt, other.nextSettleCheckAt);
   }
 
   /**
@@ -75,19 +92,28 @@ public record CheckoutSession(
    * same order may then start; in every other state the order keeps this session.
    */
   public boolean endedUnpaid() {
-    boolean paymentFailed = paymentStatus != null && paymentStatus.isFinal() && paymentStatus != PaymentStatus.SUCCEEDED;
-    return switch (status) {
-      case EXPIRED -> paymentStatus == null || paymentFailed;
-      case FINISHED -> paymentFailed;
-      default -> false;
-    };
+    if (status.equals(SessionStatus.EXPIRED)) {
+      return paymentStatus == null || paymentStatus.endedWithoutMoney();
+    }
+    return status.equals(SessionStatus.FINISHED) && paymentStatus != null && paymentStatus.endedWithoutMoney();
+  }
+
+  /**
+   * The session is over at Fintoc but its payment has no final answer yet (or a finished one
+   * names none): the sweeper keeps asking until it has.
+   */
+  public boolean awaitsSettlement() {
+    return status.isFinal()
+        && (paymentStatus == null ? status.equals(SessionStatus.FINISHED) : !paymentStatus.isFinal());
   }
 
   /** Fills a session field by field; unset fields are null (or 0 / false). */
   public static final class Builder {
     private String id;
     private SessionStatus status;
+    private Instant statusAt;
     private PaymentStatus paymentStatus;
+    private Instant paymentStatusAt;
     private String paymentIntentId;
     private long amount;
     private String currency;
@@ -107,13 +133,17 @@ public record CheckoutSession(
     private String paymentCurrency;
     private String lineItems;
     private String pricing;
+    private int settleChecks;
+    private Instant nextSettleCheckAt;
 
     private Builder() {}
 
     private Builder(CheckoutSession s) {
       id = s.id;
       status = s.status;
+      statusAt = s.statusAt;
       paymentStatus = s.paymentStatus;
+      paymentStatusAt = s.paymentStatusAt;
       paymentIntentId = s.paymentIntentId;
       amount = s.amount;
       currency = s.currency;
@@ -133,6 +163,8 @@ public record CheckoutSession(
       paymentCurrency = s.paymentCurrency;
       lineItems = s.lineItems;
       pricing = s.pricing;
+      settleChecks = s.settleChecks;
+      nextSettleCheckAt = s.nextSettleCheckAt;
     }
 
     public Builder id(String value) {
@@ -145,8 +177,18 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder statusAt(Instant value) {
+      statusAt = value;
+      return this;
+    }
+
     public Builder paymentStatus(PaymentStatus value) {
       paymentStatus = value;
+      return this;
+    }
+
+    public Builder paymentStatusAt(Instant value) {
+      paymentStatusAt = value;
       return this;
     }
 
@@ -245,10 +287,18 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder settleChecks(int value) {
+      settleChecks = value;
+      return this;
+    }
+
+    public Builder nextSettleCheckAt(Instant value) {
+      nextSettleCheckAt = value;
+      return this;
+    }
+
     public CheckoutSession build() {
-      return new CheckoutSession(id, status, paymentStatus, paymentIntentId, amount, currency, orderReference, mode,
-          successUrl, cancelUrl, redirectUrl, createdAt, expiresAt, updatedAt, attention, nextAction, version, paid,
-          paymentAmount, paymentCurrency, lineItems, pricing);
+      return new CheckoutSession(id, status, statusAt, paymentStatus, paymentStatusAt, paymentIntentId, amount, currency, orderReference, mode, successUrl, cancelUrl, redirectUrl, createdAt, expiresAt, updatedAt, attention, nextAction, version, paid, paymentAmount, paymentCurrency, lineItems, pricing, settleChecks, nextSettleCheckAt);
     }
   }
 }

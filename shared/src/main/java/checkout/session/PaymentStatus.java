@@ -1,44 +1,55 @@
 package checkout.session;
 
+import java.util.Map;
+
 /**
- * A payment intent's status. {@code pending} and {@code requires_action} may still change;
- * the other four are final and never change once recorded.
+ * A payment intent's status, as Fintoc names it. Any string is one: Fintoc adds statuses, and
+ * one we do not know is stored and shown like the others, never a failure. Four are final and
+ * never change once recorded ({@code succeeded}, {@code failed}, {@code rejected},
+ * {@code expired}); every other status, known or not, means "no outcome yet".
  */
-public enum PaymentStatus {
-  PENDING("pending", 0),
-  REQUIRES_ACTION("requires_action", 1),
-  SUCCEEDED("succeeded", 2),
-  FAILED("failed", 2),
-  REJECTED("rejected", 2),
-  EXPIRED("expired", 2);
+public record PaymentStatus(String wire) {
+  public static final PaymentStatus CREATED = new PaymentStatus("created");
+  public static final PaymentStatus IN_PROGRESS = new PaymentStatus("in_progress");
+  public static final PaymentStatus PENDING = new PaymentStatus("pending");
+  public static final PaymentStatus REQUIRES_ACTION = new PaymentStatus("requires_action");
+  public static final PaymentStatus SUCCEEDED = new PaymentStatus("succeeded");
+  public static final PaymentStatus FAILED = new PaymentStatus("failed");
+  public static final PaymentStatus REJECTED = new PaymentStatus("rejected");
+  public static final PaymentStatus EXPIRED = new PaymentStatus("expired");
 
-  private final String wire;
-  private final int rank;
+  private static final Map<String, PaymentStatus> KNOWN = Map.of(
+      CREATED.wire, CREATED, IN_PROGRESS.wire, IN_PROGRESS, PENDING.wire, PENDING,
+      REQUIRES_ACTION.wire, REQUIRES_ACTION, SUCCEEDED.wire, SUCCEEDED, FAILED.wire, FAILED,
+      REJECTED.wire, REJECTED, EXPIRED.wire, EXPIRED);
 
-  PaymentStatus(String wire, int rank) {
-    this.wire = wire;
-    this.rank = rank;
+  public PaymentStatus {
+    if (wire == null || wire.isBlank()) {
+      throw new IllegalArgumentException("a payment status has a name");
+    }
   }
 
-  public String wire() {
-    return wire;
+  /** Any name Fintoc sends; null stays null (no status reported). */
+  public static PaymentStatus fromWire(String value) {
+    return value == null || value.isBlank() ? null : KNOWN.getOrDefault(value, new PaymentStatus(value));
   }
 
   public boolean isFinal() {
-    return rank == 2;
+    return equals(SUCCEEDED) || equals(FAILED) || equals(REJECTED) || equals(EXPIRED);
   }
 
-  /** Whether {@code next} is further along than this status (a final status goes nowhere). */
-  public boolean canMoveTo(PaymentStatus next) {
-    return next.rank > rank;
+  /** One of the statuses Fintoc documents. */
+  public boolean isKnown() {
+    return KNOWN.containsKey(wire);
   }
 
-  public static PaymentStatus fromWire(String value) {
-    for (PaymentStatus status : values()) {
-      if (status.wire.equals(value)) {
-        return status;
-      }
-    }
-    throw new IllegalArgumentException("unknown payment intent status: " + value);
+  /** Final, and no money moved. */
+  public boolean endedWithoutMoney() {
+    return isFinal() && !equals(SUCCEEDED);
+  }
+
+  @Override
+  public String toString() {
+    return wire;
   }
 }

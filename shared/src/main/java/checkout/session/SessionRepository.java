@@ -71,11 +71,10 @@ public final class SessionRepository {
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    String status = Attr.string(item, "payment_status");
     return Optional.of(new PaymentRecord(Attr.string(item, "id"),
-        status == null ? null : PaymentStatus.fromWire(status), Attr.string(item, "session_id"),
-        Attr.string(item, "next_action"), Attr.optionalNumber(item, "amount"), Attr.string(item, "currency"),
-        Attr.instant(item, "updated_at"), Attr.number(item, "version")));
+        PaymentStatus.fromWire(Attr.string(item, "payment_status")), Attr.instant(item, "status_at"),
+        Attr.string(item, "session_id"), Attr.string(item, "next_action"), Attr.optionalNumber(item, "amount"),
+        Attr.string(item, "currency"), Attr.instant(item, "updated_at"), Attr.number(item, "version")));
   }
 
   /**
@@ -174,6 +173,7 @@ public final class SessionRepository {
     item.put("type", s("payment"));
     item.put("id", s(payment.id()));
     Attr.putIfPresent(item, "payment_status", payment.status() == null ? null : payment.status().wire());
+    Attr.putIfPresent(item, "status_at", payment.statusAt());
     Attr.putIfPresent(item, "session_id", payment.sessionId());
     Attr.putIfPresent(item, "next_action", payment.nextAction());
     Attr.putNumberIfPresent(item, "amount", payment.amount());
@@ -189,7 +189,9 @@ public final class SessionRepository {
     item.put("type", s("session"));
     item.put("id", s(session.id()));
     item.put("status", s(session.status().wire()));
+    Attr.putIfPresent(item, "status_at", session.statusAt());
     Attr.putIfPresent(item, "payment_status", session.paymentStatus() == null ? null : session.paymentStatus().wire());
+    Attr.putIfPresent(item, "payment_status_at", session.paymentStatusAt());
     Attr.putIfPresent(item, "payment_intent_id", session.paymentIntentId());
     item.put("amount", n(session.amount()));
     item.put("currency", s(session.currency()));
@@ -213,16 +215,24 @@ public final class SessionRepository {
       item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
       item.put(SessionsTable.OPEN_EXPIRES_AT, n(session.expiresAt().getEpochSecond()));
     }
+    if (session.nextSettleCheckAt() != null) {
+      item.put("settle_checks", n(session.settleChecks()));
+      item.put(SessionsTable.UNSETTLED_SHARD, s(SessionsTable.unsettledShard(session.id())));
+      item.put(SessionsTable.UNSETTLED_CHECK_AT, n(session.nextSettleCheckAt().getEpochSecond()));
+    }
     return item;
   }
 
   public static CheckoutSession fromItem(Map<String, AttributeValue> item) {
     String paymentStatus = Attr.string(item, "payment_status");
     AttributeValue paid = item.get("paid");
+    Long checkAt = Attr.optionalNumber(item, SessionsTable.UNSETTLED_CHECK_AT);
     return CheckoutSession.builder()
         .id(Attr.string(item, "id"))
         .status(SessionStatus.fromWire(Attr.string(item, "status")))
-        .paymentStatus(paymentStatus == null ? null : PaymentStatus.fromWire(paymentStatus))
+        .statusAt(Attr.instant(item, "status_at"))
+        .paymentStatus(PaymentStatus.fromWire(paymentStatus))
+        .paymentStatusAt(Attr.instant(item, "payment_status_at"))
         .paymentIntentId(Attr.string(item, "payment_intent_id"))
         .amount(Attr.number(item, "amount"))
         .currency(Attr.string(item, "currency"))
@@ -242,6 +252,8 @@ public final class SessionRepository {
         .paymentCurrency(Attr.string(item, "payment_currency"))
         .lineItems(Attr.string(item, "line_items"))
         .pricing(Attr.string(item, "pricing"))
+        .settleChecks((int) Attr.number(item, "settle_checks"))
+        .nextSettleCheckAt(checkAt == null ? null : Instant.ofEpochSecond(checkAt))
         .build();
   }
 }

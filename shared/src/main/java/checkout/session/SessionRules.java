@@ -1,17 +1,25 @@
 package checkout.session;
 
-import checkout.fintoc.FintocCheckoutSession;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
- * The one place that decides how a fact from Fintoc changes what we store. Pure: no I/O, so
- * every ordering can be tested without DynamoDB.
+ * The one place that decides how a fact from Fintoc changes what we store. Pure: no I/O, no
+ * JSON, so every ordering can be tested in memory.
  *
- * <p>Every merge here is monotone — a session's status only moves forward, a payment's status
- * only moves forward and a final one never changes, a link once made stays, an amount once
- * reported stays — and {@code paid} and {@code attention} are computed from the merged facts,
- * never carried over. So applying the same facts in any order, any number of times, ends in
- * the same state.
+ * <p>Each status — a session's, a payment's — is merged the same way, so that the same facts in
+ * any order, any number of times, end in the same state:
+ * <ul>
+ *   <li>a final status never changes once recorded;
+ *   <li>a final status beats any status that is not;
+ *   <li>between statuses that are not final, what Fintoc reported last (by the time of its
+ *       report) stands — so a payment can go from {@code requires_action} back to
+ *       {@code pending} — and {@code next_action} travels with the report it came in, so it is
+ *       never stale.
+ * </ul>
+ * A link once made stays, an amount once reported stays, and {@code paid} and {@code attention}
+ * are computed from the merged facts, never carried over.
  */
 public final class SessionRules {
   /** A payment succeeded on a session that had expired: money moved, reconcile the order. */
@@ -20,6 +28,11 @@ public final class SessionRules {
   public static final String AMOUNT_MISMATCH = "amount_mismatch";
   /** A payment succeeded but Fintoc did not say for how much: never paid until it does. */
   public static final String AMOUNT_UNVERIFIED = "amount_unverified";
+
+  /** The sweeper first asks about an unsettled payment this long after it became one, then doubling. */
+  public static final Duration FIRST_SETTLE_CHECK = Duration.ofMinutes(10);
+  /** ... up to this interval, until the payment is final (Fintoc: a pending one may take 10 days). */
+  public static final Duration MAX_SETTLE_CHECK_INTERVAL = Duration.ofHours(6);
 
   private SessionRules() {}
 
@@ -37,28 +50,20 @@ public final class SessionRules {
   /**
    * @param session the stored session the fact concerns, or null
    * @param payment the stored payment record the fact concerns, or null
+   * @param now when this is decided (what is written as updated_at, and schedules from)
    */
-  public static Result apply(Observation fact, CheckoutSession session, PaymentRecord payment,
-      String orderReferenceKey, Instant now) {
+  public static Result apply(Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
     CheckoutSession base = session;
     boolean newSession = false;
-    if (base == null && fact.sessionData() != null) {
-      base = FintocCheckoutSession.toSession(fact.sessionData(), orderReferenceKey, now);
+    if (base == null && fact.snapshot() != null) {
+      base = fact.snapshot().toBuilder().version(0).build();
       newSession = true;
     }
 
     PaymentRecord effectivePayment = payment;
     PaymentRecord newPayment = null;
-    if (fact.paymentIntentId() != null) {
-      PaymentRecord known = payment != null ? payment : PaymentRecord.unknown(fact.paymentIntentId());
-      PaymentStatus status = merge(known.status(), fact.paymentStatus());
-      String nextAction = status != PaymentStatus.REQUIRES_ACTION ? null
-          : fact.paymentStatus() == PaymentStatus.REQUIRES_ACTION && fact.nextAction() != null
-              ? fact.nextAction() : known.nextAction();
-      effectivePayment = new PaymentRecord(known.id(), status,
-          first(known.sessionId(), fact.sessionId()), nextAction,
-          first(known.amount(), fact.paymentAmount()), first(known.currency(), fact.paymentCurrency()),
-          now, known.version() + 1);
+    if (fact.payment() != null) {
+      effectivePayment = mergePayment(payment != null ? payment : PaymentRecord.unknown(fact.payment().id()), fact, now);
       if (payment == null || !effectivePayment.sameStateAs(payment)) {
         newPayment = effectivePayment;
       }
@@ -66,8 +71,8 @@ public final class SessionRules {
 
     CheckoutSession newSessionState = null;
     if (base != null) {
-      CheckoutSession candidate = mergeIntoSession(base, fact, effectivePayment)
-          .updatedAt(now).version(newSession ? 1 : base.version() + 1).build();
+      CheckoutSession candidate = mergeIntoSession(base, fact, effectivePayment, now)
+          .updatedAt(now).version(base.version() + 1).build();
       if (newSession || !candidate.sameStateAs(base)) {
         newSessionState = candidate;
       }
@@ -75,44 +80,80 @@ public final class SessionRules {
     return new Result(newSessionState, newSession, newPayment);
   }
 
+  private static PaymentRecord mergePayment(PaymentRecord known, Observation fact, Instant now) {
+    Observation.PaymentFact reported = fact.payment();
+    boolean takeReport = stands(known.status(), known.statusAt(), reported.status(), fact.observedAt(),
+        known.status() != null && known.status().isFinal(), reported.status() != null && reported.status().isFinal());
+    PaymentStatus status = takeReport ? reported.status() : known.status();
+    Instant statusAt = takeReport ? fact.observedAt() : known.statusAt();
+    String nextAction = takeReport ? reported.nextAction() : known.nextAction();
+    return new PaymentRecord(known.id(), status, statusAt, first(known.sessionId(), fact.sessionId()),
+        PaymentStatus.REQUIRES_ACTION.equals(status) ? nextAction : null,
+        first(known.amount(), reported.amount()), first(known.currency(), reported.currency()), now,
+        known.version() + 1);
+  }
+
   private static CheckoutSession.Builder mergeIntoSession(CheckoutSession base, Observation fact,
-      PaymentRecord payment) {
-    boolean aboutThisSession = base.id().equals(fact.sessionId());
+      PaymentRecord payment, Instant now) {
     SessionStatus status = base.status();
-    if (fact.sessionStatus() != null && aboutThisSession && status.canMoveTo(fact.sessionStatus())) {
+    Instant statusAt = base.statusAt();
+    if (base.id().equals(fact.sessionId()) && stands(status, statusAt, fact.sessionStatus(), fact.observedAt(),
+        status != null && status.isFinal(), fact.sessionStatus() != null && fact.sessionStatus().isFinal())) {
       status = fact.sessionStatus();
+      statusAt = fact.observedAt();
     }
+    CheckoutSession.Builder merged = base.toBuilder().status(status).statusAt(statusAt);
     boolean linked = payment != null
         && (base.id().equals(payment.sessionId()) || payment.id().equals(base.paymentIntentId()));
-    PaymentStatus paymentStatus = base.paymentStatus();
-    String nextAction = base.nextAction();
-    Long paymentAmount = base.paymentAmount();
-    String paymentCurrency = base.paymentCurrency();
     if (linked) {
-      paymentStatus = merge(paymentStatus, payment.status());
-      nextAction = payment.nextAction() != null ? payment.nextAction() : nextAction;
-      paymentAmount = first(paymentAmount, payment.amount());
-      paymentCurrency = first(paymentCurrency, payment.currency());
-    } else if (aboutThisSession) {
-      paymentStatus = merge(paymentStatus, fact.paymentStatus());
-      paymentAmount = first(paymentAmount, fact.paymentAmount());
-      paymentCurrency = first(paymentCurrency, fact.paymentCurrency());
+      // The session shows its payment as the payment's own record has it (already merged).
+      merged.paymentIntentId(first(base.paymentIntentId(), payment.id()))
+          .paymentStatus(payment.status())
+          .paymentStatusAt(payment.statusAt())
+          .nextAction(payment.nextAction())
+          .paymentAmount(first(base.paymentAmount(), payment.amount()))
+          .paymentCurrency(first(base.paymentCurrency(), payment.currency()));
     }
-    if (paymentStatus != PaymentStatus.REQUIRES_ACTION) {
-      nextAction = null;
+    CheckoutSession view = merged.build();
+    boolean succeeded = PaymentStatus.SUCCEEDED.equals(view.paymentStatus());
+    boolean amountKnown = view.paymentAmount() != null && view.paymentCurrency() != null;
+    boolean exactAmount = amountKnown && view.paymentAmount() == base.amount()
+        && view.paymentCurrency().equals(base.currency());
+    return merged
+        .paid(succeeded && exactAmount && !SessionStatus.EXPIRED.equals(status))
+        .attention(attention(succeeded, amountKnown, exactAmount, status))
+        .settleChecks(settleChecks(base, view, fact))
+        .nextSettleCheckAt(nextSettleCheck(base, view, fact, now));
+  }
+
+  /**
+   * Whether a report replaces what is known of a status (and its time): a final status never
+   * changes; a final one beats one that is not; otherwise the later report stands — the same
+   * status reported again later moves its time on, so an older report of another status can
+   * never come back over it — and two different statuses reported at the same instant are
+   * ordered by name, so any arrival order agrees.
+   */
+  static <S> boolean stands(S known, Instant knownAt, S reported, Instant reportedAt, boolean knownFinal,
+      boolean reportedFinal) {
+    if (reported == null) {
+      return false;
     }
-    boolean succeeded = paymentStatus == PaymentStatus.SUCCEEDED;
-    boolean amountKnown = paymentAmount != null && paymentCurrency != null;
-    boolean exactAmount = amountKnown && paymentAmount == base.amount() && paymentCurrency.equals(base.currency());
-    return base.toBuilder()
-        .status(status)
-        .paymentStatus(paymentStatus)
-        .paymentIntentId(base.paymentIntentId() != null ? base.paymentIntentId() : linked ? payment.id() : null)
-        .nextAction(nextAction)
-        .paymentAmount(paymentAmount)
-        .paymentCurrency(paymentCurrency)
-        .paid(succeeded && exactAmount && status != SessionStatus.EXPIRED)
-        .attention(attention(succeeded, amountKnown, exactAmount, status));
+    if (known == null) {
+      return true;
+    }
+    if (knownFinal || reportedFinal) {
+      return !knownFinal;
+    }
+    int later = compare(reportedAt, knownAt);
+    return later != 0 ? later > 0 : reported.toString().compareTo(known.toString()) > 0;
+  }
+
+  /** Null is earliest: a status stored before reports carried a time is the oldest. */
+  private static int compare(Instant a, Instant b) {
+    if (Objects.equals(a, b)) {
+      return 0;
+    }
+    return a == null ? -1 : b == null ? 1 : a.compareTo(b);
   }
 
   /** Why money that moved needs an operator, or null when nothing does. */
@@ -126,15 +167,35 @@ public final class SessionRules {
     if (!exactAmount) {
       return AMOUNT_MISMATCH;
     }
-    return status == SessionStatus.EXPIRED ? PAID_AFTER_EXPIRY : null;
+    return SessionStatus.EXPIRED.equals(status) ? PAID_AFTER_EXPIRY : null;
   }
 
-  /** The further along of two payment statuses; the first final one wins for good. */
-  static PaymentStatus merge(PaymentStatus current, PaymentStatus incoming) {
-    if (current == null) {
-      return incoming;
+  /** Each of the sweeper's looks at an unsettled payment counts; settled, the count ends. */
+  private static int settleChecks(CheckoutSession base, CheckoutSession merged, Observation fact) {
+    if (!merged.awaitsSettlement()) {
+      return 0;
     }
-    return incoming != null && current.canMoveTo(incoming) ? incoming : current;
+    return fact.fromSweep() && base.awaitsSettlement() ? base.settleChecks() + 1 : base.settleChecks();
+  }
+
+  /**
+   * When the sweeper next asks about an unsettled payment: {@link #FIRST_SETTLE_CHECK} after it
+   * became one, then after each look twice the last interval, at most
+   * {@link #MAX_SETTLE_CHECK_INTERVAL}. Null once there is nothing to settle.
+   */
+  private static Instant nextSettleCheck(CheckoutSession base, CheckoutSession merged, Observation fact, Instant now) {
+    if (!merged.awaitsSettlement()) {
+      return null;
+    }
+    if (base.nextSettleCheckAt() == null || !base.awaitsSettlement() || fact.fromSweep()) {
+      return now.plus(settleInterval(settleChecks(base, merged, fact)));
+    }
+    return base.nextSettleCheckAt();
+  }
+
+  static Duration settleInterval(int checks) {
+    Duration interval = FIRST_SETTLE_CHECK.multipliedBy(1L << Math.min(checks, 20));
+    return interval.compareTo(MAX_SETTLE_CHECK_INTERVAL) > 0 ? MAX_SETTLE_CHECK_INTERVAL : interval;
   }
 
   /** What was known first stays: a payment's amount, currency and session never change. */

@@ -17,32 +17,32 @@ public final class SessionUpdater {
   private static final int MAX_ATTEMPTS = 8;
 
   private final SessionRepository sessions;
-  private final String orderReferenceKey;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Jitter jitter = new Jitter();
 
-  public SessionUpdater(SessionRepository sessions, String orderReferenceKey, Clock clock, Sleeper sleeper) {
+  public SessionUpdater(SessionRepository sessions, Clock clock, Sleeper sleeper) {
     this.sessions = sessions;
-    this.orderReferenceKey = orderReferenceKey;
     this.clock = clock;
     this.sleeper = sleeper;
   }
 
-  /** What the state was, and what it became (null when the session is unknown to us). */
-  public record Update(SessionRepository.Commit commit, CheckoutSession before, CheckoutSession after) {}
+  /**
+   * What the state was, and what it became (null when the session is unknown to us); {@code
+   * retries}: how many commits lost to a concurrent change first (contention, for the logs).
+   */
+  public record Update(SessionRepository.Commit commit, CheckoutSession before, CheckoutSession after, int retries) {}
 
   /**
    * @param eventId the webhook event this fact came from (applied at most once), or null
    */
   public Update apply(Observation fact, String eventId, String eventType) {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      PaymentRecord payment = fact.paymentIntentId() == null ? null
-          : sessions.findPayment(fact.paymentIntentId()).orElse(null);
+      PaymentRecord payment = fact.payment() == null ? null : sessions.findPayment(fact.payment().id()).orElse(null);
       String sessionId = fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
       CheckoutSession session = sessionId == null ? null : sessions.find(sessionId).orElse(null);
 
-      SessionRules.Result result = SessionRules.apply(fact, session, payment, orderReferenceKey, clock.instant());
+      SessionRules.Result result = SessionRules.apply(fact, session, payment, clock.instant());
       SessionRepository.Commit commit = sessions.commitEvent(eventId, eventType, clock.instant(), result,
           session == null ? 0 : session.version(), payment == null ? 0 : payment.version());
       if (commit != SessionRepository.Commit.CONFLICT) {
@@ -51,7 +51,7 @@ public final class SessionUpdater {
             && (session == null || !after.attention().equals(session.attention()))) {
           logAttention(after, eventId);
         }
-        return new Update(commit, session, after);
+        return new Update(commit, session, after, attempt - 1);
       }
       pause(attempt);
     }
@@ -77,7 +77,7 @@ public final class SessionUpdater {
    */
   public void prime(Observation fact) {
     sessions.prime();
-    SessionRules.apply(fact, null, null, orderReferenceKey, clock.instant());
+    SessionRules.apply(fact, null, null, clock.instant());
   }
 
   private void pause(int attempt) {

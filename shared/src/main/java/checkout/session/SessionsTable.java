@@ -30,11 +30,21 @@ public final class SessionsTable {
   /** Seconds since the epoch; the index's sort key. */
   public static final String OPEN_EXPIRES_AT = "open_expires_at";
   /**
-   * One index partition takes about 1 000 writes/s; spreading open sessions over a few shards
-   * keeps creation unbounded while the sweeper queries each shard. Changing it strands the
+   * One index partition takes about 1 000 writes/s; spreading sessions over a few shards keeps
+   * creation unbounded while the sweeper queries each shard (of both sweep indexes). Changing it strands the
    * sessions written under the old count, so it is a constant, not a setting.
    */
   public static final int OPEN_SHARDS = 8;
+
+  /**
+   * The sparse index of sessions that are over at Fintoc but whose payment is not final yet
+   * ({@link CheckoutSession#awaitsSettlement()}): partition {@link #UNSETTLED_SHARD}, sort
+   * {@link #UNSETTLED_CHECK_AT} (when the sweeper next asks, epoch seconds). Only such sessions
+   * carry those attributes, so the sweeper reads what it must settle, whatever the table's size.
+   */
+  public static final String UNSETTLED_INDEX = "unsettled-by-check";
+  public static final String UNSETTLED_SHARD = "unsettled_shard";
+  public static final String UNSETTLED_CHECK_AT = "unsettled_check_at";
 
   /**
    * The sparse index of active prices: partition {@link #CATALOG} (always {@link #CATALOG_ACTIVE},
@@ -57,6 +67,17 @@ public final class SessionsTable {
   }
 
   public static String openShard(String sessionId) {
-    return "OPEN#" + Math.floorMod(sessionId.hashCode(), OPEN_SHARDS);
+    return OPEN_SHARD_PREFIX + shardOf(sessionId);
   }
+
+  public static String unsettledShard(String sessionId) {
+    return UNSETTLED_SHARD_PREFIX + shardOf(sessionId);
+  }
+
+  private static int shardOf(String sessionId) {
+    return Math.floorMod(sessionId.hashCode(), OPEN_SHARDS);
+  }
+
+  public static final String OPEN_SHARD_PREFIX = "OPEN#";
+  public static final String UNSETTLED_SHARD_PREFIX = "UNSETTLED#";
 }

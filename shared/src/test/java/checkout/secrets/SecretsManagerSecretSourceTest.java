@@ -3,12 +3,19 @@ package checkout.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import checkout.log.Log;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -63,7 +70,8 @@ class SecretsManagerSecretSourceTest {
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
         .build()) {
-      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Clock.systemUTC());
+      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1),
+          Clock.systemUTC());
 
       source.prime();
       assertThat(requests).as("requests sent by priming").hasValue(0);
@@ -72,6 +80,104 @@ class SecretsManagerSecretSourceTest {
       assertThat(requests).hasValue(1);
     } finally {
       server.stop(0);
+    }
+  }
+
+  /** A Secrets Manager on loopback that answers the secret, or fails while {@code failing} is set. */
+  static HttpServer secretsManager(AtomicInteger requests, AtomicBoolean failing) throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      byte[] body = (failing.get()
+          ? "{\"__type\": \"InternalServiceError\", \"Message\": \"unavailable\"}"
+          : "{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
+              + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+      exchange.sendResponseHeaders(failing.get() ? 500 : 200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
+  static SecretsManagerClient client(HttpServer server) {
+    return SecretsManagerClient.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+        .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+
+  /** A clock the test moves. */
+  static final class StepClock extends Clock {
+    Instant now = Instant.parse("2026-11-21T12:00:00Z");
+
+    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(ZoneId zone) { return this; }
+    @Override public Instant instant() { return now; }
+  }
+
+  @Test
+  void aFailedRefreshKeepsServingTheCachedSecretForABoundedTimeAndTriesAgainLater() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    AtomicBoolean failing = new AtomicBoolean();
+    HttpServer server = secretsManager(requests, failing);
+    StepClock clock = new StepClock();
+    try (SecretsManagerClient client = client(server); LogLines logs = new LogLines()) {
+      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1), clock);
+      assertThat(source.current().secretKey()).isEqualTo("sk_test_1");
+
+      failing.set(true);
+      clock.now = clock.now.plus(Duration.ofMinutes(6)); // past the TTL: a read is due, and fails
+      assertThat(source.current().secretKey()).as("the cached one, still good").isEqualTo("sk_test_1");
+      assertThat(requests).hasValue(2);
+      assertThat(logs.lines).anySatisfy(line -> assertThat(line).contains("secret_refresh_failed").doesNotContain("sk_test_1"));
+
+      clock.now = clock.now.plus(Duration.ofSeconds(10));
+      source.current();
+      assertThat(requests).as("not asked again before 30 s").hasValue(2);
+
+      clock.now = clock.now.plus(Duration.ofSeconds(30));
+      source.current();
+      assertThat(requests).as("asked again").hasValue(3);
+
+      clock.now = clock.now.plus(Duration.ofHours(1));
+      assertThatThrownBy(source::current).as("an hour past its TTL, too old to trust")
+          .isInstanceOf(SecretUnavailableException.class);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aRefreshForcedByARefusedKeyNeverFallsBackToTheCachedOne() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    AtomicBoolean failing = new AtomicBoolean();
+    HttpServer server = secretsManager(requests, failing);
+    try (SecretsManagerClient client = client(server)) {
+      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1),
+          new StepClock());
+      source.current();
+      failing.set(true);
+
+      assertThatThrownBy(source::refresh).isInstanceOf(SecretUnavailableException.class);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** Log lines written while open. */
+  static final class LogLines implements AutoCloseable {
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Log.Sink previous = Log.useSink((level, line) -> lines.add(level + " " + line));
+
+    @Override
+    public void close() {
+      Log.useSink(previous);
     }
   }
 

@@ -23,11 +23,13 @@ class PaidRulesTest {
   }
 
   static Observation finished(String payment, PaymentStatus status, Long amount, String currency) {
-    return new Observation("cs_1", SessionStatus.FINISHED, null, payment, status, null, amount, currency);
+    return new Observation("cs_1", SessionStatus.FINISHED, null,
+        new Observation.PaymentFact(payment, status, null, amount, currency), NOW, false);
   }
 
   static Observation paymentEvent(String payment, PaymentStatus status, Long amount, String currency) {
-    return new Observation(null, null, null, payment, status, null, amount, currency);
+    return new Observation(null, null, null, new Observation.PaymentFact(payment, status, null, amount, currency),
+        NOW.plusSeconds(1), false);
   }
 
   /** Applies the facts one by one, as stored state would carry them; returns the session. */
@@ -35,8 +37,7 @@ class PaidRulesTest {
     CheckoutSession session = open();
     PaymentRecord payment = null;
     for (Observation fact : facts) {
-      SessionRules.Result result = SessionRules.apply(fact, session, fact.paymentIntentId() == null ? null : payment,
-          "order_id", NOW);
+      SessionRules.Result result = SessionRules.apply(fact, session, fact.payment() == null ? null : payment, NOW);
       session = result.session() != null ? result.session() : session;
       payment = result.payment() != null ? result.payment() : payment;
     }
@@ -63,7 +64,7 @@ class PaidRulesTest {
   @Test
   void aPaymentThatSucceedsOnAnExpiredSessionIsFlaggedAndNotPaid() {
     CheckoutSession session = applyAll(List.of(
-        new Observation("cs_1", SessionStatus.EXPIRED, null, null, null, null, null, null),
+        Observation.sessionStatus("cs_1", SessionStatus.EXPIRED, NOW, false),
         finished("pi_1", PaymentStatus.SUCCEEDED, 15000L, "CLP")));
 
     assertThat(session.status()).isEqualTo(SessionStatus.EXPIRED);
@@ -88,6 +89,7 @@ class PaidRulesTest {
         paymentEvent("pi_1", PaymentStatus.PENDING, 15000L, "CLP"),
         finished("pi_1", PaymentStatus.PENDING, null, null),
         paymentEvent("pi_1", PaymentStatus.SUCCEEDED, 15000L, "CLP"));
+    // (the finished event says "pending" at NOW, the payment events speak a second later)
     for (List<Observation> order : permutations(facts)) {
       CheckoutSession session = applyAll(order);
 

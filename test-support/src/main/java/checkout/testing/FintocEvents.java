@@ -32,6 +32,23 @@ public final class FintocEvents {
     return event(eventId, "checkout_session.expired", session(sessionId, "expired"));
   }
 
+  /** An expired session with the payment it left unfinished (Fintoc: expiring one expires the other). */
+  public static String sessionExpired(String eventId, String sessionId, String paymentIntentId, String paymentStatus) {
+    ObjectNode session = session(sessionId, "expired");
+    ObjectNode resource = Json.object();
+    resource.set("payment_intent", Json.object().put("id", paymentIntentId).put("object", "payment_intent")
+        .put("status", paymentStatus).put("amount", 15000).put("currency", "CLP"));
+    session.set("payment_resource", resource);
+    return event(eventId, "checkout_session.expired", session);
+  }
+
+  /** The same event, as Fintoc made it at {@code createdAt} (events are stamped; the rules order by it). */
+  public static String at(String event, Instant createdAt) {
+    ObjectNode node = (ObjectNode) Json.parse(event);
+    node.put("created_at", createdAt.toString());
+    return Json.write(node);
+  }
+
   /** A payment_intent.{status} event; {@code nextAction} is set for requires_action. */
   public static String paymentIntent(String eventId, String status, String paymentIntentId) {
     ObjectNode intent = Json.object().put("id", paymentIntentId).put("object", "payment_intent")

@@ -1,75 +1,100 @@
 package checkout.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import checkout.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import checkout.local.fintoc.FintocSimulator;
+import checkout.local.http.Exchanges;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.sun.net.httpserver.HttpServer;
+import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP stand-in for Fintoc's checkout session API that behaves like it where our code
- * depends on it: the raw-key Authorization header, the error body, ids, statuses, and
- * Idempotency-Key replay (the same key returns the first response). Tests put higher-priority
- * WireMock stubs in front of it (priority 1) to make Fintoc fail.
+ * Fintoc for the tests: the local stack's {@link FintocSimulator} (the one Fintoc fake), with
+ * WireMock in front of it only as a recorder and a fault proxy. Everything is proxied to the
+ * simulator — auth, validation, ids, statuses, Idempotency-Key replay, its own faults
+ * ({@link #faults()}: errors kept under their key, slow answers, dropped connections) — unless a
+ * test puts a higher-priority WireMock stub in front (priority 1) for a fault the wire alone
+ * shows (a proxy's HTML 503, a malformed answer).
  */
 public final class FintocStub implements AutoCloseable {
   public static final String SECRET_KEY = "sk_test_stub_0123456789abcdef";
 
+  private final HttpServer simulatorServer;
+  private final FintocSimulator simulator;
   private final WireMockServer server;
-  private final Behaviour behaviour;
+  private final AtomicInteger ids = new AtomicInteger();
 
   public FintocStub(Clock clock) {
-    this.behaviour = new Behaviour(clock);
-    this.server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").extensions(behaviour));
+    FintocSimulator[] holder = new FintocSimulator[1];
+    simulatorServer = Exchanges.serve(0, "fintoc-stub", exchange -> holder[0].handle(exchange));
+    URI simulatorUrl = URI.create("http://127.0.0.1:" + simulatorServer.getAddress().getPort());
+    // Ids like Fintoc's test mode, numbered so tests can name them: cs_test_000001, pi_test_000001.
+    simulator = new FintocSimulator(SECRET_KEY, simulatorUrl, "https://checkout.fintoc.com/checkout_sessions/", clock,
+        prefix -> String.format("%s_%06d", prefix, ids.incrementAndGet()), null);
+    holder[0] = simulator;
+    server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     server.start();
     reset();
   }
 
+  /** A new Fintoc: no sessions, no stored answers, no faults, ids from 1, the default key. */
   public void reset() {
     server.resetAll();
-    behaviour.reset();
-    server.stubFor(any(urlPathMatching("/v2/checkout_sessions.*")).atPriority(10)
-        .willReturn(ResponseDefinitionBuilder.responseDefinition().withTransformers(Behaviour.NAME)));
+    simulator.reset(SECRET_KEY);
+    ids.set(0);
+    server.stubFor(any(urlPathMatching("/.*")).atPriority(10)
+        .willReturn(aResponse().proxiedFrom("http://127.0.0.1:" + simulatorServer.getAddress().getPort())));
   }
 
   public String baseUrl() {
     return server.baseUrl();
   }
 
-  /** The WireMock server, to add failure stubs in front of the default behaviour. */
+  /** The simulator itself, not through WireMock: where a dropped connection reaches the client as one. */
+  public String directUrl() {
+    return "http://127.0.0.1:" + simulatorServer.getAddress().getPort();
+  }
+
+  /** The WireMock server, to add fault stubs in front of the simulator. */
   public WireMockServer server() {
     return server;
   }
 
+  /** The simulator's own faults: what Fintoc itself does wrong, kept under the key as Fintoc keeps it. */
+  public FintocSimulator.Faults faults() {
+    return simulator.faults();
+  }
+
   /** From now on only this key is accepted (as after rotating the key at Fintoc). */
   public void acceptOnlyKey(String key) {
-    behaviour.acceptedKey = key;
+    simulator.acceptOnlyKey(key);
   }
 
   public List<LoggedRequest> createRequests() {
     return server.findAll(postRequestedFor(urlEqualTo("/v2/checkout_sessions")));
   }
 
+  /** The Idempotency-Key of each create Fintoc received, as it arrived (WireMock's log waits for answers). */
+  public List<String> createKeys() {
+    return simulator.createKeys();
+  }
+
   /** How many distinct sessions Fintoc created (replays excluded). */
   public int sessionsCreated() {
-    return behaviour.sessions.size();
+    return simulator.sessionsCreated();
   }
 
   /**
@@ -77,18 +102,7 @@ public final class FintocStub implements AutoCloseable {
    * intent and that payment's status), as after the customer acted on the hosted page.
    */
   public void holdSession(String id, String status, String paymentIntentId, String paymentStatus) {
-    ObjectNode session = Json.object().put("id", id).put("object", "checkout_session").put("mode", "test")
-        .put("status", status).put("amount", 15000).put("currency", "CLP")
-        .put("expires_at", "2026-11-21T11:00:00Z");
-    if (paymentIntentId == null) {
-      session.putNull("payment_resource");
-    } else {
-      ObjectNode resource = Json.object();
-      resource.set("payment_intent", Json.object().put("id", paymentIntentId).put("object", "payment_intent")
-          .put("status", paymentStatus).put("amount", 15000).put("currency", "CLP"));
-      session.set("payment_resource", resource);
-    }
-    behaviour.sessions.put(id, session);
+    simulator.hold(id, status, paymentIntentId, paymentStatus);
   }
 
   /** How many times Fintoc was asked for a session. */
@@ -100,105 +114,17 @@ public final class FintocStub implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    simulatorServer.stop(0);
   }
 
-  /** Fintoc's behaviour, as a WireMock response transformer. */
-  static final class Behaviour implements ResponseDefinitionTransformerV2 {
-    static final String NAME = "fintoc-checkout-sessions";
-    private final Clock clock;
-    private final Map<String, ResponseDefinition> byIdempotencyKey = new HashMap<>();
-    private final Map<String, ObjectNode> sessions = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile String acceptedKey = SECRET_KEY;
-    private int counter;
-
-    Behaviour(Clock clock) {
-      this.clock = clock;
-    }
-
-    synchronized void reset() {
-      byIdempotencyKey.clear();
-      sessions.clear();
-      acceptedKey = SECRET_KEY;
-      counter = 0;
-    }
-
-    @Override
-    public String getName() {
-      return NAME;
-    }
-
-    @Override
-    public boolean applyGlobally() {
-      return false;
-    }
-
-    @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-      Request request = event.getRequest();
-      if (!acceptedKey.equals(request.getHeader("Authorization"))) {
-        return error(401, "authentication_error", "invalid_api_key", "Invalid API Key provided", null);
-      }
-      String path = request.getUrl();
-      if (request.getMethod().getName().equals("POST") && path.equals("/v2/checkout_sessions")) {
-        String key = request.containsHeader("Idempotency-Key") ? request.getHeader("Idempotency-Key") : null;
-        if (key != null && byIdempotencyKey.containsKey(key)) {
-          return byIdempotencyKey.get(key);
-        }
-        ResponseDefinition response = create(Json.parse(request.getBodyAsString()));
-        if (key != null) {
-          byIdempotencyKey.put(key, response);
-        }
-        return response;
-      }
-      if (request.getMethod().getName().equals("GET") && path.startsWith("/v2/checkout_sessions/")) {
-        ObjectNode session = sessions.get(path.substring("/v2/checkout_sessions/".length()));
-        return session == null
-            ? error(404, "invalid_request_error", "resource_missing", "No such checkout session", "id")
-            : json(200, session);
-      }
-      return error(404, "invalid_request_error", "resource_missing", "Unknown route", null);
-    }
-
-    private ResponseDefinition create(JsonNode params) {
-      String id = String.format("cs_test_%06d", ++counter);
-      Instant now = clock.instant();
-      ObjectNode session = Json.object()
-          .put("id", id)
-          .put("object", "checkout_session")
-          .put("mode", "test")
-          .put("status", "created")
-          .put("amount", params.path("amount").asLong())
-          .put("currency", params.path("currency").asText())
-          .put("created_at", now.toString())
-          .put("expires_at", params.hasNonNull("expires_at")
-              ? params.get("expires_at").asText()
-              : now.plus(Duration.ofHours(24)).toString())
-          .put("success_url", params.path("success_url").asText())
-          .put("cancel_url", params.path("cancel_url").asText())
-          .put("redirect_url", "https://checkout.fintoc.com/checkout_sessions/" + id);
-      session.set("metadata", params.has("metadata") ? params.get("metadata") : Json.object());
-      session.putNull("customer");
-      session.putNull("payment_resource");
-      sessions.put(id, session);
-      return json(201, session);
-    }
-
-    private static ResponseDefinition json(int status, JsonNode body) {
-      return ResponseDefinitionBuilder.responseDefinition()
-          .withStatus(status)
-          .withHeader("Content-Type", "application/json")
-          .withBody(Json.write(body))
-          .build();
-    }
-  }
-
-  /** Fintoc's error body. */
+  /** Fintoc's error body, for a fault stub. */
   public static ResponseDefinition error(int status, String type, String code, String message, String param) {
     ObjectNode error = Json.object().put("type", type).put("code", code).put("message", message).put("param", param)
         .put("doc_url", "https://docs.fintoc.com/reference/errors");
     ObjectNode body = Json.object();
     body.set("error", error);
-    return Behaviour.json(status, body);
+    return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+        .withHeader("Content-Type", "application/json").withBody(Json.write(body)).build();
   }
 
   public static String errorBody(String type, String code, String message, String param) {

@@ -15,6 +15,8 @@ import checkout.secrets.SecretSources;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
 import checkout.snapstart.Priming;
+import checkout.time.Deadline;
+import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -23,6 +25,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -34,6 +37,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class CreateSessionHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  /** Kept from the invocation's deadline to give a claim back and answer. */
+  static final Duration MARGIN = Duration.ofMillis(1500);
+
   private final CheckoutRequestParser parser;
   private final CreateSessionService service;
   private final PriceRepository prices;
@@ -54,13 +60,18 @@ public final class CreateSessionHandler
 
   /** For tests: the table's client and the secret come from outside. */
   public CreateSessionHandler(Config config, DynamoDbClient dynamo, SecretSource secrets, Clock clock) {
+    this(config, dynamo, secrets, clock, Sleeper.REAL);
+  }
+
+  /** For tests of retries: {@code sleeper} takes the waits between Fintoc attempts (recorded, not slept). */
+  public CreateSessionHandler(Config config, DynamoDbClient dynamo, SecretSource secrets, Clock clock, Sleeper sleeper) {
     this.settings = CreateSessionSettings.fromConfig(config);
     this.parser = new CheckoutRequestParser(settings, clock);
     this.prices = new PriceRepository(dynamo, settings.table());
     this.service = new CreateSessionService(
         new CatalogPricing(prices, settings.maxAmounts()),
         new SignedOrder(secrets, settings, clock),
-        new FintocClient(FintocOptions.fromConfig(config), secrets),
+        new FintocClient(FintocOptions.fromConfig(config), secrets, sleeper, new Jitter()),
         new SessionRepository(dynamo, settings.table()),
         new IdempotencyStore(dynamo, settings.table()),
         settings, clock, Sleeper.REAL);
@@ -71,11 +82,19 @@ public final class CreateSessionHandler
     try {
       String idempotencyKey = idempotencyKey(HttpRequests.header(event, "Idempotency-Key"));
       CheckoutRequest request = parser.parse(HttpRequests.rawBody(event));
-      CheckoutSession session = service.create(request, idempotencyKey);
+      CheckoutSession session = service.create(request, idempotencyKey, deadline(context));
       return HttpResponses.json(201, view(session));
     } catch (Exception e) {
       return HttpResponses.failure(e);
     }
+  }
+
+  /**
+   * What this invocation has left (Lambda's timeout is 28 s), less the time to give a claim back
+   * and answer. Outside Lambda (no context) only the configured bounds apply.
+   */
+  static Deadline deadline(Context context) {
+    return context == null ? Deadline.NONE : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN);
   }
 
   /** Fintoc accepts keys up to 255 characters; we take printable ASCII so logs stay readable. */

@@ -9,6 +9,7 @@ import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
 import checkout.session.StorageUnavailableException;
+import checkout.time.Deadline;
 import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
@@ -34,6 +35,11 @@ import java.util.function.Supplier;
 public final class CreateSessionService {
   /** How long a request waits for a concurrent one in its scope; then it answers 409. */
   static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(20);
+  /**
+   * A request stops waiting for a concurrent one while this much of its invocation is still
+   * left: enough to create the session itself if the other one gives the claim back.
+   */
+  static final Duration KEEP_FOR_CREATING = Duration.ofSeconds(8);
 
   private final CatalogPricing catalog;
   private final SignedOrder signedOrders;
@@ -66,21 +72,24 @@ public final class CreateSessionService {
   /**
    * @param clientKey the request's Idempotency-Key header, or null: then the request is a
    *     checkout of its own (a signed order is always scoped by its order_id)
+   * @param deadline the invocation's: waiting for a concurrent request and calling Fintoc stop
+   *     in time to answer (a retryable error, with the claim given back for the retry)
    */
-  public CheckoutSession create(CheckoutRequest request, String clientKey) {
+  public CheckoutSession create(CheckoutRequest request, String clientKey, Deadline deadline) {
     if (request.orderToken() != null) {
       SessionRequest session = SessionRequest.of(signedOrders.verify(request.orderToken()), request, clientKey, settings);
-      return claimAndCreate(session.scope(), session.requestHash(), true, () -> session);
+      return claimAndCreate(session.scope(), session.requestHash(), true, () -> session, deadline);
     }
     if (clientKey == null) {
       SessionRequest session = SessionRequest.of(catalog.price(request.cart()), request, null, settings);
-      return createAtFintoc(session, null, new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey()));
+      return createAtFintoc(session, null, new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey()),
+          deadline);
     }
     // A keyed catalog order: its catalog read runs while the claim is written, one round trip
     // instead of two; a replay never waits for it. The claim is keyed to the order as sent.
     Future<PricedOrder> priced = background.submit(() -> catalog.price(request.cart()));
     return claimAndCreate(SessionRequest.keyScope(clientKey), SessionRequest.sha256(Json.canonical(request.asSent())),
-        false, () -> SessionRequest.of(await(priced), request, clientKey, settings));
+        false, () -> SessionRequest.of(await(priced), request, clientKey, settings), deadline);
   }
 
   /**
@@ -91,13 +100,13 @@ public final class CreateSessionService {
    * @param session the request to Fintoc, asked for only by the owner
    */
   private CheckoutSession claimAndCreate(String scope, String claimHash, boolean orderScope,
-      Supplier<SessionRequest> session) {
+      Supplier<SessionRequest> session, Deadline deadline) {
     Duration waited = Duration.ZERO;
     Duration poll = Duration.ofMillis(50);
     while (true) {
       IdempotencyStore.Claim claim = idempotency.claim(scope, claimHash, clock.instant());
       if (claim instanceof IdempotencyStore.Acquired acquired) {
-        return createAtFintoc(ready(session, scope, acquired), scope, acquired);
+        return createAtFintoc(ready(session, scope, acquired), scope, acquired, deadline);
       }
       IdempotencyStore.Record seen = ((IdempotencyStore.Taken) claim).record();
       boolean sameRequest = claimHash.equals(seen.requestHash());
@@ -125,7 +134,7 @@ public final class CreateSessionService {
         takenOver = idempotency.takeOver(scope, seen, claimHash, !sameRequest, clock.instant());
       } else if (!sameRequest) {
         throw refused(orderScope, null);
-      } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0) {
+      } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0 || deadline.remaining().compareTo(KEEP_FOR_CREATING) < 0) {
         throw new ApiException(409, "idempotency_in_progress",
             "A request with this Idempotency-Key is still being processed; retry shortly.", null);
       } else {
@@ -134,7 +143,7 @@ public final class CreateSessionService {
         poll = poll.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : poll.multipliedBy(2);
       }
       if (takenOver != null) {
-        return createAtFintoc(ready(session, scope, takenOver), scope, takenOver);
+        return createAtFintoc(ready(session, scope, takenOver), scope, takenOver, deadline);
       }
     }
   }
@@ -200,9 +209,10 @@ public final class CreateSessionService {
     return Json.write(SessionRequest.of(order, request, null, settings).fintocParams());
   }
 
-  private CheckoutSession createAtFintoc(SessionRequest request, String scope, IdempotencyStore.Acquired claim) {
+  private CheckoutSession createAtFintoc(SessionRequest request, String scope, IdempotencyStore.Acquired claim,
+      Deadline deadline) {
     try {
-      JsonNode created = fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey());
+      JsonNode created = fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey(), deadline);
       CheckoutSession session = stored(request, created);
       boolean inserted = scope == null ? sessions.insert(session) : idempotency.completeWith(scope, claim.token(), session);
       if (!inserted) {

@@ -20,9 +20,11 @@ import checkout.testing.ApiEvents;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocStub;
 import checkout.testing.LogCapture;
+import checkout.testing.MutableClock;
 import checkout.testing.OrderTokens;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestCatalog;
+import checkout.testing.TestContext;
 import checkout.testing.TestStack;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -123,8 +125,8 @@ class CreateSessionTest {
   }
 
   SessionUpdater updater() {
-    return new SessionUpdater(new SessionRepository(dynamo, config.required("SESSIONS_TABLE")), "order_id",
-        TestStack.CLOCK, Sleeper.REAL);
+    return new SessionUpdater(new SessionRepository(dynamo, config.required("SESSIONS_TABLE")), TestStack.CLOCK,
+        Sleeper.REAL);
   }
 
   // ---- catalog pricing ---------------------------------------------------------------------
@@ -359,7 +361,7 @@ class CreateSessionTest {
   void aSignedOrderWhoseCheckoutExpiredUnpaidMayStartANewOneUnderANewFintocKey() {
     String checkout = signedCheckout(signedOrder("order-9003", 18990));
     String first = body(create(checkout, null)).get("id").asText();
-    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED), null, null);
+    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
 
     JsonNode second = body(create(checkout, null));
 
@@ -375,8 +377,8 @@ class CreateSessionTest {
   void aPaidSignedOrderIsNeverOfferedForPaymentAgain() {
     String checkout = signedCheckout(signedOrder("order-9004", 18990));
     String first = body(create(checkout, null)).get("id").asText();
-    updater().apply(new Observation(first, SessionStatus.FINISHED, null, "pi_1", PaymentStatus.SUCCEEDED, null,
-        18990L, "CLP"), null, null);
+    updater().apply(new Observation(first, SessionStatus.FINISHED, null,
+        new Observation.PaymentFact("pi_1", PaymentStatus.SUCCEEDED, null, 18990L, "CLP"), TestStack.NOW, false), null, null);
 
     JsonNode replay = body(create(checkout, null));
 
@@ -476,7 +478,7 @@ class CreateSessionTest {
   @Test
   void aKeyWhoseCheckoutExpiredUnpaidStartsANewOneForTheSameOrder() {
     String first = body(create(CLP_ORDER, "key-1")).get("id").asText();
-    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED), null, null);
+    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
 
     String second = body(create(CLP_ORDER, "key-1")).get("id").asText();
 
@@ -616,31 +618,49 @@ class CreateSessionTest {
     assertThat(stack.fintoc.createRequests()).isEmpty();
   }
 
+  /** A handler whose waits between Fintoc attempts are recorded, not slept. */
+  CreateSessionHandler recordingWaits(List<Duration> waits, Map<String, String> settings) {
+    return new CreateSessionHandler(config.with(settings), stack.dynamo.client(),
+        SecretSources.fromConfig(config, TestStack.CLOCK), TestStack.CLOCK, waits::add);
+  }
+
+  List<String> fintocKeys() {
+    return stack.fintoc.createKeys();
+  }
+
   @Test
-  void aRateLimitIsRetriedWithTheSameKeyAndTheRetrySucceeds() {
+  void aRateLimitIsRetriedWithTheSameKeyAfterFintocsFirstWaitAndTheRetrySucceeds() {
     stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
         .inScenario("busy").whenScenarioStateIs(STARTED).willSetStateTo("calm")
         .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
             .withBody(FintocStub.errorBody("rate_limit_error", "rate_limit_exceeded", "Too many requests", null))));
+    List<Duration> waits = new ArrayList<>();
 
-    APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
+    APIGatewayV2HTTPResponse response = create(recordingWaits(waits, Map.of()), CLP_ORDER, null);
 
     assertThat(response.getStatusCode()).isEqualTo(201);
-    assertThat(stack.fintoc.createRequests()).hasSize(2);
-    assertThat(stack.fintoc.createRequests()).extracting(r -> r.getHeader("Idempotency-Key")).containsOnly(
-        stack.fintoc.createRequests().get(0).getHeader("Idempotency-Key"));
+    List<String> keys = stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    assertThat(keys).hasSize(2).containsOnly(keys.get(0));
+    assertThat(waits).singleElement().satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
   }
 
   @Test
-  void aRateLimitOnEveryAttemptIsA503() {
+  void aRateLimitOnEveryAttemptIsRetriedOnFintocsScheduleWhileTheBudgetLastsThenA503() {
     stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
         .willReturn(aResponse().withStatus(429)));
+    List<Duration> waits = new ArrayList<>();
 
-    APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
+    APIGatewayV2HTTPResponse response = create(recordingWaits(waits, Map.of()), CLP_ORDER, null);
 
     assertThat(response.getStatusCode()).isEqualTo(503);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_rate_limited");
-    assertThat(stack.fintoc.createRequests()).hasSize(3);
+    // Fintoc's guide: 1, 2, 4, 8, 16 s plus up to 1 s of jitter; the 20 s call budget stops it before 16.
+    assertThat(waits).hasSize(4);
+    for (int i = 0; i < waits.size(); i++) {
+      Duration base = Duration.ofSeconds(1L << i);
+      assertThat(waits.get(i)).isBetween(base, base.plusSeconds(1));
+    }
+    assertThat(stack.fintoc.createRequests()).hasSize(5);
   }
 
   @Test
@@ -680,6 +700,133 @@ class CreateSessionTest {
 
     assertThat(response.getStatusCode()).isEqualTo(502);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_unavailable");
+  }
+
+  // ---- a failed attempt never blocks the order ----------------------------------------------
+
+  @Test
+  void afterFintocAnsweredAnErrorItReplaysItForThatKeySoTheNextAttemptTakesANewKey() {
+    stack.fintoc.faults().failCreates(1, 500);
+    List<Duration> waits = new ArrayList<>();
+    CreateSessionHandler handler = recordingWaits(waits, Map.of());
+
+    APIGatewayV2HTTPResponse failed = create(handler, CLP_ORDER, "key-1");
+
+    assertThat(failed.getStatusCode()).isEqualTo(502);
+    assertThat(fintocKeys()).as("three attempts, one key").hasSize(3).containsOnly(fintocKeys().get(0));
+    assertThat(stack.fintoc.sessionsCreated()).as("Fintoc replayed its stored 500 to the retries").isZero();
+
+    APIGatewayV2HTTPResponse retried = create(handler, CLP_ORDER, "key-1");
+
+    assertThat(retried.getStatusCode()).isEqualTo(201);
+    String firstKey = fintocKeys().get(0);
+    assertThat(fintocKeys().get(3)).as("the next generation of the claim's key")
+        .isEqualTo(firstKey.substring(0, firstKey.length() - 2) + "_2");
+    assertThat(create(handler, MXN_ORDER, "key-1").getStatusCode()).as("still this order's key").isEqualTo(422);
+  }
+
+  @Test
+  void afterATimeoutTheRetryKeepsTheKeyAndGetsTheSessionFintocMadeMeanwhile() {
+    stack.fintoc.faults().slowCreates(1, Duration.ofSeconds(2));
+    CreateSessionHandler impatient = new CreateSessionHandler(config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(),
+        "FINTOC_READ_TIMEOUT_MS", "300", "FINTOC_MAX_ATTEMPTS", "1")), TestStack.CLOCK);
+
+    APIGatewayV2HTTPResponse timedOut = create(impatient, CLP_ORDER, "key-1");
+
+    assertThat(timedOut.getStatusCode()).isEqualTo(504);
+    APIGatewayV2HTTPResponse retried = create(impatient, CLP_ORDER, "key-1");
+
+    assertThat(retried.getStatusCode()).isEqualTo(201);
+    assertThat(body(retried).get("id").asText()).isEqualTo("cs_test_000001");
+    assertThat(fintocKeys()).hasSize(2).containsOnly(fintocKeys().get(0));
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void afterAConnectionDroppedUnansweredTheRetryKeepsTheKeyAndGetsTheSameSession() {
+    stack.fintoc.faults().resetAfterCreating(1);
+    CreateSessionHandler direct = new CreateSessionHandler(
+        config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_MAX_ATTEMPTS", "1")), TestStack.CLOCK);
+
+    APIGatewayV2HTTPResponse dropped = create(direct, CLP_ORDER, "key-1");
+
+    assertThat(dropped.getStatusCode()).isEqualTo(502);
+    assertThat(body(dropped).at("/error/code").asText()).isEqualTo("fintoc_unavailable");
+    APIGatewayV2HTTPResponse retried = create(direct, CLP_ORDER, "key-1");
+
+    assertThat(retried.getStatusCode()).isEqualTo(201);
+    assertThat(body(retried).get("id").asText()).isEqualTo("cs_test_000001");
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
+  // ---- deadlines come from the invocation -------------------------------------------------
+
+  @Test
+  void aSlowFintocWithThreeSecondsLeftAnswersARetryableErrorBeforeTheDeadlineAndTheRetryTakesTheClaim() {
+    // Fintoc makes the session, then takes 10 s to say so (straight to the simulator: no recorder waits on it).
+    stack.fintoc.faults().slowCreates(1, Duration.ofSeconds(10));
+    CreateSessionHandler lambdaTimeouts = new CreateSessionHandler(config.with(Map.of(
+        "FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_READ_TIMEOUT_MS", "6000", "FINTOC_MAX_ATTEMPTS", "1")),
+        TestStack.CLOCK);
+    Map<String, String> headers = Map.of("Idempotency-Key", "key-1");
+
+    long started = System.nanoTime();
+    APIGatewayV2HTTPResponse late = lambdaTimeouts.handleRequest(ApiEvents.post("/checkout-sessions", CLP_ORDER, headers),
+        new TestContext(() -> 3_000));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(late.getStatusCode()).isEqualTo(504);
+    assertThat(late.getHeaders()).containsEntry("retry-after", "1");
+    assertThat(took).as("answered inside the invocation's 3 s").isLessThan(Duration.ofSeconds(3));
+    assertThat(rows("IDEMPOTENCY#").get(0).get("state").s()).as("given back for the retry").isEqualTo("open");
+
+    APIGatewayV2HTTPResponse retried = create(lambdaTimeouts, CLP_ORDER, "key-1");
+
+    assertThat(retried.getStatusCode()).as("taken at once, not after the lease").isEqualTo(201);
+    assertThat(body(retried).get("id").asText()).as("the session Fintoc made").isEqualTo("cs_test_000001");
+    assertThat(fintocKeys()).hasSize(2).containsOnly(fintocKeys().get(0));
+  }
+
+  @Test
+  void waitingForAnotherRequestsClaimStopsInTimeToAnswer() {
+    String table = config.required("SESSIONS_TABLE");
+    // Another container holds the key's claim, its lease still good.
+    dynamo.putItem(r -> r.tableName(table).item(Map.of(
+        "pk", AttributeValue.fromS("IDEMPOTENCY#" + SessionRequest.keyScope("key-1")),
+        "request_hash", AttributeValue.fromS(SessionRequest.sha256(Json.canonical(
+            new CheckoutRequestParser(CreateSessionSettings.fromConfig(config), TestStack.CLOCK)
+                .parse(CLP_ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)).asSent()))),
+        "state", AttributeValue.fromS("pending"), "claim_token", AttributeValue.fromS("theirs"),
+        "lease_expires_at", AttributeValue.fromN(Long.toString(Long.MAX_VALUE / 2)),
+        "fintoc_key", AttributeValue.fromS("fcl_theirs"), "generation", AttributeValue.fromN("1"),
+        "revision", AttributeValue.fromN("1"))));
+
+    long started = System.nanoTime();
+    APIGatewayV2HTTPResponse busy = handler.handleRequest(
+        ApiEvents.post("/checkout-sessions", CLP_ORDER, Map.of("Idempotency-Key", "key-1")), new TestContext(() -> 10_000));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(busy.getStatusCode()).isEqualTo(409);
+    assertThat(body(busy).at("/error/code").asText()).isEqualTo("idempotency_in_progress");
+    assertThat(took).as("inside the invocation's 10 s").isLessThan(Duration.ofSeconds(10));
+  }
+
+  // ---- secrets degrade gracefully ----------------------------------------------------------
+
+  @Test
+  void whenTheSecretCannotBeRefreshedTheCachedOneServesForABoundedTime() {
+    MutableClock clock = new MutableClock(TestStack.NOW);
+    CreateSessionHandler container = new CreateSessionHandler(config, clock);
+    assertThat(create(container, CLP_ORDER, null).getStatusCode()).isEqualTo(201);
+    stack.secrets.denyAccess();
+    clock.advance(Duration.ofMinutes(6)); // past the 5-minute TTL: a read is due, and fails
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(create(container, CLP_ORDER, null).getStatusCode()).isEqualTo(201);
+      assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN").contains("secret_refresh_failed"));
+    }
+    clock.advance(Duration.ofHours(1));
+    assertThat(create(container, CLP_ORDER, null).getStatusCode()).as("too old to trust").isEqualTo(503);
   }
 
   @Test

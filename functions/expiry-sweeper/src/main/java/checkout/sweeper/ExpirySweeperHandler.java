@@ -10,12 +10,15 @@ import checkout.secrets.SecretSources;
 import checkout.session.SessionRepository;
 import checkout.session.SessionUpdater;
 import checkout.snapstart.Priming;
+import checkout.time.Deadline;
+import checkout.time.Pace;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -23,9 +26,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * what it leaves, the next run picks up. Logs and returns one summary.
  */
 public final class ExpirySweeperHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  /** Kept from the invocation's deadline: time to write the last answers and log the summary. */
+  static final Duration MARGIN = Duration.ofSeconds(5);
+
   private final Sweeper sweeper;
-  /** No Fintoc call starts with less than this left: one call's whole budget, and a margin. */
-  private final long stopWithMillisLeft;
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
 
@@ -36,29 +40,31 @@ public final class ExpirySweeperHandler implements RequestHandler<Map<String, Ob
   /** Everything built from configuration, as in Lambda. */
   public ExpirySweeperHandler(Config config, Clock clock) {
     this(config, AwsClients.build(DynamoDbClient.builder(), config, Settings.DYNAMODB_ENDPOINT),
-        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, clock)), clock);
+        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, clock)), clock, Sleeper.REAL);
   }
 
-  /** For tests and the local stack. */
-  public ExpirySweeperHandler(Config config, DynamoDbClient dynamo, FintocClient fintoc, Clock clock) {
+  /** For tests and the local stack; {@code sleeper} paces the Fintoc calls. */
+  public ExpirySweeperHandler(Config config, DynamoDbClient dynamo, FintocClient fintoc, Clock clock, Sleeper sleeper) {
     String table = config.required(Settings.SESSIONS_TABLE);
-    SessionUpdater updater = new SessionUpdater(new SessionRepository(dynamo, table),
-        config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id"), clock, Sleeper.REAL);
+    SessionUpdater updater = new SessionUpdater(new SessionRepository(dynamo, table), clock, Sleeper.REAL);
     this.sweeper = new Sweeper(dynamo, table, fintoc, updater,
         Duration.ofSeconds(config.longValue(Settings.SWEEP_GRACE_SECONDS, 600)),
         (int) Math.max(1, config.longValue(Settings.SWEEP_CONCURRENCY, 4)),
-        (int) Math.max(1, config.longValue(Settings.SWEEP_PAGE_SIZE, 100)), clock);
-    this.stopWithMillisLeft = FintocOptions.fromConfig(config).callBudget().toMillis() + 5_000;
+        (int) Math.max(1, config.longValue(Settings.SWEEP_PAGE_SIZE, 100)),
+        new Pace(Math.max(1, config.longValue(Settings.SWEEP_CALLS_PER_SECOND, 10)), sleeper), clock);
     this.priming = Priming.register("ExpirySweeper", sweeper::prime);
   }
 
+  /** Always logs and returns one summary, also when the run fails (then it rethrows, for the alarm). */
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-    SweepSummary summary = sweeper.sweep(() -> context.getRemainingTimeInMillis() < stopWithMillisLeft);
-    Map<String, Object> result = summary.toMap();
-    Object[] fields = result.entrySet().stream()
-        .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray();
-    Log.info("sweep_summary", fields);
-    return result;
+    SweepSummary summary = new SweepSummary();
+    try {
+      sweeper.sweep(() -> Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN), summary);
+    } finally {
+      Map<String, Object> result = summary.toMap();
+      Log.info("sweep_summary", result.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
+    }
+    return summary.toMap();
   }
 }

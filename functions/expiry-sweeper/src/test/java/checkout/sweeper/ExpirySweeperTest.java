@@ -4,8 +4,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import checkout.config.Config;
+import checkout.fintoc.FintocClient;
+import checkout.fintoc.FintocOptions;
+import checkout.secrets.SecretSources;
+import checkout.session.StorageUnavailableException;
+import checkout.testing.FaultInjector;
+import checkout.testing.MutableClock;
+import checkout.time.Sleeper;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRepository;
 import checkout.session.SessionStatus;
@@ -18,6 +26,8 @@ import checkout.testing.TestStack;
 import checkout.webhook.WebhookHandler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -130,7 +140,8 @@ class ExpirySweeperTest {
     stack.fintoc.holdSession("cs_1", "in_progress", null, null);
 
     assertThat(sweep()).containsEntry("found", 1L).containsEntry("skipped", 1L);
-    assertThat(state("cs_1")).isEqualTo("created/-/null");
+    assertThat(state("cs_1")).as("what Fintoc said last").isEqualTo("in_progress/-/null");
+    assertThat(inOpenIndex("cs_1")).isTrue();
   }
 
   @Test
@@ -177,8 +188,8 @@ class ExpirySweeperTest {
       storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
     }
     AtomicInteger asked = new AtomicInteger();
-    // Plenty of time for the first 4 sessions, then less than one Fintoc call's budget.
-    TestContext nearlyOut = new TestContext(() -> asked.incrementAndGet() <= 4 ? 200_000 : 10_000);
+    // Plenty of time for the first 4 calls, then 5.1 s: the 5 s margin leaves too little to start one.
+    TestContext nearlyOut = new TestContext(() -> asked.incrementAndGet() <= 4 ? 200_000 : 5_100);
 
     Map<String, Object> first = sweeper.handleRequest(Map.of(), nearlyOut);
 
@@ -200,6 +211,134 @@ class ExpirySweeperTest {
       assertThat(logs.lines()).filteredOn(l -> l.contains("sweep_summary")).hasSize(1)
           .first().asString().contains("\"found\":1").contains("\"expired\":1").contains("\"finished\":0")
           .contains("\"skipped\":0").contains("\"errors\":0");
+    }
+  }
+
+  // --- nothing stays open: payments that are not final ------------------------------------------
+
+  /** A sweeper on this clock whose pacing waits are recorded, not slept. */
+  ExpirySweeperHandler sweeperAt(MutableClock clock, List<Duration> waits, Map<String, String> settings) {
+    Config sweeperConfig = config.with(settings);
+    return new ExpirySweeperHandler(sweeperConfig, stack.dynamo.client(),
+        new FintocClient(FintocOptions.fromConfig(sweeperConfig), SecretSources.fromConfig(sweeperConfig, clock)),
+        clock, new VirtualWaits(waits));
+  }
+
+  /** Records each wait and moves its own time on by it: nothing sleeps, and the machine's speed does not count. */
+  static final class VirtualWaits implements Sleeper {
+    private final List<Duration> waits;
+    private long now;
+
+    VirtualWaits(List<Duration> waits) {
+      this.waits = waits;
+    }
+
+    @Override
+    public synchronized void sleep(Duration duration) {
+      waits.add(duration);
+      now += duration.toNanos();
+    }
+
+    @Override
+    public synchronized long nanoTime() {
+      return now;
+    }
+  }
+
+  /** The session finished at Fintoc with its payment pending; the webhook said so, and nothing since. */
+  void finishedWithAPendingPayment(String id) {
+    storeOpen(id, TestStack.NOW.plus(Duration.ofHours(20)));
+    new WebhookHandler(config, TestStack.CLOCK).handleRequest(FintocEvents.delivery(
+        FintocEvents.sessionFinished("evt_" + id, id, "pi_" + id, "pending"), SecretsManagerStub.WEBHOOK_SECRET,
+        TestStack.NOW), null);
+  }
+
+  boolean inUnsettledIndex(String id) {
+    return dynamo.getItem(r -> r.tableName(config.required("SESSIONS_TABLE"))
+        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + id)))).item().containsKey("unsettled_shard");
+  }
+
+  @Test
+  void aPendingPaymentWhoseWebhooksNeverCameIsSettledByTheSweeper() {
+    finishedWithAPendingPayment("cs_p");
+    assertThat(inUnsettledIndex("cs_p")).isTrue();
+    stack.fintoc.holdSession("cs_p", "finished", "pi_cs_p", "succeeded"); // the bank settled; the webhook was lost
+    MutableClock clock = new MutableClock(TestStack.NOW.plus(Duration.ofMinutes(11)));
+
+    Map<String, Object> summary = sweeperAt(clock, new ArrayList<>(), Map.of()).handleRequest(Map.of(), TestContext.unhurried());
+
+    assertThat(summary).containsEntry("unsettled", 1L).containsEntry("settled", 1L).containsEntry("found", 0L);
+    assertThat(state("cs_p")).isEqualTo("finished/succeeded/null");
+    assertThat(sessions.find("cs_p").orElseThrow().paid()).isTrue();
+    assertThat(inUnsettledIndex("cs_p")).as("settled: never read again").isFalse();
+  }
+
+  @Test
+  void aPaymentStillPendingIsAskedAboutAgainWithGrowingIntervalsAndNotBefore() {
+    finishedWithAPendingPayment("cs_p");
+    stack.fintoc.holdSession("cs_p", "finished", "pi_cs_p", "pending");
+    MutableClock clock = new MutableClock(TestStack.NOW);
+    ExpirySweeperHandler sweeper = sweeperAt(clock, new ArrayList<>(), Map.of());
+    List<Duration> intervals = new ArrayList<>();
+
+    for (int look = 0; look < 6; look++) {
+      Instant due = sessions.find("cs_p").orElseThrow().nextSettleCheckAt();
+      clock.set(due.minusSeconds(60));
+      assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).as("a minute early")
+          .containsEntry("unsettled", 0L);
+      clock.set(due.plusSeconds(1));
+      assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).containsEntry("still_unsettled", 1L);
+      intervals.add(Duration.between(clock.instant(), sessions.find("cs_p").orElseThrow().nextSettleCheckAt()));
+    }
+
+    assertThat(intervals).containsExactly(Duration.ofMinutes(20), Duration.ofMinutes(40), Duration.ofMinutes(80),
+        Duration.ofMinutes(160), Duration.ofMinutes(320), Duration.ofHours(6));
+    assertThat(stack.fintoc.retrievals()).as("one look each time it was due").isEqualTo(6);
+  }
+
+  @Test
+  void anAbandonedTransferOnAnExpiredSessionIsSettledWhenFintocExpiresThePayment() {
+    storeOpen("cs_a", LONG_AGO);
+    stack.fintoc.holdSession("cs_a", "expired", "pi_a", "in_progress");
+    MutableClock clock = new MutableClock(TestStack.NOW);
+    ExpirySweeperHandler sweeper = sweeperAt(clock, new ArrayList<>(), Map.of());
+
+    assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).containsEntry("expired", 1L);
+    assertThat(state("cs_a")).isEqualTo("expired/in_progress/null");
+
+    stack.fintoc.holdSession("cs_a", "expired", "pi_a", "expired");
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).containsEntry("settled", 1L);
+    assertThat(state("cs_a")).isEqualTo("expired/expired/null");
+  }
+
+  @Test
+  void fintocCallsArePacedToTheConfiguredRate() {
+    for (int i = 0; i < 3; i++) {
+      storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
+      stack.fintoc.holdSession("cs_" + i, "expired", null, null);
+    }
+    List<Duration> waits = new ArrayList<>();
+
+    sweeperAt(new MutableClock(TestStack.NOW), waits, Map.of("SWEEP_CALLS_PER_SECOND", "2", "SWEEP_CONCURRENCY", "1"))
+        .handleRequest(Map.of(), TestContext.unhurried());
+
+    // The first call goes at once; each next one waits for its slot, half a second on.
+    assertThat(waits).containsExactly(Duration.ofMillis(500), Duration.ofMillis(500));
+  }
+
+  @Test
+  void theSummaryIsLoggedEvenWhenTheRunFails() {
+    FaultInjector faults = new FaultInjector();
+    faults.failNext(100, request -> request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest);
+    ExpirySweeperHandler failing = new ExpirySweeperHandler(config, stack.dynamo.client(faults),
+        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, TestStack.CLOCK)),
+        TestStack.CLOCK, Sleeper.REAL);
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThatThrownBy(() -> failing.handleRequest(Map.of(), TestContext.unhurried()))
+          .as("a failed invocation, for the alarm").isInstanceOf(StorageUnavailableException.class);
+      assertThat(logs.lines()).filteredOn(l -> l.contains("sweep_summary")).hasSize(1);
     }
   }
 

@@ -3,6 +3,7 @@ package checkout.webhook;
 import checkout.session.Observation;
 import checkout.session.SessionRepository;
 import checkout.session.SessionUpdater;
+import java.time.Clock;
 import java.util.Optional;
 
 /** An event, applied exactly once through the shared {@link SessionUpdater}. */
@@ -11,18 +12,26 @@ final class EventApplier {
     APPLIED, DUPLICATE, IGNORED
   }
 
-  private final SessionUpdater updater;
+  /** The outcome, and how many times the commit lost to a concurrent writer first. */
+  record Applied(Outcome outcome, int retries) {}
 
-  EventApplier(SessionUpdater updater) {
+  private final SessionUpdater updater;
+  private final String orderReferenceKey;
+  private final Clock clock;
+
+  EventApplier(SessionUpdater updater, String orderReferenceKey, Clock clock) {
     this.updater = updater;
+    this.orderReferenceKey = orderReferenceKey;
+    this.clock = clock;
   }
 
-  Outcome apply(WebhookEvent event) {
-    Optional<Observation> fact = EventTranslator.observe(event);
+  Applied apply(WebhookEvent event) {
+    Optional<Observation> fact = EventTranslator.observe(event, orderReferenceKey, clock.instant());
     if (fact.isEmpty()) {
-      return Outcome.IGNORED;
+      return new Applied(Outcome.IGNORED, 0);
     }
     SessionUpdater.Update update = updater.apply(fact.get(), event.id(), event.type());
-    return update.commit() == SessionRepository.Commit.DUPLICATE ? Outcome.DUPLICATE : Outcome.APPLIED;
+    return new Applied(update.commit() == SessionRepository.Commit.DUPLICATE ? Outcome.DUPLICATE : Outcome.APPLIED,
+        update.retries());
   }
 }

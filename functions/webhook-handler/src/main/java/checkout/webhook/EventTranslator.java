@@ -1,45 +1,64 @@
 package checkout.webhook;
 
 import checkout.fintoc.FintocCheckoutSession;
+import checkout.http.ApiException;
 import checkout.json.Json;
+import checkout.log.Unknowns;
 import checkout.session.Observation;
-import checkout.session.PaymentStatus;
-import checkout.session.SessionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.Optional;
 
-/** What each event type tells us, as an {@link Observation}; empty for types we do not use. */
+/**
+ * What an event tells us, as an {@link Observation}. Every {@code checkout_session.*} and
+ * {@code payment_intent.*} event carries the object itself in {@code data}, so its status is
+ * read from there (the type's last word when the object has none), whatever it is: a type or a
+ * status Fintoc adds later is taken as reported, never refused. Other families (refunds,
+ * payouts, …) are acknowledged and ignored, each type noted once.
+ */
 final class EventTranslator {
   private EventTranslator() {}
 
-  static Optional<Observation> observe(WebhookEvent event) {
+  /**
+   * @param orderReferenceKey to store a session this deployment never created
+   * @param receivedAt when the event's own {@code created_at} is missing or unreadable
+   */
+  static Optional<Observation> observe(WebhookEvent event, String orderReferenceKey, Instant receivedAt) {
     JsonNode data = event.data();
-    return switch (event.type()) {
-      case "checkout_session.finished" -> Optional.of(session(data, SessionStatus.FINISHED));
-      case "checkout_session.expired" -> Optional.of(session(data, SessionStatus.EXPIRED));
-      case "payment_intent.succeeded" -> Optional.of(payment(data, PaymentStatus.SUCCEEDED));
-      case "payment_intent.failed" -> Optional.of(payment(data, PaymentStatus.FAILED));
-      case "payment_intent.rejected" -> Optional.of(payment(data, PaymentStatus.REJECTED));
-      case "payment_intent.expired" -> Optional.of(payment(data, PaymentStatus.EXPIRED));
-      case "payment_intent.pending" -> Optional.of(payment(data, PaymentStatus.PENDING));
-      case "payment_intent.requires_action" -> Optional.of(payment(data, PaymentStatus.REQUIRES_ACTION));
-      default -> Optional.empty();
+    Instant at = event.createdAt() != null ? event.createdAt() : receivedAt;
+    String family = event.type().contains(".") ? event.type().substring(0, event.type().indexOf('.')) : event.type();
+    String word = event.type().substring(event.type().indexOf('.') + 1);
+    return switch (family) {
+      case "checkout_session" -> {
+        JsonNode session = withStatus(data, word);
+        required(session, "id");
+        yield Optional.of(FintocCheckoutSession.observe(session, at, false, orderReferenceKey));
+      }
+      case "payment_intent" -> {
+        JsonNode payment = withStatus(data, word);
+        required(payment, "id");
+        yield Optional.of(new Observation(linkedSession(data), null, null, FintocCheckoutSession.paymentFact(payment),
+            at, false));
+      }
+      default -> {
+        Unknowns.note("event_type", event.type());
+        yield Optional.empty();
+      }
     };
   }
 
-  private static Observation session(JsonNode data, SessionStatus status) {
-    required(data, "id");
-    return FintocCheckoutSession.observe(data, status);
-  }
-
-  private static Observation payment(JsonNode data, PaymentStatus status) {
-    return new Observation(linkedSession(data), null, null, required(data, "id"), status,
-        FintocCheckoutSession.nextAction(data), FintocCheckoutSession.amountOf(data), Json.text(data, "currency"));
+  /** The object as sent; when it names no status, the one its event type names. */
+  private static JsonNode withStatus(JsonNode data, String typeWord) {
+    if (Json.text(data, "status") != null || typeWord.isBlank()) {
+      return data;
+    }
+    return ((ObjectNode) data.deepCopy()).put("status", typeWord);
   }
 
   /**
    * Whether a payment_intent payload names its checkout session is not documented; use it
-   * when it does, otherwise the link comes from checkout_session.finished.
+   * when it does, otherwise the link comes from the session's own events.
    */
   private static String linkedSession(JsonNode data) {
     JsonNode session = data.get("checkout_session");
@@ -55,7 +74,7 @@ final class EventTranslator {
   private static String required(JsonNode data, String field) {
     String value = Json.text(data, field);
     if (value == null || value.isBlank()) {
-      throw checkout.http.ApiException.invalid("invalid_event", "The event's data has no " + field + ".", null);
+      throw ApiException.invalid("invalid_event", "The event's data has no " + field + ".", null);
     }
     return value;
   }

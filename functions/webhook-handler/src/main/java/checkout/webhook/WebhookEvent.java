@@ -1,16 +1,19 @@
 package checkout.webhook;
 
+import checkout.fintoc.FintocCheckoutSession;
 import checkout.http.ApiException;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
- * A Fintoc event: {@code {"id": "evt_…", "type": "…", "data": {the resource itself}}}.
+ * A Fintoc event: {@code {"id": "evt_…", "type": "…", "created_at": "…", "data": {the resource
+ * itself}}}; {@code createdAt} is null when absent or not a time.
  * Parsed only after its signature was verified over the raw bytes.
  */
-record WebhookEvent(String id, String type, JsonNode data) {
+record WebhookEvent(String id, String type, Instant createdAt, JsonNode data) {
   static WebhookEvent parse(byte[] body) {
     JsonNode root;
     try {
@@ -24,6 +27,6 @@ record WebhookEvent(String id, String type, JsonNode data) {
     if (id == null || id.isBlank() || type == null || data == null || !data.isObject()) {
       throw ApiException.invalid("invalid_event", "The event needs an id, a type and a data object.", null);
     }
-    return new WebhookEvent(id, type, data);
+    return new WebhookEvent(id, type, FintocCheckoutSession.instant(root, "created_at"), data);
   }
 }

@@ -38,6 +38,7 @@ public final class WebhookHandler
   private final SignatureCheck signatures;
   private final EventApplier applier;
   private final SessionUpdater updater;
+  private final String orderReferenceKey;
   private final Duration tolerance;
   private final Clock clock;
   /** Held here: the runtime keeps hooks weakly. */
@@ -59,9 +60,10 @@ public final class WebhookHandler
         WebhookSignature.DEFAULT_TOLERANCE.toSeconds()));
     this.clock = clock;
     this.signatures = new SignatureCheck(secrets, tolerance, clock);
-    this.updater = new SessionUpdater(new SessionRepository(dynamo, config.required(Settings.SESSIONS_TABLE)),
-        config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id"), clock, Sleeper.REAL);
-    this.applier = new EventApplier(updater);
+    this.updater = new SessionUpdater(new SessionRepository(dynamo, config.required(Settings.SESSIONS_TABLE)), clock,
+        Sleeper.REAL);
+    this.orderReferenceKey = config.string(Settings.ORDER_REFERENCE_METADATA_KEY, "order_id");
+    this.applier = new EventApplier(updater, orderReferenceKey, clock);
   }
 
   @Override
@@ -75,11 +77,11 @@ public final class WebhookHandler
         throw ApiException.invalid("invalid_signature", e.getMessage(), null);
       }
       WebhookEvent event = WebhookEvent.parse(body);
-      EventApplier.Outcome outcome = applier.apply(event);
-      Log.info("webhook_event", "event_id", event.id(), "type", event.type(),
-          "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
-      return HttpResponses.json(200, Json.object().put("received", true)
-          .put("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT)));
+      EventApplier.Applied applied = applier.apply(event);
+      String outcome = applied.outcome().name().toLowerCase(java.util.Locale.ROOT);
+      Log.info("webhook_event", "event_id", event.id(), "type", event.type(), "outcome", outcome,
+          "retries", applied.retries());
+      return HttpResponses.json(200, Json.object().put("received", true).put("outcome", outcome));
     } catch (Exception e) {
       return HttpResponses.failure(e);
     }
@@ -98,7 +100,7 @@ public final class WebhookHandler
     String header = WebhookSignature.sign(body, PRIMING_SECRET, clock.instant().getEpochSecond());
     WebhookSignature.verify(body, header, List.of(PRIMING_SECRET), tolerance, clock);
     signatures.prime();
-    EventTranslator.observe(WebhookEvent.parse(body)).ifPresent(updater::prime);
+    EventTranslator.observe(WebhookEvent.parse(body), orderReferenceKey, clock.instant()).ifPresent(updater::prime);
     HttpResponses.json(200, Json.object().put("received", true).put("outcome", "applied"));
   }
 }

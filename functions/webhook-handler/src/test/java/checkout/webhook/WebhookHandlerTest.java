@@ -21,6 +21,7 @@ import checkout.testing.TestStack;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -182,16 +183,92 @@ class WebhookHandlerTest {
     assertThat(state()).isEqualTo(expected);
   }
 
+  // --- no status is fatal ---------------------------------------------------------------------
+
+  static final List<String> EVERY_STATUS = List.of("created", "in_progress", "pending", "requires_action", "succeeded",
+      "failed", "rejected", "expired", "processing");
+
+  static Stream<Arguments> everyStatusInEveryEventType() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String status : EVERY_STATUS) {
+      cases.add(Arguments.of("checkout_session.finished", status, sessionFinished("evt_1", CS, PI, status), "finished"));
+      cases.add(Arguments.of("checkout_session.expired", status, FintocEvents.sessionExpired("evt_1", CS, PI, status), "expired"));
+      cases.add(Arguments.of("payment_intent." + status, status, linkThen(paymentIntent("evt_1", status, PI)), "created"));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} with a {1} payment is stored and answered 200")
+  @MethodSource("everyStatusInEveryEventType")
+  void anyPaymentStatusInAnyEventTypeIsStoredAndAnswered200(String type, String status, String event, String session) {
+    APIGatewayV2HTTPResponse response = deliver(event);
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(stored().status().wire()).isEqualTo(session);
+    assertThat(stored().paymentStatus().wire()).isEqualTo(status);
+    assertThat(stored().paid()).isEqualTo(status.equals("succeeded") && !session.equals("expired"));
+  }
+
+  @Test
+  void anAbandonedTransferExpiresTheSessionAndWaitsForItsPaymentsFinalStatus() {
+    // The case: Fintoc expires the session while the transfer is in_progress.
+    APIGatewayV2HTTPResponse response = deliver(FintocEvents.sessionExpired("evt_e", CS, PI, "in_progress"));
+
+    assertThat(response.getStatusCode()).isEqualTo(200);
+    assertThat(state()).isEqualTo("expired/in_progress/pi_test_000001/null/null");
+    assertThat(stored().awaitsSettlement()).as("the sweeper keeps asking").isTrue();
+    assertThat(stored().nextSettleCheckAt()).isEqualTo(TestStack.NOW.plus(Duration.ofMinutes(10)));
+
+    deliver(paymentIntent("evt_x", "expired", PI));
+
+    assertThat(state()).isEqualTo("expired/expired/pi_test_000001/null/null");
+    assertThat(stored().awaitsSettlement()).isFalse();
+    assertThat(stored().nextSettleCheckAt()).isNull();
+  }
+
+  @Test
+  void aStatusFintocAddsLaterIsStoredAsReportedAndLoggedOnceWithItsName() {
+    try (LogCapture logs = new LogCapture()) {
+      deliver(linkThen(paymentIntent("evt_1", "on_hold", PI)));
+      deliver(linkThen(paymentIntent("evt_2", "on_hold", PI)));
+
+      assertThat(logs.lines()).filteredOn(line -> line.contains("unknown_payment_status")).singleElement()
+          .satisfies(line -> assertThat(line).startsWith("WARN").contains("\"name\":\"on_hold\""));
+    }
+    assertThat(state()).isEqualTo("created/on_hold/pi_test_000001/null/null");
+  }
+
+  @Test
+  void aPaymentShowsWhatFintocReportedLastEvenBackFromRequiresActionToPendingWithoutAStaleNextAction() {
+    deliver(FintocEvents.at(linkThen(paymentIntent("evt_1", "pending", PI)), TestStack.NOW.plusSeconds(1)));
+    deliver(FintocEvents.at(linkThen(paymentIntent("evt_2", "requires_action", PI)), TestStack.NOW.plusSeconds(2)));
+    assertThat(stored().nextAction()).isNotNull();
+
+    deliver(FintocEvents.at(linkThen(paymentIntent("evt_3", "pending", PI)), TestStack.NOW.plusSeconds(3)));
+
+    assertThat(state()).isEqualTo("created/pending/pi_test_000001/null/null");
+  }
+
+  @Test
+  void anOlderReportArrivingLateNeverReplacesANewerOne() {
+    deliver(FintocEvents.at(linkThen(paymentIntent("evt_3", "pending", PI)), TestStack.NOW.plusSeconds(3)));
+    deliver(FintocEvents.at(linkThen(paymentIntent("evt_2", "requires_action", PI)), TestStack.NOW.plusSeconds(2)));
+
+    assertThat(state()).isEqualTo("created/pending/pi_test_000001/null/null");
+  }
+
   @Test
   void anUnknownEventTypeIsAcknowledgedAndIgnored() {
     String refund = FintocEvents.event("evt_9", "refund.succeeded", Json.object().put("id", "re_1"));
 
     try (LogCapture logs = new LogCapture()) {
       APIGatewayV2HTTPResponse response = deliver(refund);
+      deliver(FintocEvents.event("evt_10", "refund.succeeded", Json.object().put("id", "re_2")));
 
       assertThat(response.getStatusCode()).isEqualTo(200);
       assertThat(Json.parse(response.getBody()).get("outcome").asText()).isEqualTo("ignored");
-      assertThat(logs.all()).contains("refund.succeeded").contains("ignored");
+      assertThat(logs.lines()).filteredOn(line -> line.contains("unknown_event_type")).as("once, with its name")
+          .singleElement().satisfies(line -> assertThat(line).contains("refund.succeeded"));
     }
     assertThat(state()).isEqualTo("created/-/null/null/null");
   }

@@ -13,28 +13,39 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fintoc's Checkout Sessions API and hosted checkout page, offline. The API validates as Fintoc
- * does, answers Fintoc's error body, replays a stored response for a repeated Idempotency-Key
- * and checks the raw-key Authorization header. The hosted page is where a person (or a test)
- * picks an outcome; each outcome changes the session as Fintoc would and delivers the events
- * Fintoc would send, signed with the webhook secret.
+ * Fintoc's Checkout Sessions API and hosted checkout page, offline: the one Fintoc fake, for the
+ * local stack and for the tests. The API validates as Fintoc does, answers Fintoc's error body,
+ * checks the raw-key Authorization header, and keeps the first answer to an Idempotency-Key —
+ * errors included, as Fintoc does — replaying it for the same parameters and refusing other
+ * ones. The hosted page is where a person (or a test) picks an outcome; each outcome changes the
+ * session as Fintoc would and delivers the events Fintoc would send, signed.
  *
- * <p>Sessions whose expires_at passes expire when next read, without an event: a missed webhook
- * is exactly what the ExpirySweeper is for, so the local stack lets it be seen.
+ * <p>It can also misbehave the ways Fintoc can ({@link Faults}): answer errors (kept under the
+ * key and replayed), answer slowly, drop the connection after creating, lose webhooks; and leave
+ * a payment in {@code created}, {@code in_progress} or a status we do not know.
+ *
+ * <p>Sessions whose expires_at passes expire when next read, without an event (a missed
+ * webhook is what the ExpirySweeper is for), and so does a payment they left unfinished.
  */
 public final class FintocSimulator {
-  /** Payment outcomes a person can choose on the hosted page. */
-  public static final Set<String> PAYMENT_OUTCOMES = Set.of("succeeded", "failed", "rejected", "pending", "requires_action");
+  /** Payment outcomes a person can choose on the hosted page (final or not). */
+  public static final Set<String> PAYMENT_OUTCOMES = Set.of("succeeded", "failed", "rejected", "pending",
+      "requires_action", "processing");
+  /** Leaving the page mid-way: the payment stays in this status and nothing is sent. */
+  public static final Set<String> LEAVE_OUTCOMES = Set.of("created", "in_progress");
   private static final Set<String> FINAL_PAYMENT = Set.of("succeeded", "failed", "rejected", "expired");
   private static final Set<String> FIELDS = Set.of("amount", "currency", "success_url", "cancel_url",
       "customer_data", "customer", "customer_email", "line_items", "metadata", "payment_method_types",
@@ -43,13 +54,16 @@ public final class FintocSimulator {
   private static final Pattern PAGE_PATH = Pattern.compile("/checkout/([^/]+)/?");
   private static final String DOC_URL = "https://docs.fintoc.com/reference/errors";
 
-  private final String secretKey;
   private final URI baseUrl;
+  private final String pageBase;
   private final Clock clock;
   private final Function<String, String> ids;
   private final WebhookSender webhooks;
   private final Map<String, SimulatedSession> sessions = new ConcurrentHashMap<>();
   private final Map<String, StoredResponse> idempotency = new ConcurrentHashMap<>();
+  private final Faults faults = new Faults();
+  private final List<String> createKeys = new CopyOnWriteArrayList<>();
+  private volatile String secretKey;
 
   private record StoredResponse(String request, int status, String body) {}
 
@@ -76,10 +90,18 @@ public final class FintocSimulator {
   /**
    * @param baseUrl where this simulator is reached; the hosted page's redirect_url is under it
    * @param ids makes a new id for a prefix ({@code cs_test}, {@code pi_test}, {@code evt_test})
+   * @param webhooks where events go; null sends none (an API-only fake)
    */
   public FintocSimulator(String secretKey, URI baseUrl, Clock clock, Function<String, String> ids, WebhookSender webhooks) {
+    this(secretKey, baseUrl, baseUrl.resolve("/checkout/").toString(), clock, ids, webhooks);
+  }
+
+  /** @param pageBase what a session's redirect_url starts with (the id follows) */
+  public FintocSimulator(String secretKey, URI baseUrl, String pageBase, Clock clock, Function<String, String> ids,
+      WebhookSender webhooks) {
     this.secretKey = secretKey;
     this.baseUrl = baseUrl;
+    this.pageBase = pageBase;
     this.clock = clock;
     this.ids = ids;
     this.webhooks = webhooks;
@@ -87,6 +109,51 @@ public final class FintocSimulator {
 
   public WebhookSender webhooks() {
     return webhooks;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  /** From now on only this key is accepted (as after rotating the key at Fintoc). */
+  public void acceptOnlyKey(String key) {
+    this.secretKey = key;
+  }
+
+  /** Forgets every session, stored answer and fault (tests start each case from nothing). */
+  public void reset(String key) {
+    sessions.clear();
+    idempotency.clear();
+    createKeys.clear();
+    faults.clear();
+    secretKey = key;
+  }
+
+  /** The Idempotency-Key of each create request, in the order they arrived (replays included). */
+  public List<String> createKeys() {
+    return List.copyOf(createKeys);
+  }
+
+  /** How many sessions it created (replayed answers excluded). */
+  public int sessionsCreated() {
+    return sessions.size();
+  }
+
+  /**
+   * From now on it reports this session in this state (and, when given, its payment intent and
+   * that payment's status), as after the customer acted on the hosted page: 15 000 CLP, created
+   * a day ago, expiring in an hour (so an open one stays open until the clock moves).
+   */
+  public void hold(String id, String status, String paymentIntentId, String paymentStatus) {
+    ObjectNode params = Json.object().put("amount", 15000).put("currency", "CLP")
+        .put("success_url", "https://shop.example.com/paid").put("cancel_url", "https://shop.example.com/cart");
+    Instant now = clock.instant();
+    SimulatedSession session = new SimulatedSession(id, params, now.minus(Duration.ofDays(1)), now.plus(Duration.ofHours(1)),
+        pageBase + id);
+    session.status = status;
+    session.paymentIntentId = paymentIntentId;
+    session.paymentStatus = paymentStatus;
+    sessions.put(id, session);
   }
 
   public void handle(HttpExchange exchange) throws IOException {
@@ -110,6 +177,7 @@ public final class FintocSimulator {
       } else if (path.equals("/v2/checkout_sessions") && method.equals("GET")) {
         Exchanges.json(exchange, 200, Json.write(list()));
       } else if (one.matches() && one.group(2) == null && method.equals("GET")) {
+        faults.beforeRetrieval();
         Exchanges.json(exchange, 200, Json.write(find(one.group(1)).toJson()));
       } else if (one.matches() && one.group(2) != null && method.equals("POST")) {
         Exchanges.json(exchange, 200, Json.write(expire(one.group(1))));
@@ -132,6 +200,7 @@ public final class FintocSimulator {
   private void create(HttpExchange exchange) throws IOException, FintocError {
     String raw = new String(Exchanges.body(exchange), StandardCharsets.UTF_8);
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+    createKeys.add(String.valueOf(key));
     if (key != null && key.length() > 255) {
       throw FintocError.invalid("invalid_idempotency_key", "Idempotency-Key must be at most 255 characters", null);
     }
@@ -154,17 +223,24 @@ public final class FintocSimulator {
         return;
       }
     }
+    Faults.Create fault = faults.nextCreate();
     int status;
     String body;
-    try {
-      SimulatedSession session = newSession(params);
-      sessions.put(session.id, session);
-      System.out.printf("[fintoc] created %s: %d %s → %s%n", session.id, session.amount, session.currency, session.redirectUrl());
-      status = 201;
-      body = Json.write(session.toJson());
-    } catch (FintocError e) {
-      status = e.status;
-      body = errorBody(e);
+    if (fault.status() != 0) {
+      status = fault.status();
+      body = errorBody(new FintocError(status, status == 429 ? "rate_limit_error" : "api_error",
+          status == 429 ? "rate_limit_exceeded" : "internal_error", "Simulated failure", null));
+    } else {
+      try {
+        SimulatedSession session = newSession(params);
+        sessions.put(session.id, session);
+        System.out.printf("[fintoc] created %s: %d %s → %s%n", session.id, session.amount, session.currency, session.redirectUrl());
+        status = 201;
+        body = Json.write(session.toJson());
+      } catch (FintocError e) {
+        status = e.status;
+        body = errorBody(e);
+      }
     }
     // Fintoc stores the first response for a key, errors included, and replays it.
     if (key != null) {
@@ -173,6 +249,15 @@ public final class FintocSimulator {
         status = first.status();
         body = first.body();
       }
+    }
+    if (fault.dropConnection()) {
+      // Made (and stored) but never answered: the client cannot know whether it exists.
+      System.out.println("[fintoc] connection dropped after creating (simulated fault)");
+      exchange.close();
+      return;
+    }
+    if (!fault.delay().isZero()) {
+      sleep(fault.delay());
     }
     Exchanges.json(exchange, status, body);
   }
@@ -230,8 +315,7 @@ public final class FintocSimulator {
       }
     }
     String id = ids.apply("cs_test");
-    return new SimulatedSession(id, (ObjectNode) params, now, expiresAt,
-        baseUrl.resolve("/checkout/" + id).toString());
+    return new SimulatedSession(id, (ObjectNode) params, now, expiresAt, pageBase + id);
   }
 
   private SimulatedSession find(String id) throws FintocError {
@@ -260,17 +344,47 @@ public final class FintocSimulator {
         throw FintocError.invalid("invalid_status", "Only a session in status created can be expired; this one is "
             + session.status, "id");
       }
-      session.status = "expired";
-      webhooks.deliver(List.of(event("checkout_session.expired", session.toJson())));
+      deliver(session.expireNow(), false);
       return session.toJson();
     }
   }
 
   private ObjectNode event(String type, ObjectNode data) {
     ObjectNode event = Json.object().put("id", ids.apply("evt_test")).put("object", "event").put("type", type)
-        .put("mode", "test").put("created_at", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        .put("mode", "test").put("created_at", clock.instant().toString());
     event.set("data", data);
     return event;
+  }
+
+  /** The events of a change, each with the object as it is now. */
+  private static List<Map.Entry<String, ObjectNode>> now(SimulatedSession session, String... types) {
+    List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
+    for (String type : types) {
+      events.add(Map.entry(type, type.startsWith("payment_intent.") ? session.paymentIntent() : session.toJson()));
+    }
+    return events;
+  }
+
+  /** Sends the events a change made, unless the change is quiet (or its webhooks are lost). */
+  private void deliver(List<Map.Entry<String, ObjectNode>> changes, boolean quiet) {
+    List<ObjectNode> events = new ArrayList<>();
+    changes.forEach(change -> events.add(event(change.getKey(), change.getValue())));
+    if (webhooks == null || events.isEmpty()) {
+      return;
+    }
+    if (quiet || faults.loseWebhooks()) {
+      events.forEach(e -> System.out.printf("[fintoc] webhook %s %s lost (simulated)%n", Json.text(e, "type"), Json.text(e, "id")));
+      return;
+    }
+    webhooks.deliver(events);
+  }
+
+  private static void sleep(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---- the hosted checkout page -------------------------------------------------------------
@@ -283,20 +397,26 @@ public final class FintocSimulator {
     }
     session.expireIfDue(clock.instant());
     if (exchange.getRequestMethod().equals("POST")) {
-      String outcome = Exchanges.form(new String(Exchanges.body(exchange), StandardCharsets.UTF_8)).getOrDefault("outcome", "");
-      String problem = choose(session, outcome);
+      Map<String, String> form = Exchanges.form(new String(Exchanges.body(exchange), StandardCharsets.UTF_8));
+      String outcome = form.getOrDefault("outcome", "");
+      String problem = choose(session, outcome, "lose".equals(form.get("webhooks")));
       if (problem != null) {
         Exchanges.send(exchange, 409, "text/html; charset=utf-8", HostedPage.render(session, problem).getBytes(StandardCharsets.UTF_8));
         return;
       }
-      Exchanges.redirect(exchange, outcome.equals("cancel") || outcome.equals("expire") ? session.cancelUrl() : session.successUrl());
+      boolean leaves = outcome.equals("cancel") || outcome.equals("expire") || LEAVE_OUTCOMES.contains(outcome);
+      Exchanges.redirect(exchange, leaves ? session.cancelUrl() : session.successUrl());
       return;
     }
     Exchanges.send(exchange, 200, "text/html; charset=utf-8", HostedPage.render(session, null).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Applies a person's choice; returns why it cannot be applied, or null. */
-  String choose(SimulatedSession session, String outcome) {
+  /**
+   * Applies a person's choice; returns why it cannot be applied, or null.
+   *
+   * @param quiet the change happens but its webhooks are lost (the sweeper must find it)
+   */
+  String choose(SimulatedSession session, String outcome, boolean quiet) {
     synchronized (session) {
       boolean open = session.status.equals("created") || session.status.equals("in_progress");
       String paymentStatus = session.paymentStatus;
@@ -304,33 +424,111 @@ public final class FintocSimulator {
         return open ? null : "This checkout is " + session.status + "; there is nothing to cancel.";
       }
       if (outcome.equals("expire")) {
-        if (!session.status.equals("created")) {
+        if (!open) {
           return "Only a checkout nobody has paid yet can expire; this one is " + session.status + ".";
         }
-        session.status = "expired";
-        webhooks.deliver(List.of(event("checkout_session.expired", session.toJson())));
+        deliver(session.expireNow(), quiet);
+        return null;
+      }
+      if (LEAVE_OUTCOMES.contains(outcome)) {
+        if (!open) {
+          return "This checkout is " + session.status + "; it cannot be left mid-way now.";
+        }
+        session.status = "in_progress";
+        session.startPayment(ids, outcome);
         return null;
       }
       if (!PAYMENT_OUTCOMES.contains(outcome)) {
         return "Unknown outcome '" + outcome + "'.";
       }
       if (open) {
-        session.paymentIntentId = ids.apply("pi_test");
-        session.paymentStatus = outcome;
+        session.startPayment(ids, outcome);
         session.status = "finished";
-        webhooks.deliver(List.of(
-            event("payment_intent." + outcome, session.paymentIntent()),
-            event("checkout_session.finished", session.toJson())));
+        deliver(now(session, "payment_intent." + outcome, "checkout_session.finished"), quiet);
         return null;
       }
       if (session.status.equals("finished") && paymentStatus != null && !FINAL_PAYMENT.contains(paymentStatus)) {
-        // A pending or requires_action payment settles later: only its own event follows.
+        // A payment that is not final settles (or moves) later: only its own event follows.
         session.paymentStatus = outcome;
-        webhooks.deliver(List.of(event("payment_intent." + outcome, session.paymentIntent())));
+        deliver(now(session, "payment_intent." + outcome), quiet);
         return null;
       }
       return "This checkout is " + session.status
           + (paymentStatus == null ? "" : " with a " + paymentStatus + " payment") + "; it cannot change now.";
+    }
+  }
+
+  /**
+   * What Fintoc does wrong now and then, on demand: each fault applies to the next calls, then
+   * the simulator behaves again.
+   */
+  public static final class Faults {
+    /** What the next create does: answer this status (0: as normal), after a delay, or drop the connection. */
+    record Create(int status, Duration delay, boolean dropConnection) {}
+
+    private final List<Create> creates = new ArrayList<>();
+    private int failedRetrievals;
+    private int retrievalStatus;
+    private volatile double webhookLossRate;
+    private final Random random = new Random(7);
+
+    /** The next {@code times} creates answer {@code status} (500, 503, 429 …), kept under their key. */
+    public synchronized Faults failCreates(int times, int status) {
+      for (int i = 0; i < times; i++) {
+        creates.add(new Create(status, Duration.ZERO, false));
+      }
+      return this;
+    }
+
+    /** The next {@code times} creates make the session, then answer after {@code delay}. */
+    public synchronized Faults slowCreates(int times, Duration delay) {
+      for (int i = 0; i < times; i++) {
+        creates.add(new Create(0, delay, false));
+      }
+      return this;
+    }
+
+    /** The next {@code times} creates make the session, then drop the connection unanswered. */
+    public synchronized Faults resetAfterCreating(int times) {
+      for (int i = 0; i < times; i++) {
+        creates.add(new Create(0, Duration.ZERO, true));
+      }
+      return this;
+    }
+
+    /** The next {@code times} retrievals answer {@code status}. */
+    public synchronized Faults failRetrievals(int times, int status) {
+      failedRetrievals = times;
+      retrievalStatus = status;
+      return this;
+    }
+
+    /** From now on this share of webhook deliveries is lost (0 to 1). */
+    public Faults loseWebhooks(double rate) {
+      webhookLossRate = rate;
+      return this;
+    }
+
+    public synchronized void clear() {
+      creates.clear();
+      failedRetrievals = 0;
+      webhookLossRate = 0;
+    }
+
+    synchronized Create nextCreate() {
+      return creates.isEmpty() ? new Create(0, Duration.ZERO, false) : creates.remove(0);
+    }
+
+    synchronized void beforeRetrieval() throws FintocError {
+      if (failedRetrievals > 0) {
+        failedRetrievals--;
+        throw new FintocError(retrievalStatus, retrievalStatus == 429 ? "rate_limit_error" : "api_error",
+            retrievalStatus == 429 ? "rate_limit_exceeded" : "internal_error", "Simulated failure", null);
+      }
+    }
+
+    synchronized boolean loseWebhooks() {
+      return webhookLossRate > 0 && random.nextDouble() < webhookLossRate;
     }
   }
 }

@@ -2,6 +2,7 @@ package checkout.local.fintoc;
 
 import java.math.BigDecimal;
 import java.text.NumberFormat;
+import java.util.List;
 import java.util.Locale;
 
 /** The simulator's hosted checkout page: the order, and a button per outcome Fintoc can have. */
@@ -27,7 +28,7 @@ final class HostedPage {
     html.append("<form method=\"post\">");
     boolean open = session.status.equals("created") || session.status.equals("in_progress");
     boolean unsettled = session.status.equals("finished") && session.paymentStatus != null
-        && (session.paymentStatus.equals("pending") || session.paymentStatus.equals("requires_action"));
+        && !List.of("succeeded", "failed", "rejected", "expired").contains(session.paymentStatus);
     if (open) {
       html.append("<p>Choose how this payment ends:</p>")
           .append(button("succeeded", "Pay (succeeds)", true))
@@ -35,15 +36,20 @@ final class HostedPage {
           .append(button("rejected", "Pay (bank rejects)", false))
           .append(button("pending", "Pay (stays pending)", false))
           .append(button("requires_action", "Pay (needs another approver)", false))
-          .append(button("cancel", "Cancel and go back", false));
-      if (session.status.equals("created")) {
-        html.append(button("expire", "Let it expire", false));
-      }
+          .append(button("processing", "Pay (a status Fintoc may add: processing)", false))
+          .append(button("in_progress", "Leave mid-transfer (payment in_progress)", false))
+          .append(button("created", "Leave after choosing a bank (payment created)", false))
+          .append(button("cancel", "Cancel and go back", false))
+          .append(button("expire", "Let it expire", false))
+          .append(loseWebhooks());
     } else if (unsettled) {
-      html.append("<p>The payment is ").append(escape(session.paymentStatus)).append(". Settle it:</p>")
+      html.append("<p>The payment is ").append(escape(session.paymentStatus)).append(". Settle it, or move it:</p>")
           .append(button("succeeded", "Settle (succeeds)", true))
           .append(button("failed", "Settle (fails)", false))
-          .append(button("rejected", "Settle (bank rejects)", false));
+          .append(button("rejected", "Settle (bank rejects)", false))
+          .append(button("pending", "Move to pending", false))
+          .append(button("requires_action", "Move to requires_action", false))
+          .append(loseWebhooks());
     } else {
       html.append("<p>This checkout is over.</p>");
     }
@@ -55,6 +61,12 @@ final class HostedPage {
 
   static String message(String text) {
     return head(text) + "<main><h1>" + escape(text) + "</h1></main></body></html>";
+  }
+
+  /** A missed webhook on demand: the change happens at "Fintoc", its events never arrive. */
+  private static String loseWebhooks() {
+    return "<label><input type=\"checkbox\" name=\"webhooks\" value=\"lose\"> Lose this change's webhooks"
+        + " (the sweeper must find it)</label>";
   }
 
   private static String button(String outcome, String label, boolean primary) {

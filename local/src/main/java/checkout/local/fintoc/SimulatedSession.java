@@ -4,6 +4,10 @@ import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /** One checkout session the simulator holds; changed only while synchronized on it. */
 final class SimulatedSession {
@@ -40,10 +44,38 @@ final class SimulatedSession {
     return params.path("cancel_url").asText();
   }
 
+  /** Past expires_at, an open session expires, and so does a payment it left unfinished; no event. */
   synchronized void expireIfDue(Instant now) {
     if ((status.equals("created") || status.equals("in_progress")) && !now.isBefore(expiresAt)) {
       status = "expired";
+      if (paymentStatus != null && (paymentStatus.equals("created") || paymentStatus.equals("in_progress"))) {
+        paymentStatus = "expired";
+      }
     }
+  }
+
+  /**
+   * Expires it now, as Fintoc does: the session's event carries its unfinished payment as it was
+   * (created, in_progress), then that payment expires too, with its own event. Returns the
+   * events' types and data, in order.
+   */
+  synchronized List<Map.Entry<String, ObjectNode>> expireNow() {
+    status = "expired";
+    List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
+    events.add(Map.entry("checkout_session.expired", toJson()));
+    if (paymentIntentId != null && (paymentStatus.equals("created") || paymentStatus.equals("in_progress"))) {
+      paymentStatus = "expired";
+      events.add(Map.entry("payment_intent.expired", paymentIntent()));
+    }
+    return events;
+  }
+
+  /** The customer got as far as a payment, which now has this status (one payment a session). */
+  synchronized void startPayment(Function<String, String> ids, String paymentStatus) {
+    if (paymentIntentId == null) {
+      paymentIntentId = ids.apply("pi_test");
+    }
+    this.paymentStatus = paymentStatus;
   }
 
   /** The checkout_session object as Fintoc returns it and puts in events. */

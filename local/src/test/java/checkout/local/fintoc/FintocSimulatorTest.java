@@ -1,11 +1,14 @@
 package checkout.local.fintoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import checkout.json.Json;
 import checkout.local.http.Exchanges;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,14 +37,16 @@ class FintocSimulatorTest {
   final HttpServer server;
   final URI base;
   final HttpClient http = HttpClient.newHttpClient();
+  final FintocSimulator simulator;
 
   FintocSimulatorTest() {
-    var holder = new FintocSimulator[1];
+    FintocSimulator[] holder = new FintocSimulator[1];
     server = Exchanges.serve(0, "fintoc", exchange -> holder[0].handle(exchange));
     base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    WebhookSender nowhere = new WebhookSender(URI.create("http://127.0.0.1:9/"), "whsec_x", false,
+    WebhookSender nowhere = new WebhookSender(URI.create("http://127.0.0.1:9/"), "whsec_x", WebhookSender.Chaos.NONE,
         Duration.ofMillis(1), 0, CLOCK, timer);
     holder[0] = new FintocSimulator(KEY, base, CLOCK, prefix -> prefix + "_" + ids.incrementAndGet(), nowhere);
+    simulator = holder[0];
   }
 
   @AfterEach
@@ -111,6 +117,57 @@ class FintocSimulatorTest {
     HttpResponse<String> other = post("/v2/checkout_sessions", KEY, "order-o-2", VALID.replace("15000", "16000"));
     assertThat(other.statusCode()).isEqualTo(400);
     assertThat(Json.parse(other.body()).path("error").path("code").asText()).isEqualTo("idempotency_key_reused");
+  }
+
+  @Test
+  void anErrorIsKeptUnderItsIdempotencyKeyAndReplayedAsFintocDoes() throws Exception {
+    simulator.faults().failCreates(1, 500);
+
+    HttpResponse<String> first = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+    HttpResponse<String> again = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+    HttpResponse<String> newKey = post("/v2/checkout_sessions", KEY, "k-2", VALID);
+
+    assertThat(first.statusCode()).isEqualTo(500);
+    assertThat(again.statusCode()).as("replayed, not retried").isEqualTo(500);
+    assertThat(newKey.statusCode()).isEqualTo(201);
+    assertThat(simulator.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionDroppedAfterCreatingLeavesTheSessionMadeUnderItsKey() throws Exception {
+    simulator.faults().resetAfterCreating(1);
+
+    assertThatThrownBy(() -> post("/v2/checkout_sessions", KEY, "k-1", VALID)).isInstanceOf(IOException.class);
+    HttpResponse<String> retried = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+
+    assertThat(retried.statusCode()).isEqualTo(201);
+    assertThat(Json.parse(retried.body()).path("id").asText()).isEqualTo("cs_test_1");
+    assertThat(simulator.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void retrievalsCanFailOnDemand() throws Exception {
+    String id = Json.parse(post("/v2/checkout_sessions", KEY, null, VALID).body()).path("id").asText();
+    simulator.faults().failRetrievals(1, 429);
+
+    HttpRequest get = HttpRequest.newBuilder(base.resolve("/v2/checkout_sessions/" + id)).header("Authorization", KEY).build();
+
+    assertThat(http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(429);
+    assertThat(http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void leavingMidTransferThenExpiringSendsTheSessionWithItsUnfinishedPaymentThenThePaymentExpired() {
+    SimulatedSession session = new SimulatedSession("cs_x", (ObjectNode) Json.parse(VALID),
+        CLOCK.instant(), CLOCK.instant().plusSeconds(3600), "https://x/cs_x");
+    simulator.choose(session, "in_progress", false);
+
+    var events = session.expireNow();
+
+    assertThat(events).extracting(Map.Entry::getKey)
+        .containsExactly("checkout_session.expired", "payment_intent.expired");
+    assertThat(events.get(0).getValue().at("/payment_resource/payment_intent/status").asText()).isEqualTo("in_progress");
+    assertThat(events.get(1).getValue().path("status").asText()).isEqualTo("expired");
   }
 
   @Test

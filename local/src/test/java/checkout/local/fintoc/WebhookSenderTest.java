@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -43,7 +44,7 @@ class WebhookSenderTest {
     timer.shutdownNow();
   }
 
-  WebhookSender sender(boolean chaos) {
+  WebhookSender sender(WebhookSender.Chaos chaos) {
     return new WebhookSender(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/"), SECRET, chaos,
         Duration.ofMillis(10), 3, CLOCK, timer);
   }
@@ -54,7 +55,7 @@ class WebhookSenderTest {
 
   @Test
   void eventsAreDeliveredInOrderSignedAsFintocSignsThem() throws Exception {
-    WebhookSender sender = sender(false);
+    WebhookSender sender = sender(WebhookSender.Chaos.NONE);
     sender.deliver(List.of(event("evt_1"), event("evt_2")));
     assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
     assertThat(received).containsExactly("evt_1", "evt_2");
@@ -63,7 +64,7 @@ class WebhookSenderTest {
   @Test
   void aNon2xxAnswerIsRetriedUntilItIsAccepted() throws Exception {
     failuresLeft.set(2);
-    WebhookSender sender = sender(false);
+    WebhookSender sender = sender(WebhookSender.Chaos.NONE);
     sender.deliver(List.of(event("evt_retry")));
     assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
     assertThat(sender.attempts()).extracting(WebhookSender.Attempt::status).containsExactly(503, 503, 200);
@@ -72,15 +73,38 @@ class WebhookSenderTest {
   @Test
   void deliveryGivesUpAfterTheLastRetry() throws Exception {
     failuresLeft.set(100);
-    WebhookSender sender = sender(false);
+    WebhookSender sender = sender(WebhookSender.Chaos.NONE);
     sender.deliver(List.of(event("evt_never")));
     assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
     assertThat(sender.attempts()).hasSize(4).allMatch(a -> a.status() == 503);
   }
 
   @Test
+  void chaosCanDeliverEachEventTwoOrThreeTimesAndLoseSome() throws Exception {
+    WebhookSender sender = sender(new WebhookSender.Chaos(2, 3, true, 0.25, 42, 4));
+    List<ObjectNode> events = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      events.add(event("evt_" + i));
+    }
+
+    sender.deliver(events);
+
+    assertThat(sender.awaitIdle(Duration.ofSeconds(20))).isTrue();
+    assertThat(sender.lost()).isNotEmpty().hasSizeLessThan(40);
+    for (int i = 0; i < 40; i++) {
+      String id = "evt_" + i;
+      long copies = received.stream().filter(id::equals).count();
+      if (sender.lost().contains(id)) {
+        assertThat(copies).as(id + ", lost").isZero();
+      } else {
+        assertThat(copies).as(id).isBetween(2L, 3L);
+      }
+    }
+  }
+
+  @Test
   void chaosDeliversEveryEventTwice() throws Exception {
-    WebhookSender sender = sender(true);
+    WebhookSender sender = sender(WebhookSender.Chaos.TWICE);
     sender.deliver(List.of(event("evt_a"), event("evt_b")));
     assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
     assertThat(received).containsExactlyInAnyOrder("evt_a", "evt_a", "evt_b", "evt_b");
