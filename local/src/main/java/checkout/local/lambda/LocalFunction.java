@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One function of the template run in-process the way Lambda runs it: its deployment jar (the
@@ -35,7 +36,10 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * environment, and each event turned into the handler's type by Lambda's own serializers.
  *
  * <p>Like Lambda's execution environments, an instance serves one invocation at a time; a request
- * arriving while all are busy gets a new instance (a cold start, with its own class loader).
+ * arriving while all are busy gets a new instance — its handler built anew (the init of a cold
+ * start) on the classes the function loaded once, the way a SnapStart environment resumes with
+ * its classes already loaded. (A class loader per instance made every concurrent request under
+ * load re-load ~5 000 classes: seconds each on two cores, docs/reliability.md.)
  */
 public final class LocalFunction {
   /** What the template says about a function, with its environment already resolved. */
@@ -52,6 +56,9 @@ public final class LocalFunction {
   private final Definition definition;
   private final Clock clock;
   private final Deque<Instance> idle = new ConcurrentLinkedDeque<>();
+  /** The function's classes, loaded once, on the first instance's init. */
+  private volatile Loaded loaded;
+  private final AtomicInteger instancesStarted = new AtomicInteger();
 
   public LocalFunction(Definition definition, Clock clock) {
     this.definition = definition;
@@ -64,6 +71,11 @@ public final class LocalFunction {
 
   public Definition definition() {
     return definition;
+  }
+
+  /** How many execution environments it has started (cold starts, the warm one included). */
+  public int instancesStarted() {
+    return instancesStarted.get();
   }
 
   public Result invoke(byte[] event) {
@@ -82,8 +94,8 @@ public final class LocalFunction {
       idle.offerFirst(instance);
       return result;
     } catch (Throwable unexpected) {
-      // The instance may be in any state now; Lambda would discard the environment too.
-      instance.close();
+      // The instance may be in any state now; Lambda would discard the environment too, so it
+      // does not go back to the idle ones.
       return new Result(errorDocument(unexpected), true);
     }
   }
@@ -97,16 +109,39 @@ public final class LocalFunction {
     }
   }
 
-  /** Releases every idle instance's class loader. */
+  /** Releases the function's classes. */
   public void close() {
-    for (Instance instance; (instance = idle.pollFirst()) != null; ) {
-      instance.close();
+    idle.clear();
+    Loaded classes = loaded;
+    if (classes != null) {
+      try {
+        classes.loader.close();
+      } catch (Exception ignored) {
+        // nothing left to release
+      }
     }
   }
 
-  private final class Instance {
+  private Loaded loaded() throws Exception {
+    Loaded classes = loaded;
+    if (classes == null) {
+      synchronized (this) {
+        if (loaded == null) {
+          loaded = new Loaded();
+        }
+        classes = loaded;
+      }
+    }
+    return classes;
+  }
+
+  /**
+   * The function's deployment jar on a class loader of its own, whose parent sees only the JDK:
+   * a class missing from the package fails here as in Lambda.
+   */
+  private final class Loaded {
     private final URLClassLoader loader;
-    private final Object handler;
+    private final Class<?> handlerClass;
     private final Method method;
     private final boolean stream;
     private final PojoSerializer<Object> input;
@@ -114,7 +149,7 @@ public final class LocalFunction {
     private final Class<?> contextType;
     private final Class<?> loggerType;
 
-    Instance() throws Exception {
+    Loaded() throws Exception {
       if (!Files.isRegularFile(definition.jar())) {
         throw new IllegalStateException(definition.jar() + " does not exist: run ./mvnw -DskipTests package first");
       }
@@ -126,10 +161,9 @@ public final class LocalFunction {
       ClassLoader previous = thread.getContextClassLoader();
       thread.setContextClassLoader(loader);
       try {
-        Class<?> handlerClass = Class.forName(parts[0], true, loader);
+        handlerClass = Class.forName(parts[0], true, loader);
         contextType = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
         loggerType = loader.loadClass("com.amazonaws.services.lambda.runtime.LambdaLogger");
-        handler = construct(handlerClass);
         method = handlerMethod(handlerClass, methodName);
         stream = method.getParameterCount() == 3;
         input = stream ? null : serializer(method.getParameterTypes()[0]);
@@ -137,6 +171,56 @@ public final class LocalFunction {
       } finally {
         thread.setContextClassLoader(previous);
       }
+    }
+
+    private Method handlerMethod(Class<?> handlerClass, String name) {
+      Method found = null;
+      for (Method candidate : handlerClass.getMethods()) {
+        Class<?>[] types = candidate.getParameterTypes();
+        boolean pojo = types.length == 2 && types[1] == contextType;
+        boolean streaming = types.length == 3 && types[0] == InputStream.class && types[1] == OutputStream.class;
+        // Bridge methods of a generic RequestHandler take Object; prefer the concrete one.
+        if (candidate.getName().equals(name) && (pojo || streaming)
+            && (found == null || found.isBridge() || found.getParameterTypes()[0] == Object.class)) {
+          found = candidate;
+        }
+      }
+      if (found == null) {
+        throw new IllegalStateException("no method " + name + "(event, Context) on " + handlerClass.getName());
+      }
+      return found;
+    }
+
+    @SuppressWarnings("unchecked")
+    private PojoSerializer<Object> serializer(Class<?> type) {
+      if (LambdaEventSerializers.isLambdaSupportedEvent(type.getName())) {
+        return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(type, loader);
+      }
+      return (PojoSerializer<Object>) JacksonFactory.getInstance().getSerializer(type);
+    }
+  }
+
+  /** One execution environment: the handler, built by its constructors (the init). */
+  private final class Instance {
+    private final Loaded classes;
+    private final URLClassLoader loader;
+    private final Object handler;
+
+    Instance() throws Exception {
+      int number = instancesStarted.incrementAndGet();
+      long started = System.nanoTime();
+      classes = loaded();
+      loader = classes.loader;
+      Thread thread = Thread.currentThread();
+      ClassLoader previous = thread.getContextClassLoader();
+      thread.setContextClassLoader(loader);
+      try {
+        handler = construct(classes.handlerClass);
+      } finally {
+        thread.setContextClassLoader(previous);
+      }
+      System.err.printf("[%s] instance %d started in %d ms%n", definition.name(), number,
+          (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -167,32 +251,6 @@ public final class LocalFunction {
       return handlerClass.getConstructor().newInstance();
     }
 
-    private Method handlerMethod(Class<?> handlerClass, String name) {
-      Method found = null;
-      for (Method candidate : handlerClass.getMethods()) {
-        Class<?>[] types = candidate.getParameterTypes();
-        boolean pojo = types.length == 2 && types[1] == contextType;
-        boolean streaming = types.length == 3 && types[0] == InputStream.class && types[1] == OutputStream.class;
-        // Bridge methods of a generic RequestHandler take Object; prefer the concrete one.
-        if (candidate.getName().equals(name) && (pojo || streaming)
-            && (found == null || found.isBridge() || found.getParameterTypes()[0] == Object.class)) {
-          found = candidate;
-        }
-      }
-      if (found == null) {
-        throw new IllegalStateException("no method " + name + "(event, Context) on " + handlerClass.getName());
-      }
-      return found;
-    }
-
-    @SuppressWarnings("unchecked")
-    private PojoSerializer<Object> serializer(Class<?> type) {
-      if (LambdaEventSerializers.isLambdaSupportedEvent(type.getName())) {
-        return (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(type, loader);
-      }
-      return (PojoSerializer<Object>) JacksonFactory.getInstance().getSerializer(type);
-    }
-
     Result invoke(byte[] event) throws Exception {
       long deadline = clock.millis() + definition.timeoutSeconds() * 1000L;
       Object context = context(deadline);
@@ -201,12 +259,12 @@ public final class LocalFunction {
       thread.setContextClassLoader(loader);
       try {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (stream) {
-          method.invoke(handler, new ByteArrayInputStream(event), out, context);
+        if (classes.stream) {
+          classes.method.invoke(handler, new ByteArrayInputStream(event), out, context);
         } else {
-          Object response = method.invoke(handler, input.fromJson(new ByteArrayInputStream(event)), context);
-          if (output != null) {
-            output.toJson(response, out);
+          Object response = classes.method.invoke(handler, classes.input.fromJson(new ByteArrayInputStream(event)), context);
+          if (classes.output != null) {
+            classes.output.toJson(response, out);
           } else {
             out.writeBytes("null".getBytes(StandardCharsets.UTF_8));
           }
@@ -222,13 +280,13 @@ public final class LocalFunction {
 
     private Object context(long deadline) {
       String requestId = UUID.randomUUID().toString();
-      Object logger = Proxy.newProxyInstance(loader, new Class<?>[] {loggerType}, (proxy, m, args) -> {
+      Object logger = Proxy.newProxyInstance(loader, new Class<?>[] {classes.loggerType}, (proxy, m, args) -> {
         if (m.getName().equals("log") && args != null && args.length > 0) {
           System.out.println(args[0] instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : args[0]);
         }
         return null;
       });
-      return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, m, args) -> switch (m.getName()) {
+      return Proxy.newProxyInstance(loader, new Class<?>[] {classes.contextType}, (proxy, m, args) -> switch (m.getName()) {
         case "getAwsRequestId" -> requestId;
         case "getFunctionName" -> definition.name();
         case "getLogGroupName" -> "/aws/lambda/" + definition.name();
@@ -245,13 +303,6 @@ public final class LocalFunction {
       });
     }
 
-    void close() {
-      try {
-        loader.close();
-      } catch (Exception ignored) {
-        // nothing left to release
-      }
-    }
   }
 
   /** Lambda's error document: {"errorMessage", "errorType", "stackTrace"}. */
