@@ -1,8 +1,8 @@
 package checkout.local;
 
 import checkout.catalog.CatalogFile;
-import checkout.catalog.CatalogImport;
-import checkout.catalog.PriceRepository;
+import checkout.store.CatalogImport;
+import checkout.store.PriceRepository;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package checkout.local;
 
 import checkout.catalog.CatalogFile;
-import checkout.catalog.CatalogImport;
+import checkout.store.CatalogImport;
 import checkout.catalog.Price;
-import checkout.catalog.PriceRepository;
+import checkout.store.PriceRepository;
 import checkout.config.Settings;
 import checkout.json.Json;
 import checkout.local.api.ApiGateway;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import checkout.catalog.Price;
-import checkout.catalog.PriceRepository;
+import checkout.store.PriceRepository;
 import checkout.local.dynamodb.LocalDynamoDb;
 import checkout.local.template.SamTemplate;
 import java.io.ByteArrayOutputStream;

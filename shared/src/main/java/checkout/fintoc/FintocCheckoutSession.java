@@ -5,7 +5,7 @@ import checkout.log.Unknowns;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -4,7 +4,7 @@ import checkout.fintoc.FintocException;
 import checkout.json.Json;
 import checkout.log.Log;
 import checkout.secrets.SecretUnavailableException;
-import checkout.session.StorageUnavailableException;
+import checkout.store.StorageUnavailableException;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -52,7 +52,7 @@ public final class SessionRules {
    * @param payment the stored payment record the fact concerns, or null
    * @param now when this is decided (what is written as updated_at, and schedules from)
    */
-  public static Result apply(Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
+  public static Result merge(Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
     CheckoutSession base = session;
     boolean newSession = false;
     if (base == null && fact.snapshot() != null) {

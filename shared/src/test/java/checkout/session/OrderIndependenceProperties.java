@@ -106,7 +106,7 @@ class OrderIndependenceProperties {
     void apply(Observation fact) {
       PaymentRecord payment = fact.payment() == null ? null : payments.get(fact.payment().id());
       String sessionId = fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
-      SessionRules.Result result = SessionRules.apply(fact, sessionId == null ? null : session, payment, T0.plusSeconds(1000));
+      SessionRules.Result result = SessionRules.merge(fact, sessionId == null ? null : session, payment, T0.plusSeconds(1000));
       if (result.session() != null) {
         session = result.session();
       }

@@ -37,7 +37,7 @@ class PaidRulesTest {
     CheckoutSession session = open();
     PaymentRecord payment = null;
     for (Observation fact : facts) {
-      SessionRules.Result result = SessionRules.apply(fact, session, fact.payment() == null ? null : payment, NOW);
+      SessionRules.Result result = SessionRules.merge(fact, session, fact.payment() == null ? null : payment, NOW);
       session = result.session() != null ? result.session() : session;
       payment = result.payment() != null ? result.payment() : payment;
     }

@@ -1,7 +1,7 @@
 package checkout.testing;
 
 import checkout.json.Json;
-import checkout.webhook.WebhookSignature;
+import checkout.fintoc.WebhookSignature;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package checkout.testing;
 
 import checkout.catalog.CatalogFile;
-import checkout.catalog.CatalogImport;
+import checkout.store.CatalogImport;
 import checkout.catalog.Price;
-import checkout.catalog.PriceRepository;
+import checkout.store.PriceRepository;
 import checkout.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;

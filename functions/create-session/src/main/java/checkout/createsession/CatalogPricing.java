@@ -1,7 +1,7 @@
 package checkout.createsession;
 
 import checkout.catalog.Price;
-import checkout.catalog.PriceRepository;
+import checkout.store.PriceRepository;
 import checkout.http.ApiException;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;

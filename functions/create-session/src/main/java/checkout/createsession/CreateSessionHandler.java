@@ -1,7 +1,8 @@
 package checkout.createsession;
 
+import checkout.store.IdempotencyStore;
 import checkout.aws.AwsClients;
-import checkout.catalog.PriceRepository;
+import checkout.store.PriceRepository;
 import checkout.config.Config;
 import checkout.config.Settings;
 import checkout.fintoc.FintocClient;
@@ -13,7 +14,7 @@ import checkout.json.Json;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretSources;
 import checkout.session.CheckoutSession;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.snapstart.Priming;
 import checkout.time.Deadline;
 import checkout.time.Jitter;

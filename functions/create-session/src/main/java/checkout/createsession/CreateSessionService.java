@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.store.IdempotencyStore;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
@@ -7,8 +8,8 @@ import checkout.http.ApiException;
 import checkout.json.Json;
 import checkout.log.Log;
 import checkout.session.CheckoutSession;
-import checkout.session.SessionRepository;
-import checkout.session.StorageUnavailableException;
+import checkout.store.SessionRepository;
+import checkout.store.StorageUnavailableException;
 import checkout.time.Deadline;
 import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;

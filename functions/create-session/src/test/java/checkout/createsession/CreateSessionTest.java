@@ -6,16 +6,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import checkout.catalog.CatalogImport;
+import checkout.store.CatalogImport;
 import checkout.catalog.Price;
 import checkout.config.Config;
 import checkout.json.Json;
 import checkout.secrets.SecretSources;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
-import checkout.session.SessionUpdater;
+import checkout.store.SessionUpdater;
 import checkout.testing.ApiEvents;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocStub;
@@ -227,7 +227,7 @@ class CreateSessionTest {
   void aPriceChangedByAnImportIsChargedFromTheNextOrderOn() {
     List<Price> raised = new ArrayList<>(TestCatalog.PRICES);
     raised.set(0, new Price("price_grano_1kg", "CLP", 16000, "Café de grano 1 kg", null, true, 0));
-    CatalogImport.run(new checkout.catalog.PriceRepository(dynamo, config.required("SESSIONS_TABLE")), raised, false,
+    CatalogImport.run(new checkout.store.PriceRepository(dynamo, config.required("SESSIONS_TABLE")), raised, false,
         TestStack.NOW);
 
     assertThat(body(create(CLP_ORDER, null)).get("amount").asLong()).isEqualTo(16000);
@@ -361,7 +361,7 @@ class CreateSessionTest {
   void aSignedOrderWhoseCheckoutExpiredUnpaidMayStartANewOneUnderANewFintocKey() {
     String checkout = signedCheckout(signedOrder("order-9003", 18990));
     String first = body(create(checkout, null)).get("id").asText();
-    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
+    updater().record(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
 
     JsonNode second = body(create(checkout, null));
 
@@ -377,7 +377,7 @@ class CreateSessionTest {
   void aPaidSignedOrderIsNeverOfferedForPaymentAgain() {
     String checkout = signedCheckout(signedOrder("order-9004", 18990));
     String first = body(create(checkout, null)).get("id").asText();
-    updater().apply(new Observation(first, SessionStatus.FINISHED, null,
+    updater().record(new Observation(first, SessionStatus.FINISHED, null,
         new Observation.PaymentFact("pi_1", PaymentStatus.SUCCEEDED, null, 18990L, "CLP"), TestStack.NOW, false), null, null);
 
     JsonNode replay = body(create(checkout, null));
@@ -478,7 +478,7 @@ class CreateSessionTest {
   @Test
   void aKeyWhoseCheckoutExpiredUnpaidStartsANewOneForTheSameOrder() {
     String first = body(create(CLP_ORDER, "key-1")).get("id").asText();
-    updater().apply(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
+    updater().record(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
 
     String second = body(create(CLP_ORDER, "key-1")).get("id").asText();
 

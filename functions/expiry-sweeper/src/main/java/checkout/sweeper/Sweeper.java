@@ -1,7 +1,7 @@
 package checkout.sweeper;
 
-import static checkout.session.Attr.n;
-import static checkout.session.Attr.s;
+import static checkout.store.Attr.n;
+import static checkout.store.Attr.s;
 
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
@@ -10,9 +10,9 @@ import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.SessionStatus;
-import checkout.session.SessionUpdater;
-import checkout.session.SessionsTable;
-import checkout.session.Storage;
+import checkout.store.SessionUpdater;
+import checkout.store.SessionsTable;
+import checkout.store.Storage;
 import checkout.time.Deadline;
 import checkout.time.Pace;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,7 +173,7 @@ final class Sweeper {
     } catch (FintocException e) {
       if (!sweep.settling() && e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
         // Fintoc has never seen it: it can never be paid.
-        updater.apply(Observation.sessionStatus(id, SessionStatus.EXPIRED, clock.instant(), true), null, null);
+        updater.record(Observation.sessionStatus(id, SessionStatus.EXPIRED, clock.instant(), true), null, null);
         summary.expired.incrementAndGet();
       } else {
         summary.errors.incrementAndGet(); // left as it is; the next run asks again
@@ -181,7 +181,7 @@ final class Sweeper {
       return;
     }
     Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true, null);
-    CheckoutSession after = updater.apply(fact, null, null).after();
+    CheckoutSession after = updater.record(fact, null, null).after();
     if (sweep.settling()) {
       (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled).incrementAndGet();
     } else if (after == null || after.status().isOpen()) {

@@ -3,7 +3,7 @@ package checkout.sweeper;
 import checkout.config.Config;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
 import checkout.testing.TestContext;
 import checkout.testing.TestSessions;

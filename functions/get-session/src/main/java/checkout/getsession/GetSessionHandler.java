@@ -8,7 +8,7 @@ import checkout.http.HttpRequests;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.snapstart.Priming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;

@@ -6,7 +6,7 @@ import checkout.config.Config;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
 import checkout.testing.ApiEvents;
 import checkout.testing.DynamoDbLocal;

@@ -2,7 +2,7 @@ package checkout.prices;
 
 import checkout.aws.AwsClients;
 import checkout.catalog.Price;
-import checkout.catalog.PriceRepository;
+import checkout.store.PriceRepository;
 import checkout.config.Config;
 import checkout.config.Settings;
 import checkout.http.HttpResponses;

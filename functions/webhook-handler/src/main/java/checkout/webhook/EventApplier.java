@@ -1,8 +1,8 @@
 package checkout.webhook;
 
 import checkout.session.Observation;
-import checkout.session.SessionRepository;
-import checkout.session.SessionUpdater;
+import checkout.store.SessionRepository;
+import checkout.store.SessionUpdater;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -30,7 +30,7 @@ final class EventApplier {
     if (fact.isEmpty()) {
       return new Applied(Outcome.IGNORED, 0);
     }
-    SessionUpdater.Update update = updater.apply(fact.get(), event.id(), event.type());
+    SessionUpdater.Update update = updater.record(fact.get(), event.id(), event.type());
     return new Applied(update.commit() == SessionRepository.Commit.DUPLICATE ? Outcome.DUPLICATE : Outcome.APPLIED,
         update.retries());
   }

@@ -1,5 +1,6 @@
 package checkout.webhook;
 
+import checkout.fintoc.WebhookSignature;
 import checkout.secrets.FintocSecrets;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;

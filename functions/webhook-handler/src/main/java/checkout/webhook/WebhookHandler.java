@@ -1,5 +1,6 @@
 package checkout.webhook;
 
+import checkout.fintoc.WebhookSignature;
 import checkout.aws.AwsClients;
 import checkout.config.Config;
 import checkout.config.Settings;
@@ -11,8 +12,8 @@ import checkout.json.Json;
 import checkout.log.Log;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretSources;
-import checkout.session.SessionRepository;
-import checkout.session.SessionUpdater;
+import checkout.store.SessionRepository;
+import checkout.store.SessionUpdater;
 import checkout.snapstart.Priming;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.Context;

@@ -5,12 +5,13 @@ import static checkout.testing.FintocEvents.sessionExpired;
 import static checkout.testing.FintocEvents.sessionFinished;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.fintoc.WebhookSignature;
 import checkout.config.Config;
 import checkout.json.Json;
 import checkout.secrets.SecretSources;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
-import checkout.session.SessionRepository;
+import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocEvents;

@@ -1,7 +1,7 @@
 package checkout.local.fintoc;
 
 import checkout.json.Json;
-import checkout.webhook.WebhookSignature;
+import checkout.fintoc.WebhookSignature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;

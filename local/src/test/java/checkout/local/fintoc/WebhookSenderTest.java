@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import checkout.json.Json;
 import checkout.local.http.Exchanges;
-import checkout.webhook.WebhookSignature;
+import checkout.fintoc.WebhookSignature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.URI;

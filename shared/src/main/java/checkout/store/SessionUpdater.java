@@ -1,5 +1,9 @@
-package checkout.session;
+package checkout.store;
 
+import checkout.session.CheckoutSession;
+import checkout.session.Observation;
+import checkout.session.PaymentRecord;
+import checkout.session.SessionRules;
 import checkout.log.Log;
 import checkout.time.Jitter;
 import checkout.time.Sleeper;
@@ -36,13 +40,13 @@ public final class SessionUpdater {
   /**
    * @param eventId the webhook event this fact came from (applied at most once), or null
    */
-  public Update apply(Observation fact, String eventId, String eventType) {
+  public Update record(Observation fact, String eventId, String eventType) {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       PaymentRecord payment = fact.payment() == null ? null : sessions.findPayment(fact.payment().id()).orElse(null);
       String sessionId = fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
       CheckoutSession session = sessionId == null ? null : sessions.find(sessionId).orElse(null);
 
-      SessionRules.Result result = SessionRules.apply(fact, session, payment, clock.instant());
+      SessionRules.Result result = SessionRules.merge(fact, session, payment, clock.instant());
       SessionRepository.Commit commit = sessions.commitEvent(eventId, eventType, clock.instant(), result,
           session == null ? 0 : session.version(), payment == null ? 0 : payment.version());
       if (commit != SessionRepository.Commit.CONFLICT) {
@@ -77,7 +81,7 @@ public final class SessionUpdater {
    */
   public void prime(Observation fact) {
     sessions.prime();
-    SessionRules.apply(fact, null, null, clock.instant());
+    SessionRules.merge(fact, null, null, clock.instant());
   }
 
   private void pause(int attempt) {

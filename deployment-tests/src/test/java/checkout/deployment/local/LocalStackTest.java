@@ -1,14 +1,16 @@
-package checkout.local;
+package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.local.LocalOptions;
+import checkout.local.LocalStack;
 import checkout.json.Json;
 import checkout.local.lambda.LocalFunction;
 import checkout.testing.MutableClock;
 import checkout.testing.OrderTokens;
 import checkout.testing.ProjectFiles;
 import checkout.testing.TestStack;
-import checkout.webhook.WebhookSignature;
+import checkout.fintoc.WebhookSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,7 +1,9 @@
-package checkout.local;
+package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.local.LocalOptions;
+import checkout.local.LocalStack;
 import checkout.local.fintoc.WebhookSender;
 import checkout.testing.MutableClock;
 import checkout.testing.ProjectFiles;

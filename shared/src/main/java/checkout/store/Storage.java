@@ -1,4 +1,4 @@
-package checkout.session;
+package checkout.store;
 
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

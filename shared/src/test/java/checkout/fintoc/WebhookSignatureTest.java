@@ -1,11 +1,11 @@
-package checkout.webhook;
+package checkout.fintoc;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import checkout.json.Json;
-import checkout.webhook.WebhookSignature.Failure;
-import checkout.webhook.WebhookSignature.VerificationException;
+import checkout.fintoc.WebhookSignature.Failure;
+import checkout.fintoc.WebhookSignature.VerificationException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

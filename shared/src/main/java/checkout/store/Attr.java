@@ -1,4 +1,4 @@
-package checkout.session;
+package checkout.store;
 
 import java.time.Instant;
 import java.util.Map;

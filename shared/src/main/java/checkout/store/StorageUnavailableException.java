@@ -1,4 +1,4 @@
-package checkout.session;
+package checkout.store;
 
 /**
  * DynamoDB could not be reached or throttled us: nothing was changed by the failed call, and

@@ -1,4 +1,4 @@
-package checkout.webhook;
+package checkout.fintoc;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

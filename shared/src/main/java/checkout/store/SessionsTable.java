@@ -1,4 +1,4 @@
-package checkout.session;
+package checkout.store;
 
 /**
  * The layout of the one DynamoDB table (template.yaml: SessionsTable). Every item has a string

@@ -1,5 +1,6 @@
-package checkout.local;
+package checkout.deployment.local;
 
+import checkout.local.LocalStack;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

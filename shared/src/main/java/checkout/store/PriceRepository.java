@@ -1,12 +1,10 @@
-package checkout.catalog;
+package checkout.store;
 
-import static checkout.session.Attr.n;
-import static checkout.session.Attr.s;
+import static checkout.store.Attr.s;
+import static checkout.store.Attr.n;
 
-import checkout.session.Attr;
-import checkout.session.SessionsTable;
-import checkout.session.Storage;
-import checkout.session.StorageUnavailableException;
+
+import checkout.catalog.Price;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package checkout.local;
+package checkout.deployment.local;
 
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.ProjectFiles;

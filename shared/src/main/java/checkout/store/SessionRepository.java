@@ -1,8 +1,14 @@
-package checkout.session;
+package checkout.store;
 
-import static checkout.session.Attr.n;
-import static checkout.session.Attr.s;
+import static checkout.store.Attr.s;
+import static checkout.store.Attr.n;
 
+
+import checkout.session.SessionStatus;
+import checkout.session.SessionRules;
+import checkout.session.CheckoutSession;
+import checkout.session.PaymentRecord;
+import checkout.session.PaymentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package checkout.local;
+package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,7 @@
-package checkout.local;
+package checkout.deployment.local;
 
+import checkout.local.LocalOptions;
+import checkout.local.LocalStack;
 import checkout.json.Json;
 import checkout.local.fintoc.WebhookSender;
 import checkout.testing.MutableClock;

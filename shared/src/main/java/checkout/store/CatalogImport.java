@@ -1,5 +1,6 @@
-package checkout.catalog;
+package checkout.store;
 
+import checkout.catalog.Price;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

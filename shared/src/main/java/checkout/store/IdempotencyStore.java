@@ -1,14 +1,10 @@
-package checkout.createsession;
+package checkout.store;
 
-import static checkout.session.Attr.n;
-import static checkout.session.Attr.s;
+import static checkout.store.Attr.s;
+import static checkout.store.Attr.n;
 
-import checkout.session.Attr;
+
 import checkout.session.CheckoutSession;
-import checkout.session.SessionRepository;
-import checkout.session.SessionsTable;
-import checkout.session.Storage;
-import checkout.session.StorageUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,23 +40,23 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * <p>Every change is conditioned on the {@code revision} it read, so two requests never both
  * take a claim.
  */
-final class IdempotencyStore {
+public final class IdempotencyStore {
   /** Longer than CreateSession's timeout (28 s), so a live owner is never overtaken. */
-  static final Duration LEASE = Duration.ofSeconds(35);
+  public static final Duration LEASE = Duration.ofSeconds(35);
   /** Fintoc keeps keys for at least 24 h; we remember which session a scope made for longer. */
-  static final Duration RETENTION = Duration.ofDays(7);
+  public static final Duration RETENTION = Duration.ofDays(7);
 
-  static final String PENDING = "pending";
-  static final String OPEN = "open";
-  static final String COMPLETE = "complete";
+  public static final String PENDING = "pending";
+  public static final String OPEN = "open";
+  public static final String COMPLETE = "complete";
 
-  sealed interface Claim {}
+  public sealed interface Claim {}
 
   /** This request owns the scope: it calls Fintoc with {@code fintocKey}, then completes or releases. */
-  record Acquired(String token, String fintocKey) implements Claim {}
+  public record Acquired(String token, String fintocKey) implements Claim {}
 
   /** Somebody made this claim before; what it holds decides what the request does. */
-  record Taken(Record record) implements Claim {}
+  public record Taken(Record record) implements Claim {}
 
   /**
    * A claim as stored.
@@ -69,10 +65,10 @@ final class IdempotencyStore {
    *     nobody is) or {@link #COMPLETE} (it made {@code sessionId})
    * @param leaseExpiresAt epoch milliseconds; a pending claim past it has lost its owner
    */
-  record Record(String state, String requestHash, String sessionId, long leaseExpiresAt, long revision,
+  public record Record(String state, String requestHash, String sessionId, long leaseExpiresAt, long revision,
       String fintocKeyBase, long generation) {
 
-    boolean ownerGone(Instant now) {
+    public boolean ownerGone(Instant now) {
       return OPEN.equals(state) || (PENDING.equals(state) && leaseExpiresAt < now.toEpochMilli());
     }
   }
@@ -80,17 +76,17 @@ final class IdempotencyStore {
   private final DynamoDbClient dynamo;
   private final String table;
 
-  IdempotencyStore(DynamoDbClient dynamo, String table) {
+  public IdempotencyStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
   }
 
   /** A Fintoc Idempotency-Key for a request no claim covers: used once, by this request's retries. */
-  static String oneOffFintocKey() {
+  public static String oneOffFintocKey() {
     return fintocKey(newKeyBase(), 1);
   }
 
-  Claim claim(String scope, String requestHash, Instant now) {
+  public Claim claim(String scope, String requestHash, Instant now) {
     String token = newToken();
     String base = newKeyBase();
     Map<String, AttributeValue> item = new HashMap<>();
@@ -129,7 +125,7 @@ final class IdempotencyStore {
    * @param newGeneration true when Fintoc must be asked for a new session (a new key); false to
    *     repeat the last attempt with its key (Fintoc may have made that session already)
    */
-  Acquired takeOver(String scope, Record seen, String requestHash, boolean newGeneration, Instant now) {
+  public Acquired takeOver(String scope, Record seen, String requestHash, boolean newGeneration, Instant now) {
     String token = newToken();
     long generation = seen.generation() + (newGeneration ? 1 : 0);
     try {
@@ -162,7 +158,7 @@ final class IdempotencyStore {
    * (an earlier attempt, or a webhook that got there first): then only the claim is completed,
    * and the stored session, newer or equal, stays as it is.
    */
-  boolean completeWith(String scope, String token, CheckoutSession session) {
+  public boolean completeWith(String scope, String token, CheckoutSession session) {
     Put put = Put.builder().tableName(table).item(SessionRepository.toItem(session))
         .conditionExpression("attribute_not_exists(" + SessionsTable.PK + ")").build();
     Update complete = Update.builder().tableName(table).key(key(scope)).updateExpression(COMPLETION)
@@ -201,7 +197,7 @@ final class IdempotencyStore {
    * @param newGeneration true after a definite answer from Fintoc (it stored that answer under
    *     the key and would replay it); false after no answer (it may have made the session)
    */
-  void release(String scope, String token, boolean newGeneration) {
+  public void release(String scope, String token, boolean newGeneration) {
     try {
       dynamo.updateItem(r -> r
           .tableName(table)
@@ -221,7 +217,7 @@ final class IdempotencyStore {
    * Takes a claim back as if it had never been made: its owner never reached Fintoc (the order
    * could not be priced), so no key needs keeping. Best effort, like {@link #release}.
    */
-  void withdraw(String scope, String token) {
+  public void withdraw(String scope, String token) {
     try {
       dynamo.deleteItem(r -> r.tableName(table).key(key(scope)).conditionExpression(OWNED)
           .expressionAttributeValues(Map.of(":token", s(token))));
@@ -271,7 +267,7 @@ final class IdempotencyStore {
    * SnapStart priming of the conditional put and update this store makes, both conditioned on
    * an item that never exists, so DynamoDB refuses them and nothing is written.
    */
-  void prime() {
+  public void prime() {
     Map<String, AttributeValue> key = Map.of(SessionsTable.PK, s(SessionsTable.PRIMING_KEY));
     String never = "attribute_exists(" + SessionsTable.PK + ")";
     try {
