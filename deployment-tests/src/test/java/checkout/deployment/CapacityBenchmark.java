@@ -7,7 +7,7 @@ import checkout.getsession.GetSessionHandler;
 import checkout.prices.ListPricesHandler;
 import checkout.secrets.SecretSources;
 import checkout.sweeper.ExpirySweeperHandler;
-import checkout.testing.ApiEvents;
+import checkout.http.ApiEvent;
 import checkout.testing.FintocEvents;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestCatalog;
@@ -33,25 +33,24 @@ public final class CapacityBenchmark {
       var config = stack.config("capacity", Map.of("SWEEP_GRACE_SECONDS", "0"));
       CapacityRecorder recorder = new CapacityRecorder();
       DynamoDbClient dynamo = stack.dynamo.client(recorder);
-      var secrets = SecretSources.fromConfig(config, TestStack.CLOCK);
+      var secrets = TestStack.platform(config).build().secrets();
       TestCatalog.load(stack, config);
-      CreateSessionHandler create = new CreateSessionHandler(config, dynamo, secrets, TestStack.CLOCK);
-      GetSessionHandler get = new GetSessionHandler(config, dynamo);
-      WebhookHandler webhook = new WebhookHandler(config, dynamo, secrets, TestStack.CLOCK);
-      ExpirySweeperHandler sweeper = new ExpirySweeperHandler(config, dynamo,
-          new FintocClient(FintocOptions.fromConfig(config), secrets), TestStack.CLOCK, Sleeper.REAL);
+      CreateSessionHandler create = new CreateSessionHandler(TestStack.platform(config).dynamo(dynamo).secrets(secrets).build());
+      GetSessionHandler get = new GetSessionHandler(TestStack.platform(config).dynamo(dynamo).build());
+      WebhookHandler webhook = new WebhookHandler(TestStack.platform(config).dynamo(dynamo).secrets(secrets).build());
+      ExpirySweeperHandler sweeper = new ExpirySweeperHandler(TestStack.platform(config).dynamo(dynamo).build());
 
       System.out.printf("%-52s %8s %8s %6s%n", "operation", "read", "write", "calls");
       recorder.take();
-      create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER, Map.of()), null);
+      create.handleRequest(ApiEvent.post("/checkout-sessions", ORDER, Map.of()), null);
       print("create session (catalog order, no key)", recorder);
-      create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER, Map.of("Idempotency-Key", "k1")), null);
+      create.handleRequest(ApiEvent.post("/checkout-sessions", ORDER, Map.of("Idempotency-Key", "k1")), null);
       print("create session (catalog order with a key)", recorder);
-      create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER, Map.of("Idempotency-Key", "k1")), null);
+      create.handleRequest(ApiEvent.post("/checkout-sessions", ORDER, Map.of("Idempotency-Key", "k1")), null);
       print("create session (idempotent replay)", recorder);
-      new ListPricesHandler(config, dynamo).handleRequest(ApiEvents.get("/prices", "/prices", Map.of()), null);
+      new ListPricesHandler(TestStack.platform(config).dynamo(dynamo).build()).handleRequest(ApiEvent.get("/prices", "/prices", Map.of()), null);
       print("list prices (4 in the catalog)", recorder);
-      get.handleRequest(ApiEvents.get("/checkout-sessions/{id}", "/checkout-sessions/cs_test_000001",
+      get.handleRequest(ApiEvent.get("/checkout-sessions/{id}", "/checkout-sessions/cs_test_000001",
           Map.of("id", "cs_test_000001")), null);
       print("get session", recorder);
       deliver(webhook, FintocEvents.paymentIntent("evt_1", "pending", "pi_1"));
@@ -64,7 +63,7 @@ public final class CapacityBenchmark {
       print("webhook: duplicate delivery", recorder);
       deliver(webhook, FintocEvents.sessionExpired("evt_4", "cs_dashboard"));
       print("webhook: session this deployment never stored", recorder);
-      create.handleRequest(ApiEvents.post("/checkout-sessions", ORDER.replace("42", "43"), Map.of()), null);
+      create.handleRequest(ApiEvent.post("/checkout-sessions", ORDER.replace("42", "43"), Map.of()), null);
       recorder.take();
       sweeper.handleRequest(Map.of(), new TestContext(() -> 300_000));
       print("sweep: nothing due (2 indexes x 8 shards)", recorder);

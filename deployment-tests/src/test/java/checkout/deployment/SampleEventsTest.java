@@ -54,7 +54,7 @@ class SampleEventsTest {
 
   @Test
   void createSessionThenGetSessionShowTheCreatedSession() {
-    APIGatewayV2HTTPResponse created = new CreateSessionHandler(config, TestStack.CLOCK)
+    APIGatewayV2HTTPResponse created = new CreateSessionHandler(TestStack.platform(config).build())
         .handleRequest(event("create-session.json"), null);
 
     assertThat(created.getStatusCode()).isEqualTo(201);
@@ -62,7 +62,7 @@ class SampleEventsTest {
     assertThat(body.get("id").asText()).isEqualTo("cs_test_000001");
     assertThat(body.get("amount").asLong()).as("a café de grano, at the catalog's price").isEqualTo(15000);
 
-    APIGatewayV2HTTPResponse fetched = new GetSessionHandler(config).handleRequest(event("get-session.json"), null);
+    APIGatewayV2HTTPResponse fetched = new GetSessionHandler(TestStack.platform(config).build()).handleRequest(event("get-session.json"), null);
 
     assertThat(fetched.getStatusCode()).isEqualTo(200);
     assertThat(Json.parse(fetched.getBody()).get("order").asText()).isEqualTo("order-1001");
@@ -70,7 +70,7 @@ class SampleEventsTest {
 
   @Test
   void theSignedWebhookSamplesVerifyWithEnvJsonsSecretAndApply() throws Exception {
-    new CreateSessionHandler(config, TestStack.CLOCK).handleRequest(event("create-session.json"), null);
+    new CreateSessionHandler(TestStack.platform(config).build()).handleRequest(event("create-session.json"), null);
     String secret = SignSampleEvents.webhookSecret(ProjectFiles.root());
     // As under sam local: no secret ARN, the local-only variable from env.json instead.
     Config local = config.with(Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", secret));
@@ -80,12 +80,12 @@ class SampleEventsTest {
       long signedAt = Long.parseLong(delivery.getHeaders().get("fintoc-signature").replaceAll("^t=(\\d+),.*$", "$1"));
       Clock then = Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC);
 
-      APIGatewayV2HTTPResponse response = new WebhookHandler(local, then).handleRequest(delivery, null);
+      APIGatewayV2HTTPResponse response = new WebhookHandler(TestStack.platform(local).clock(then).build()).handleRequest(delivery, null);
 
       assertThat(response.getStatusCode()).as(file).isEqualTo(200);
       assertThat(Json.parse(response.getBody()).get("outcome").asText()).as(file).isIn("applied", "duplicate");
     }
-    JsonNode session = Json.parse(new GetSessionHandler(config).handleRequest(event("get-session.json"), null).getBody());
+    JsonNode session = Json.parse(new GetSessionHandler(TestStack.platform(config).build()).handleRequest(event("get-session.json"), null).getBody());
     assertThat(session.get("status").asText()).isEqualTo("finished");
     assertThat(session.get("payment_status").asText()).isEqualTo("succeeded");
     assertThat(session.get("paid").asBoolean()).as("the sample payment is for the sample order's amount").isTrue();
@@ -93,7 +93,7 @@ class SampleEventsTest {
 
   @Test
   void theListPricesSampleShowsTheExampleStoresCatalog() {
-    APIGatewayV2HTTPResponse listed = new ListPricesHandler(config).handleRequest(event("list-prices.json"), null);
+    APIGatewayV2HTTPResponse listed = new ListPricesHandler(TestStack.platform(config).build()).handleRequest(event("list-prices.json"), null);
 
     assertThat(listed.getStatusCode()).isEqualTo(200);
     assertThat(Json.parse(listed.getBody()).get("prices").findValuesAsText("id"))
@@ -120,7 +120,7 @@ class SampleEventsTest {
         .at("/Properties/Events/Sweep/Properties/Input").asText();
     assertThat(Json.parse(scheduled)).isEqualTo(Json.parse(Files.readString(ProjectFiles.resolve("events/expiry-sweeper.json"))));
 
-    Map<String, Object> summary = new checkout.sweeper.ExpirySweeperHandler(config, TestStack.CLOCK)
+    Map<String, Object> summary = new checkout.sweeper.ExpirySweeperHandler(TestStack.platform(config).build())
         .handleRequest(input, checkout.testing.TestContext.unhurried());
 
     assertThat(summary).containsKeys("found", "expired", "finished", "skipped", "errors");
@@ -135,7 +135,7 @@ class SampleEventsTest {
     long signedAt = SignSampleEvents.orderSignedAt(
         Files.readString(ProjectFiles.resolve("events/" + SignSampleEvents.SIGNED_ORDER_SAMPLE)));
 
-    APIGatewayV2HTTPResponse created = new CreateSessionHandler(local, Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC))
+    APIGatewayV2HTTPResponse created = new CreateSessionHandler(TestStack.platform(local).clock(Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC)).build())
         .handleRequest(sample, null);
 
     assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
@@ -154,7 +154,7 @@ class SampleEventsTest {
 
   @Test
   void theInvalidSampleShowsTheErrorBody() {
-    APIGatewayV2HTTPResponse refused = new CreateSessionHandler(config, TestStack.CLOCK)
+    APIGatewayV2HTTPResponse refused = new CreateSessionHandler(TestStack.platform(config).build())
         .handleRequest(event("create-session-invalid.json"), null);
 
     assertThat(refused.getStatusCode()).isEqualTo(400);

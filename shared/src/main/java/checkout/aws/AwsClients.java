@@ -1,8 +1,9 @@
 package checkout.aws;
 
-import checkout.config.Config;
 import checkout.config.Settings;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -35,15 +36,16 @@ public final class AwsClients {
 
   private AwsClients() {}
 
+  /** @param endpoint the service's endpoint override (local runs only), or empty: the region's */
   public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
-      B builder, Config config, String endpointSetting) {
+      B builder, Settings.Aws aws, Optional<URI> endpoint) {
     builder.httpClient(UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(2))
         .socketTimeout(Duration.ofSeconds(5))
         .build());
     builder.credentialsProvider(CREDENTIALS);
-    config.optional(Settings.AWS_REGION).ifPresent(region -> builder.region(Region.of(region)));
-    config.uri(endpointSetting).ifPresent(builder::endpointOverride);
+    aws.region().ifPresent(region -> builder.region(Region.of(region)));
+    endpoint.ifPresent(builder::endpointOverride);
     return builder.build();
   }
 }

@@ -5,10 +5,8 @@ import checkout.log.Unknowns;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
-import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -105,24 +103,6 @@ public final class FintocCheckoutSession {
   public static Long amountOf(JsonNode paymentIntent) {
     JsonNode amount = paymentIntent.get("amount");
     return amount != null && amount.isIntegralNumber() && amount.canConvertToLong() ? amount.asLong() : null;
-  }
-
-  /**
-   * A made-up checkout session in Fintoc's shape, for SnapStart priming: the id is
-   * {@link SessionRepository#PRIMING_ID}, and a finished one carries a succeeded payment.
-   */
-  public static ObjectNode primingSample(String status) {
-    ObjectNode session = Json.object().put("id", SessionRepository.PRIMING_ID).put("object", "checkout_session")
-        .put("status", status).put("amount", 1000).put("currency", "CLP").put("mode", "test")
-        .put("redirect_url", "https://pay.fintoc.com/checkout/priming")
-        .put("created_at", "2026-01-01T00:00:00Z").put("expires_at", "2026-01-01T01:00:00Z");
-    session.set("metadata", Json.object().put("order_id", "priming"));
-    ObjectNode resource = session.putObject("payment_resource");
-    if ("finished".equals(status)) {
-      resource.set("payment_intent", Json.object().put("id", "pi_snapstart_priming").put("status", "succeeded")
-          .put("amount", 1000).put("currency", "CLP"));
-    }
-    return session;
   }
 
   /** A payment intent's {@code next_action} as JSON text, or null when it has none. */

@@ -59,11 +59,6 @@ public final class FintocClient {
     return call("POST", "/v2/checkout_sessions", Json.write(params), idempotencyKey, deadline);
   }
 
-  /** SnapStart priming: the secret's read path, stopped before it is sent ({@link SecretSource#prime}). */
-  public void prime() {
-    secrets.prime();
-  }
-
   /** {@code GET /v2/checkout_sessions/{id}}, within the invocation's {@code deadline}. */
   public JsonNode getCheckoutSession(String id, Deadline deadline) {
     return call("GET", "/v2/checkout_sessions/" + id, null, null, deadline);

@@ -1,6 +1,5 @@
 package checkout.fintoc;
 
-import checkout.config.Config;
 import checkout.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -32,13 +31,14 @@ public record FintocOptions(
     Duration rateLimitBackoffCap,
     int rateLimitMaxRetries) {
 
-  public static FintocOptions fromConfig(Config config) {
+  /** The deployment's settings, with Fintoc's documented backoff for the rest. */
+  public static FintocOptions from(Settings.Fintoc fintoc) {
     return new FintocOptions(
-        config.uri(Settings.FINTOC_API_URL).orElse(URI.create(Settings.DEFAULT_FINTOC_API_URL)),
-        config.millis(Settings.FINTOC_CONNECT_TIMEOUT_MS, 2_000),
-        config.millis(Settings.FINTOC_READ_TIMEOUT_MS, 6_000),
-        (int) Math.max(1, config.longValue(Settings.FINTOC_MAX_ATTEMPTS, 3)),
-        config.millis(Settings.FINTOC_CALL_BUDGET_MS, 20_000),
+        fintoc.baseUrl(),
+        fintoc.connectTimeout(),
+        fintoc.readTimeout(),
+        fintoc.maxAttempts(),
+        fintoc.callBudget(),
         Duration.ofMillis(200),
         Duration.ofSeconds(2),
         Duration.ofSeconds(1),

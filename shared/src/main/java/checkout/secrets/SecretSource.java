@@ -10,10 +10,4 @@ public interface SecretSource {
    * the key was rotated since this container read it.
    */
   FintocSecrets refresh();
-
-  /**
-   * SnapStart priming of the read path, without reading: nothing secret may be in a snapshot.
-   * Sources with nothing to prime do nothing.
-   */
-  default void prime() {}
 }

@@ -9,11 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -49,6 +45,15 @@ public final class SecretsManagerSecretSource implements SecretSource {
     this.ttl = ttl;
     this.maxStale = maxStale;
     this.clock = clock;
+  }
+
+  /** The client and the secret's id, for SnapStart priming to build the read without sending it. */
+  public SecretsManagerClient client() {
+    return client;
+  }
+
+  public String secretId() {
+    return secretId;
   }
 
   /**
@@ -97,35 +102,6 @@ public final class SecretsManagerSecretSource implements SecretSource {
     retryAt = null;
     return cached;
   }
-
-  /**
-   * The read as far as the wire and no further: the request is built, its endpoint resolved,
-   * credentials fetched and the request signed, then an interceptor stops it before it is
-   * sent. So the first real read after a restore finds that path loaded, and no secret (not
-   * even a request for one) is part of the snapshot.
-   */
-  @Override
-  public void prime() {
-    try {
-      client.getSecretValue(r -> r.secretId(secretId).overrideConfiguration(o -> o.addPlugin(NOT_SENT)));
-    } catch (NotSent expected) {
-      // stopped before the wire, as intended
-    }
-  }
-
-  private static final class NotSent extends RuntimeException {
-    NotSent() {
-      super("primed, not sent", null, false, false);
-    }
-  }
-
-  private static final SdkPlugin NOT_SENT = config -> config.overrideConfiguration(o -> o.addExecutionInterceptor(
-      new ExecutionInterceptor() {
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-          throw new NotSent();
-        }
-      }));
 
   /** Parses the secret's JSON. Errors never include the text: it is the secret. */
   static FintocSecrets parse(String text) {

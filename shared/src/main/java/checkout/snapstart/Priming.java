@@ -1,8 +1,6 @@
 package checkout.snapstart;
 
 import checkout.log.Log;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import java.util.Map;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -14,9 +12,10 @@ import org.crac.Resource;
  * code compiled, the SDK's request pipeline — is in the snapshot, so the first request after a
  * restore does not pay for it. Without SnapStart the hook never runs and nothing changes.
  *
- * <p>Priming runs the handler's paths on made-up input only: it never fetches a secret (a
- * snapshot must not hold one), never calls Fintoc and never writes to the table. A priming that
- * fails is logged and ignored: it is an optimisation, never a reason to fail a deployment.
+ * <p>Each function's composition root registers its priming: the handler's paths on made-up
+ * input ({@link Samples}) and the adapters' ({@link AdapterPriming}). It never fetches a secret
+ * (a snapshot must not hold one), never calls Fintoc and never writes to the table. A priming
+ * that fails is logged and ignored: it is an optimisation, never a reason to fail a deployment.
  */
 public final class Priming implements Resource {
   private final String function;
@@ -35,20 +34,6 @@ public final class Priming implements Resource {
     Priming priming = new Priming(function, prime);
     Core.getGlobalContext().register(priming);
     return priming;
-  }
-
-  /** An API Gateway request (payload 2.0) as the handler would receive it. */
-  public static APIGatewayV2HTTPEvent request(String method, String path, Map<String, String> pathParameters,
-      String body) {
-    return APIGatewayV2HTTPEvent.builder()
-        .withVersion("2.0")
-        .withRouteKey(method + " " + path)
-        .withRawPath(path)
-        .withHeaders(Map.of("content-type", "application/json"))
-        .withPathParameters(pathParameters)
-        .withBody(body)
-        .withIsBase64Encoded(false)
-        .build();
   }
 
   @Override

@@ -4,6 +4,7 @@ import static checkout.store.Attr.s;
 import static checkout.store.Attr.n;
 
 
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import checkout.session.CheckoutSession;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -261,27 +261,5 @@ public final class IdempotencyStore {
 
   private static String fintocKey(String base, long generation) {
     return base + "_" + generation;
-  }
-
-  /**
-   * SnapStart priming of the conditional put and update this store makes, both conditioned on
-   * an item that never exists, so DynamoDB refuses them and nothing is written.
-   */
-  public void prime() {
-    Map<String, AttributeValue> key = Map.of(SessionsTable.PK, s(SessionsTable.PRIMING_KEY));
-    String never = "attribute_exists(" + SessionsTable.PK + ")";
-    try {
-      dynamo.putItem(r -> r.tableName(table).item(key).conditionExpression(never));
-    } catch (ConditionalCheckFailedException expected) {
-      // refused, as intended
-    }
-    try {
-      dynamo.updateItem(r -> r.tableName(table).key(key).conditionExpression(never)
-          .updateExpression("SET #state = :state")
-          .expressionAttributeNames(Map.of("#state", "state"))
-          .expressionAttributeValues(Map.of(":state", s("priming"))));
-    } catch (ConditionalCheckFailedException expected) {
-      // refused, as intended
-    }
   }
 }

@@ -9,6 +9,7 @@ import checkout.session.SessionRules;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentRecord;
 import checkout.session.PaymentStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -28,13 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * reflection mapping: it costs cold-start time and hides the conditions that keep money safe).
  */
 public final class SessionRepository {
-  /**
-   * A session id for SnapStart priming: shaped like Fintoc's so it takes the real path, unlike
-   * the ids Fintoc issues (one opaque token after the prefix, e.g. {@code pi_2vKOKniSGXRhXTKrJ67VXZxGCVt});
-   * and priming only ever reads it.
-   */
-  public static final String PRIMING_ID = "cs_snapstart_priming";
-
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -83,21 +79,67 @@ public final class SessionRepository {
         Attr.string(item, "currency"), Attr.instant(item, "updated_at"), Attr.number(item, "version")));
   }
 
-  /**
-   * SnapStart priming of the storage paths, with nothing read that matters and nothing
-   * written: a consistent read of {@link #PRIMING_ID}, and a transaction whose one put is
-   * conditioned on an item that never exists, so DynamoDB cancels it — request building,
-   * signing, endpoint rules and both responses, the cancellation's included. Needs GetItem and
-   * PutItem, as every function that writes has.
-   */
-  public void prime() {
-    find(PRIMING_ID);
-    try {
-      dynamo.transactWriteItems(r -> r.transactItems(put(
-          Map.of(SessionsTable.PK, s(SessionsTable.PRIMING_KEY)), "attribute_exists(" + SessionsTable.PK + ")", null)));
-    } catch (TransactionCanceledException expected) {
-      // the condition cannot hold: nothing was written
+  /** The two sparse indexes the sweeper reads: what is due, per shard, by a time. */
+  public enum Due {
+    /** Sessions still open, by expires_at. */
+    OPEN(SessionsTable.OPEN_INDEX, SessionsTable.OPEN_SHARD, SessionsTable.OPEN_SHARD_PREFIX,
+        SessionsTable.OPEN_EXPIRES_AT),
+    /** Sessions over at Fintoc whose payment is not final, by when the sweeper next asks. */
+    UNSETTLED(SessionsTable.UNSETTLED_INDEX, SessionsTable.UNSETTLED_SHARD, SessionsTable.UNSETTLED_SHARD_PREFIX,
+        SessionsTable.UNSETTLED_CHECK_AT);
+
+    private final String index;
+    private final String shardAttribute;
+    private final String shardPrefix;
+    private final String sortAttribute;
+
+    Due(String index, String shardAttribute, String shardPrefix, String sortAttribute) {
+      this.index = index;
+      this.shardAttribute = shardAttribute;
+      this.shardPrefix = shardPrefix;
+      this.sortAttribute = sortAttribute;
     }
+  }
+
+  /** How many shards each sweep index has (see {@link SessionsTable#OPEN_SHARDS}). */
+  public static final int SHARDS = SessionsTable.OPEN_SHARDS;
+
+  /** Where a page of a sweep index ended; opaque to callers. */
+  public static final class Cursor {
+    private final Map<String, AttributeValue> lastKey;
+
+    private Cursor(Map<String, AttributeValue> lastKey) {
+      this.lastKey = lastKey;
+    }
+  }
+
+  /**
+   * One page of what is due: the sessions' ids, what reading them cost, and where the next page
+   * starts (null: this shard is done).
+   */
+  public record DuePage(List<String> sessionIds, int itemsRead, Double readCapacity, Cursor next) {}
+
+  /**
+   * The sessions of {@code shard} due before {@code cutoff} (epoch seconds), from {@code from}
+   * on. A key condition only — no filter: a Limit counts items before a filter, and a filter
+   * still pays for what it drops — so a page reads what is due and nothing else.
+   */
+  public DuePage due(Due due, int shard, long cutoff, int pageSize, Cursor from) {
+    QueryResponse page = Storage.call("Query " + due.index, () -> dynamo.query(r -> r
+        .tableName(table)
+        .indexName(due.index)
+        .keyConditionExpression("#shard = :shard AND #due < :cutoff")
+        .expressionAttributeNames(Map.of("#shard", due.shardAttribute, "#due", due.sortAttribute))
+        .expressionAttributeValues(Map.of(":shard", s(due.shardPrefix + shard), ":cutoff", n(cutoff)))
+        .limit(pageSize)
+        .exclusiveStartKey(from == null ? null : from.lastKey)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    List<String> ids = page.items().stream()
+        .map(item -> item.get(SessionsTable.PK).s().substring(SessionsTable.SESSION_PREFIX.length())).toList();
+    Double capacity = page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits();
+    Cursor next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+        ? new Cursor(page.lastEvaluatedKey()) : null;
+    return new DuePage(ids, page.scannedCount(), capacity, next);
   }
 
   /** What became of a commit. */
@@ -110,7 +152,7 @@ public final class SessionRepository {
   }
 
   /** Webhook event markers are kept long past Fintoc's last retry (about 4.5 days). */
-  static final java.time.Duration EVENT_RETENTION = java.time.Duration.ofDays(30);
+  static final Duration EVENT_RETENTION = Duration.ofDays(30);
 
   /**
    * Writes an event's marker and the states it changes in one transaction, each state only if

@@ -75,15 +75,6 @@ public final class SessionUpdater {
         "payment_currency", session.paymentCurrency(), "action", action);
   }
 
-  /**
-   * SnapStart priming: what {@link #apply} does with a fact, short of the commit — the storage
-   * paths (nothing written, see {@link SessionRepository#prime}) and the rules' decision.
-   */
-  public void prime(Observation fact) {
-    sessions.prime();
-    SessionRules.merge(fact, null, null, clock.instant());
-  }
-
   private void pause(int attempt) {
     try {
       sleeper.sleep(jitter.upTo(Duration.ofMillis((5L << Math.min(attempt, 6)) - 1)).plusMillis(1));

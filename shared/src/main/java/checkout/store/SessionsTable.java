@@ -59,9 +59,6 @@ public final class SessionsTable {
   /** Seconds since the epoch; DynamoDB's TTL deletes the item some time after it. */
   public static final String TTL = "ttl";
 
-  /** The key SnapStart priming conditions its writes on: never written, so they are all refused. */
-  public static final String PRIMING_KEY = "PRIMING#snapstart";
-
   public static String sessionKey(String sessionId) {
     return SESSION_PREFIX + sessionId;
   }

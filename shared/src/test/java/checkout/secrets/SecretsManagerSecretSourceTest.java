@@ -50,39 +50,6 @@ class SecretsManagerSecretSourceTest {
         .hasMessageNotContaining("sk_live_plain_text_key");
   }
 
-  @Test
-  void primingBuildsAndSignsTheReadButNeverSendsItAndTheNextReadStillReads() throws Exception {
-    AtomicInteger requests = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      byte[] body = ("{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
-          + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-    try (SecretsManagerClient client = SecretsManagerClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-        .build()) {
-      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1),
-          Clock.systemUTC());
-
-      source.prime();
-      assertThat(requests).as("requests sent by priming").hasValue(0);
-
-      assertThat(source.current().secretKey()).isEqualTo("sk_test_1");
-      assertThat(requests).hasValue(1);
-    } finally {
-      server.stop(0);
-    }
-  }
-
   /** A Secrets Manager on loopback that answers the secret, or fails while {@code failing} is set. */
   static HttpServer secretsManager(AtomicInteger requests, AtomicBoolean failing) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

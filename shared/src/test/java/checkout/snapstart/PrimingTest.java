@@ -41,13 +41,4 @@ class PrimingTest {
     assertThat(lines).singleElement().asString().startsWith("WARN ")
         .contains("\"event\":\"snapstart_priming_failed\"").contains("DynamoDB unreachable");
   }
-
-  @Test
-  void aPrimingRequestLooksLikeWhatApiGatewaySends() {
-    var request = Priming.request("GET", "/checkout-sessions/cs_x", java.util.Map.of("id", "cs_x"), null);
-
-    assertThat(request.getRouteKey()).isEqualTo("GET /checkout-sessions/cs_x");
-    assertThat(request.getPathParameters()).containsEntry("id", "cs_x");
-    assertThat(request.getIsBase64Encoded()).isFalse();
-  }
 }

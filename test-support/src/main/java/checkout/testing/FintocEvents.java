@@ -1,5 +1,6 @@
 package checkout.testing;
 
+import checkout.http.ApiEvent;
 import checkout.json.Json;
 import checkout.fintoc.WebhookSignature;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -81,6 +82,6 @@ public final class FintocEvents {
   /** The delivery Fintoc would make: the body as-is, signed with {@code secret} at {@code at}. */
   public static APIGatewayV2HTTPEvent delivery(String body, String secret, Instant at) {
     String signature = WebhookSignature.sign(body.getBytes(StandardCharsets.UTF_8), secret, at.getEpochSecond());
-    return ApiEvents.post("/webhooks/fintoc", body, Map.of("Fintoc-Signature", signature, "User-Agent", "Fintoc"));
+    return ApiEvent.post("/webhooks/fintoc", body, Map.of("Fintoc-Signature", signature, "User-Agent", "Fintoc"));
   }
 }

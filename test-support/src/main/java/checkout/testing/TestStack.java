@@ -1,6 +1,7 @@
 package checkout.testing;
 
 import checkout.config.Config;
+import checkout.platform.Platform;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,6 +36,15 @@ public final class TestStack implements AutoCloseable {
     values.put("FINTOC_READ_TIMEOUT_MS", "1000");
     values.putAll(overrides);
     return Config.of(values);
+  }
+
+  /**
+   * A function's platform on this stack: {@code config}, the fixed clock, and waits recorded
+   * rather than slept (retries and pacing cost a test nothing). Tests add what they replace: a
+   * faulty DynamoDB client, a shared secret source, their own clock or a real sleeper.
+   */
+  public static Platform.Builder platform(Config config) {
+    return Platform.builder(config).clock(CLOCK).sleeper(new RecordingSleeper());
   }
 
   /**

@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.fintoc.PriceData;
 import checkout.catalog.Price;
 import checkout.store.PriceRepository;
 import checkout.http.ApiException;
@@ -50,7 +51,7 @@ final class CatalogPricing {
         amount = Long.MAX_VALUE;
       }
       ObjectNode item = Json.object().put("price", price.id()).put("quantity", line.quantity());
-      item.set("price_data", price.priceData());
+      item.set("price_data", PriceData.of(price));
       lineItems.add(item);
     }
     long max = maxAmounts.get(currency);

@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.config.Settings;
 import checkout.catalog.CatalogFile;
 import checkout.http.ApiException;
 import checkout.json.InvalidJsonException;
@@ -59,11 +60,15 @@ public final class CheckoutRequestParser {
   private static final Set<String> TAX_ID_FIELDS = Set.of("type", "value");
   private static final Set<String> TAX_ID_TYPES = Set.of("cl_rut", "mx_rfc");
 
-  private final CreateSessionSettings settings;
+  private final Settings settings;
+  /** The configured origins, normalised once as request origins are. */
+  private final Set<String> allowedRedirectOrigins;
   private final Clock clock;
 
-  public CheckoutRequestParser(CreateSessionSettings settings, Clock clock) {
+  public CheckoutRequestParser(Settings settings, Clock clock) {
     this.settings = settings;
+    this.allowedRedirectOrigins = Set.copyOf(settings.checkout().allowedRedirectOrigins().stream()
+        .map(CheckoutRequestParser::normalizeOrigin).toList());
     this.clock = clock;
   }
 
@@ -169,7 +174,7 @@ public final class CheckoutRequestParser {
             + "); send one line with the whole quantity.", at + ".price");
       }
       JsonNode quantity = line.get("quantity");
-      long max = settings.maxQuantityPerItem();
+      long max = settings.checkout().maxQuantityPerItem();
       if (quantity == null || !quantity.isIntegralNumber() || !quantity.canConvertToLong()
           || quantity.asLong() < 1 || quantity.asLong() > max) {
         throw ApiException.invalid("invalid_quantity", at + ".quantity must be a whole number from 1 to " + max + ".",
@@ -214,9 +219,9 @@ public final class CheckoutRequestParser {
     if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
       throw ApiException.invalid("invalid_url", field + " must use https.", field);
     }
-    String origin = CreateSessionSettings.normalizeOrigin(
+    String origin = normalizeOrigin(
         scheme + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
-    if (!settings.allowedRedirectOrigins().contains(origin)) {
+    if (!allowedRedirectOrigins.contains(origin)) {
       throw ApiException.invalid("redirect_origin_not_allowed",
           field + "'s origin " + origin + " is not in this shop's ALLOWED_REDIRECT_ORIGINS.", field);
     }
@@ -338,11 +343,11 @@ public final class CheckoutRequestParser {
       }
     }
     String institution = current.isTextual() ? current.asText() : null;
-    if (institution == null || !settings.allowedSenderInstitutions().contains(institution)) {
+    if (institution == null || !settings.checkout().allowedSenderInstitutions().contains(institution)) {
       throw ApiException.invalid("sender_institution_not_allowed",
-          settings.allowedSenderInstitutions().isEmpty()
+          settings.checkout().allowedSenderInstitutions().isEmpty()
               ? "This shop does not let customers choose their bank here."
-              : path + " must be one of " + settings.allowedSenderInstitutions().stream().sorted().toList() + ".",
+              : path + " must be one of " + settings.checkout().allowedSenderInstitutions().stream().sorted().toList() + ".",
           path);
     }
     return institution;
@@ -376,5 +381,19 @@ public final class CheckoutRequestParser {
         throw ApiException.invalid("unknown_parameter", "Unknown field '" + at + "." + name + "'.", at + "." + name);
       }
     }
+  }
+
+  /** Lower-cased scheme and host, default port dropped, no trailing slash. */
+  static String normalizeOrigin(String origin) {
+    String value = origin.trim().toLowerCase(Locale.ROOT);
+    while (value.endsWith("/")) {
+      value = value.substring(0, value.length() - 1);
+    }
+    if (value.startsWith("https://") && value.endsWith(":443")) {
+      value = value.substring(0, value.length() - 4);
+    } else if (value.startsWith("http://") && value.endsWith(":80")) {
+      value = value.substring(0, value.length() - 3);
+    }
+    return value;
   }
 }

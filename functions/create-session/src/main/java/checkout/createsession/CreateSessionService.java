@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.config.Settings;
 import checkout.store.IdempotencyStore;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -47,19 +47,15 @@ public final class CreateSessionService {
   private final FintocClient fintoc;
   private final SessionRepository sessions;
   private final IdempotencyStore idempotency;
-  private final CreateSessionSettings settings;
+  private final Settings settings;
   private final Clock clock;
   private final Sleeper sleeper;
-  /** Reads the catalog beside the claim's write; one thread: a container serves one request at a time. */
-  private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "catalog-read");
-    thread.setDaemon(true);
-    return thread;
-  });
+  /** Reads the catalog beside the claim's write (see CreateSessionRoot). */
+  private final ExecutorService background;
 
   CreateSessionService(CatalogPricing catalog, SignedOrder signedOrders, FintocClient fintoc,
-      SessionRepository sessions, IdempotencyStore idempotency, CreateSessionSettings settings, Clock clock,
-      Sleeper sleeper) {
+      SessionRepository sessions, IdempotencyStore idempotency, Settings settings, Clock clock,
+      Sleeper sleeper, ExecutorService background) {
     this.catalog = catalog;
     this.signedOrders = signedOrders;
     this.fintoc = fintoc;
@@ -68,6 +64,7 @@ public final class CreateSessionService {
     this.settings = settings;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.background = background;
   }
 
   /**
@@ -183,31 +180,6 @@ public final class CreateSessionService {
     }
     return new ApiException(422, "idempotency_key_reused",
         "This Idempotency-Key was already used with a different request.", null);
-  }
-
-  /**
-   * SnapStart priming: a catalog read on the background thread (of a price that does not
-   * exist), the storage paths (a read; a transaction, a put and an update that DynamoDB refuses,
-   * so nothing is written), the secret's read stopped before it is sent, and a made-up Fintoc
-   * answer mapped to the session we would store.
-   */
-  CheckoutSession prime() {
-    try {
-      await(background.submit(() -> catalog.price(List.of(new CheckoutRequest.CartLine("snapstart_priming", 1)))));
-    } catch (ApiException unknownPrice) {
-      // read, and refused as a price this catalog does not have: as intended
-    }
-    sessions.prime();
-    idempotency.prime();
-    fintoc.prime();
-    return FintocCheckoutSession.toSession(FintocCheckoutSession.primingSample("created"),
-        settings.orderReferenceKey(), clock.instant());
-  }
-
-  /** Fintoc's request as this order would send it, short of sending: for SnapStart priming. */
-  String primeRequest(CheckoutRequest request) {
-    PricedOrder order = new PricedOrder(PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null);
-    return Json.write(SessionRequest.of(order, request, null, settings).fintocParams());
   }
 
   private CheckoutSession createAtFintoc(SessionRequest request, String scope, IdempotencyStore.Acquired claim,

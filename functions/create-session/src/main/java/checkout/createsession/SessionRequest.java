@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.config.Settings;
 import checkout.http.ApiException;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
     String orderReference) {
 
   static SessionRequest of(PricedOrder order, CheckoutRequest request, String clientKey,
-      CreateSessionSettings settings) {
+      Settings settings) {
     ObjectNode customer = request.customerFields();
     ObjectNode params = Json.object().put("amount", order.amount()).put("currency", order.currency());
     params.put("success_url", customer.get("success_url").asText());
@@ -55,11 +56,11 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
       params.set("metadata", metadata);
     }
     copy(customer, params, "expires_at");
-    if (!settings.paymentMethodTypes().isEmpty()) {
+    if (!settings.checkout().paymentMethodTypes().isEmpty()) {
       ArrayNode methods = params.putArray("payment_method_types");
-      settings.paymentMethodTypes().forEach(methods::add);
+      settings.checkout().paymentMethodTypes().forEach(methods::add);
     }
-    ObjectNode options = settings.paymentMethodOptions() == null ? null : settings.paymentMethodOptions().deepCopy();
+    ObjectNode options = settings.checkout().paymentMethodOptions() == null ? null : settings.checkout().paymentMethodOptions().deepCopy();
     if (request.senderInstitution() != null) {
       options = options == null ? Json.object() : options;
       ObjectNode paymentIntent = options.has("payment_intent") ? (ObjectNode) options.get("payment_intent")
@@ -69,8 +70,8 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
     if (options != null) {
       params.set("payment_method_options", options);
     }
-    if (settings.businessProfile() != null) {
-      params.set("business_profile", settings.businessProfile().deepCopy());
+    if (settings.checkout().businessProfile() != null) {
+      params.set("business_profile", settings.checkout().businessProfile().deepCopy());
     }
 
     String scope = order.orderId() != null ? "order:" + sha256(order.orderId())

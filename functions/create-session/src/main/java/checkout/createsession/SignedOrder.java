@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.config.Settings;
 import checkout.http.ApiException;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
@@ -53,10 +54,10 @@ final class SignedOrder {
   private static final Set<String> PRODUCT_FIELDS = Set.of("name", "image_url");
 
   private final SecretSource secrets;
-  private final CreateSessionSettings settings;
+  private final Settings settings;
   private final Clock clock;
 
-  SignedOrder(SecretSource secrets, CreateSessionSettings settings, Clock clock) {
+  SignedOrder(SecretSource secrets, Settings settings, Clock clock) {
     this.secrets = secrets;
     this.settings = settings;
     this.clock = clock;
@@ -99,9 +100,9 @@ final class SignedOrder {
     if (exp.plus(LEEWAY).isBefore(now)) {
       throw invalid("order_token expired at " + exp + ".", "order_token.exp");
     }
-    if (exp.isAfter(now.plus(settings.orderTokenMaxLifetime()).plus(LEEWAY))) {
+    if (exp.isAfter(now.plus(settings.checkout().orderTokenMaxLifetime()).plus(LEEWAY))) {
       throw invalid("order_token's exp (" + exp + ") is further ahead than this shop accepts ("
-          + settings.orderTokenMaxLifetime().toSeconds() + " s). exp is in seconds since the epoch, not milliseconds.",
+          + settings.checkout().orderTokenMaxLifetime().toSeconds() + " s). exp is in seconds since the epoch, not milliseconds.",
           "order_token.exp");
     }
     Instant notBefore = numericDate(claims, "nbf", false);
@@ -132,7 +133,7 @@ final class SignedOrder {
           + " (CLP: pesos; MXN: centavos).", "order_token.amount");
     }
     long amount = amountNode.asLong();
-    long max = settings.maxAmounts().get(currency);
+    long max = settings.checkout().maxAmounts().get(currency);
     if (amount > max) {
       throw ApiException.invalid("amount_too_large",
           "order_token's amount is more than " + max + " " + currency + ", this shop's limit for one payment.",
@@ -165,8 +166,8 @@ final class SignedOrder {
       only(line, LINE_FIELDS, at);
       JsonNode quantity = line.path("quantity");
       if (!quantity.isIntegralNumber() || !quantity.canConvertToLong() || quantity.asLong() < 1
-          || quantity.asLong() > settings.maxQuantityPerItem()) {
-        throw invalid(at + ".quantity must be a whole number from 1 to " + settings.maxQuantityPerItem() + ".",
+          || quantity.asLong() > settings.checkout().maxQuantityPerItem()) {
+        throw invalid(at + ".quantity must be a whole number from 1 to " + settings.checkout().maxQuantityPerItem() + ".",
             at + ".quantity");
       }
       JsonNode priceData = line.path("price_data");

@@ -3,6 +3,7 @@ package checkout.createsession;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import checkout.config.Settings;
 import checkout.config.Config;
 import checkout.http.ApiException;
 import checkout.json.Json;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What the browser may send to POST /checkout-sessions, and what it may not: field by field. */
 class CheckoutRequestParserTest {
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
-  static final CreateSessionSettings SETTINGS = CreateSessionSettings.fromConfig(Config.of(Map.of(
+  static final Settings SETTINGS = Settings.from(Config.of(Map.of(
       "SESSIONS_TABLE", "t",
       "ALLOWED_REDIRECT_ORIGINS", "https://shop.example.com,http://localhost:3000",
       "MAX_QUANTITY_PER_ITEM", "10",
@@ -204,7 +205,7 @@ class CheckoutRequestParserTest {
 
   @Test
   void aShopWithNoBankListRefusesTheCustomersChoiceOfBank() {
-    CheckoutRequestParser noChoice = new CheckoutRequestParser(CreateSessionSettings.fromConfig(Config.of(Map.of(
+    CheckoutRequestParser noChoice = new CheckoutRequestParser(Settings.from(Config.of(Map.of(
         "SESSIONS_TABLE", "t", "ALLOWED_REDIRECT_ORIGINS", "https://shop.example.com"))), CLOCK);
 
     assertThatThrownBy(() -> noChoice.parse(with(
@@ -229,8 +230,8 @@ class CheckoutRequestParserTest {
 
   @Test
   void originsCompareWithoutCaseDefaultPortsOrTrailingSlashes() {
-    assertThat(CreateSessionSettings.normalizeOrigin("HTTPS://Shop.Example.com:443/")).isEqualTo("https://shop.example.com");
-    assertThat(CreateSessionSettings.normalizeOrigin("http://localhost:80")).isEqualTo("http://localhost");
+    assertThat(CheckoutRequestParser.normalizeOrigin("HTTPS://Shop.Example.com:443/")).isEqualTo("https://shop.example.com");
+    assertThat(CheckoutRequestParser.normalizeOrigin("http://localhost:80")).isEqualTo("http://localhost");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.config.Settings;
 import checkout.store.CatalogImport;
 import checkout.catalog.Price;
 import checkout.config.Config;
@@ -16,7 +17,7 @@ import checkout.session.PaymentStatus;
 import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
 import checkout.store.SessionUpdater;
-import checkout.testing.ApiEvents;
+import checkout.http.ApiEvent;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocStub;
 import checkout.testing.LogCapture;
@@ -25,6 +26,7 @@ import checkout.testing.OrderTokens;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestContext;
+import checkout.testing.RecordingSleeper;
 import checkout.testing.TestStack;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -75,7 +77,7 @@ class CreateSessionTest {
     config = stack.config("create", Map.of());
     dynamo = stack.dynamo.client();
     TestCatalog.load(stack, config);
-    handler = new CreateSessionHandler(config, TestStack.CLOCK);
+    handler = new CreateSessionHandler(TestStack.platform(config).build());
   }
 
   @AfterAll
@@ -89,7 +91,7 @@ class CreateSessionTest {
 
   static APIGatewayV2HTTPResponse create(CreateSessionHandler handler, String body, String idempotencyKey) {
     Map<String, String> headers = idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
-    return handler.handleRequest(ApiEvents.post("/checkout-sessions", body, headers), null);
+    return handler.handleRequest(ApiEvent.post("/checkout-sessions", body, headers), null);
   }
 
   static JsonNode body(APIGatewayV2HTTPResponse response) {
@@ -203,7 +205,7 @@ class CreateSessionTest {
       "a total over the shop's maximum   | [{\"price\": \"price_grano_1kg\", \"quantity\": 7}]                                              | amount_too_large | line_items",
   })
   void aCatalogOrderThatCannotBeSoldIsRefusedNamingTheItem(String what, String lines, String code, String param) {
-    CreateSessionHandler capped = new CreateSessionHandler(config.with(Map.of("MAX_AMOUNT_CLP", "100000")), TestStack.CLOCK);
+    CreateSessionHandler capped = new CreateSessionHandler(TestStack.platform(config.with(Map.of("MAX_AMOUNT_CLP", "100000"))).build());
 
     APIGatewayV2HTTPResponse response = create(capped, CLP_ORDER.replaceFirst("\\[.*?]", lines), null);
 
@@ -260,12 +262,12 @@ class CreateSessionTest {
 
   @Test
   void theDeploymentDecidesPaymentMethodsTheirOptionsAndTheProfileAndTheCustomerOnlyPicksTheirBank() {
-    CreateSessionHandler configured = new CreateSessionHandler(config.with(Map.of(
+    CreateSessionHandler configured = new CreateSessionHandler(TestStack.platform(config.with(Map.of(
         "PAYMENT_METHOD_TYPES", "bank_transfer",
         "PAYMENT_METHOD_OPTIONS", "{\"payment_intent\": {\"recipient_account\": {\"holder_id\": \"761234567\","
             + " \"number\": \"123456\", \"type\": \"checking_account\", \"institution_id\": \"cl_banco_estado\"}}}",
         "BUSINESS_PROFILE", "{\"name\": \"Tostaduría Local\"}",
-        "ALLOWED_SENDER_INSTITUTIONS", "cl_banco_de_chile,cl_banco_estado")), TestStack.CLOCK);
+        "ALLOWED_SENDER_INSTITUTIONS", "cl_banco_de_chile,cl_banco_estado"))).build());
 
     APIGatewayV2HTTPResponse response = create(configured, CLP_ORDER.replace("\"metadata\"",
         "\"payment_method_options\": {\"payment_intent\": {\"sender_account\": {\"institution_id\": \"cl_banco_de_chile\"}}},"
@@ -492,7 +494,7 @@ class CreateSessionTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<String>> answers = new ArrayList<>();
     for (int i = 0; i < requests; i++) {
-      CreateSessionHandler container = new CreateSessionHandler(config, TestStack.CLOCK);
+      CreateSessionHandler container = new CreateSessionHandler(TestStack.platform(config).build());
       Callable<String> call = () -> {
         start.await();
         return request.apply(container);
@@ -515,8 +517,7 @@ class CreateSessionTest {
   @Test
   void whenStoringFailsAfterFintocCreatedTheSessionARetryWithTheSameKeyFinishesTheJob() {
     FaultInjector faults = new FaultInjector();
-    CreateSessionHandler flakyHandler = new CreateSessionHandler(config, stack.dynamo.client(faults),
-        SecretSources.fromConfig(config, TestStack.CLOCK), TestStack.CLOCK);
+    CreateSessionHandler flakyHandler = new CreateSessionHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
     faults.failNext(1, request -> request instanceof TransactWriteItemsRequest);
 
     APIGatewayV2HTTPResponse failed = create(flakyHandler, CLP_ORDER, "key-1");
@@ -620,8 +621,7 @@ class CreateSessionTest {
 
   /** A handler whose waits between Fintoc attempts are recorded, not slept. */
   CreateSessionHandler recordingWaits(List<Duration> waits, Map<String, String> settings) {
-    return new CreateSessionHandler(config.with(settings), stack.dynamo.client(),
-        SecretSources.fromConfig(config, TestStack.CLOCK), TestStack.CLOCK, waits::add);
+    return new CreateSessionHandler(TestStack.platform(config.with(settings)).sleeper(new RecordingSleeper(waits)).build());
   }
 
   List<String> fintocKeys() {
@@ -680,8 +680,7 @@ class CreateSessionTest {
   void aFintocThatDoesNotAnswerInTimeIsA504() {
     stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
         .willReturn(aResponse().withStatus(201).withFixedDelay(3_000)));
-    CreateSessionHandler impatient = new CreateSessionHandler(
-        config.with(Map.of("FINTOC_READ_TIMEOUT_MS", "200", "FINTOC_MAX_ATTEMPTS", "2")), TestStack.CLOCK);
+    CreateSessionHandler impatient = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_READ_TIMEOUT_MS", "200", "FINTOC_MAX_ATTEMPTS", "2"))).build());
 
     APIGatewayV2HTTPResponse response = create(impatient, CLP_ORDER, null);
 
@@ -693,8 +692,7 @@ class CreateSessionTest {
   @Test
   void aFintocThatCannotBeReachedIsA502() {
     int closedPort = checkout.testing.DynamoDbLocal.freePort();
-    CreateSessionHandler unreachable = new CreateSessionHandler(
-        config.with(Map.of("FINTOC_API_URL", "http://127.0.0.1:" + closedPort)), TestStack.CLOCK);
+    CreateSessionHandler unreachable = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", "http://127.0.0.1:" + closedPort))).build());
 
     APIGatewayV2HTTPResponse response = create(unreachable, CLP_ORDER, null);
 
@@ -728,8 +726,8 @@ class CreateSessionTest {
   @Test
   void afterATimeoutTheRetryKeepsTheKeyAndGetsTheSessionFintocMadeMeanwhile() {
     stack.fintoc.faults().slowCreates(1, Duration.ofSeconds(2));
-    CreateSessionHandler impatient = new CreateSessionHandler(config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(),
-        "FINTOC_READ_TIMEOUT_MS", "300", "FINTOC_MAX_ATTEMPTS", "1")), TestStack.CLOCK);
+    CreateSessionHandler impatient = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(),
+        "FINTOC_READ_TIMEOUT_MS", "300", "FINTOC_MAX_ATTEMPTS", "1"))).build());
 
     APIGatewayV2HTTPResponse timedOut = create(impatient, CLP_ORDER, "key-1");
 
@@ -745,8 +743,7 @@ class CreateSessionTest {
   @Test
   void afterAConnectionDroppedUnansweredTheRetryKeepsTheKeyAndGetsTheSameSession() {
     stack.fintoc.faults().resetAfterCreating(1);
-    CreateSessionHandler direct = new CreateSessionHandler(
-        config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_MAX_ATTEMPTS", "1")), TestStack.CLOCK);
+    CreateSessionHandler direct = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_MAX_ATTEMPTS", "1"))).build());
 
     APIGatewayV2HTTPResponse dropped = create(direct, CLP_ORDER, "key-1");
 
@@ -765,13 +762,12 @@ class CreateSessionTest {
   void aSlowFintocWithThreeSecondsLeftAnswersARetryableErrorBeforeTheDeadlineAndTheRetryTakesTheClaim() {
     // Fintoc makes the session, then takes 10 s to say so (straight to the simulator: no recorder waits on it).
     stack.fintoc.faults().slowCreates(1, Duration.ofSeconds(10));
-    CreateSessionHandler lambdaTimeouts = new CreateSessionHandler(config.with(Map.of(
-        "FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_READ_TIMEOUT_MS", "6000", "FINTOC_MAX_ATTEMPTS", "1")),
-        TestStack.CLOCK);
+    CreateSessionHandler lambdaTimeouts = new CreateSessionHandler(TestStack.platform(config.with(Map.of(
+        "FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_READ_TIMEOUT_MS", "6000", "FINTOC_MAX_ATTEMPTS", "1"))).build());
     Map<String, String> headers = Map.of("Idempotency-Key", "key-1");
 
     long started = System.nanoTime();
-    APIGatewayV2HTTPResponse late = lambdaTimeouts.handleRequest(ApiEvents.post("/checkout-sessions", CLP_ORDER, headers),
+    APIGatewayV2HTTPResponse late = lambdaTimeouts.handleRequest(ApiEvent.post("/checkout-sessions", CLP_ORDER, headers),
         new TestContext(() -> 3_000));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
@@ -794,7 +790,7 @@ class CreateSessionTest {
     dynamo.putItem(r -> r.tableName(table).item(Map.of(
         "pk", AttributeValue.fromS("IDEMPOTENCY#" + SessionRequest.keyScope("key-1")),
         "request_hash", AttributeValue.fromS(SessionRequest.sha256(Json.canonical(
-            new CheckoutRequestParser(CreateSessionSettings.fromConfig(config), TestStack.CLOCK)
+            new CheckoutRequestParser(Settings.from(config), TestStack.CLOCK)
                 .parse(CLP_ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)).asSent()))),
         "state", AttributeValue.fromS("pending"), "claim_token", AttributeValue.fromS("theirs"),
         "lease_expires_at", AttributeValue.fromN(Long.toString(Long.MAX_VALUE / 2)),
@@ -803,7 +799,7 @@ class CreateSessionTest {
 
     long started = System.nanoTime();
     APIGatewayV2HTTPResponse busy = handler.handleRequest(
-        ApiEvents.post("/checkout-sessions", CLP_ORDER, Map.of("Idempotency-Key", "key-1")), new TestContext(() -> 10_000));
+        ApiEvent.post("/checkout-sessions", CLP_ORDER, Map.of("Idempotency-Key", "key-1")), new TestContext(() -> 10_000));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(busy.getStatusCode()).isEqualTo(409);
@@ -816,7 +812,7 @@ class CreateSessionTest {
   @Test
   void whenTheSecretCannotBeRefreshedTheCachedOneServesForABoundedTime() {
     MutableClock clock = new MutableClock(TestStack.NOW);
-    CreateSessionHandler container = new CreateSessionHandler(config, clock);
+    CreateSessionHandler container = new CreateSessionHandler(TestStack.platform(config).clock(clock).build());
     assertThat(create(container, CLP_ORDER, null).getStatusCode()).isEqualTo(201);
     stack.secrets.denyAccess();
     clock.advance(Duration.ofMinutes(6)); // past the 5-minute TTL: a read is due, and fails

@@ -3,6 +3,7 @@ package checkout.createsession;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import checkout.config.Settings;
 import checkout.config.Config;
 import checkout.http.ApiException;
 import checkout.json.Json;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SignedOrderTest {
   static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
   static final String KEY = "order_signing_test_key_0123456789abcdef";
-  static final CreateSessionSettings SETTINGS = CreateSessionSettings.fromConfig(Config.of(Map.of(
+  static final Settings SETTINGS = Settings.from(Config.of(Map.of(
       "SESSIONS_TABLE", "t", "MAX_AMOUNT_CLP", "1000000")));
   final SignedOrder orders = new SignedOrder(secretWith(KEY), SETTINGS, Clock.fixed(NOW, ZoneOffset.UTC));
 

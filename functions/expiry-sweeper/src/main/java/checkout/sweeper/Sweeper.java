@@ -1,8 +1,5 @@
 package checkout.sweeper;
 
-import static checkout.store.Attr.n;
-import static checkout.store.Attr.s;
-
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
@@ -10,9 +7,9 @@ import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.SessionStatus;
+import checkout.config.Settings;
+import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
-import checkout.store.SessionsTable;
-import checkout.store.Storage;
 import checkout.time.Deadline;
 import checkout.time.Pace;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,16 +17,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
  * Asks Fintoc about what is still open, so a missed webhook never leaves an order hanging:
@@ -40,40 +32,25 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  *       final (a pending transfer may take ten days, then fail).
  * </ul>
  *
- * <p>Each reads only its sparse index, with a key condition (no filter: a DynamoDB Limit counts
- * items before a filter, and a filter still pays for what it drops), so a run costs what it has
- * to close, whatever the table's size. Fintoc calls are paced and few at once (its rate limit is
+ * <p>Each reads only its sparse index ({@link SessionRepository#due}), so a run costs what it
+ * has to close, whatever the table's size. Fintoc calls are paced and few at once (its rate limit is
  * shared with CreateSession); each starts only if the invocation has time left for it. Every
  * write goes through {@link SessionUpdater}: conditional, the same rules as the webhook.
  */
 final class Sweeper {
-  /** One of the two indexes a run reads, and the cutoff of its sort key. */
-  private record Sweep(String index, String shardAttribute, String shardPrefix, String sortAttribute, boolean settling) {}
-
-  private static final Sweep OPEN = new Sweep(SessionsTable.OPEN_INDEX, SessionsTable.OPEN_SHARD,
-      SessionsTable.OPEN_SHARD_PREFIX, SessionsTable.OPEN_EXPIRES_AT, false);
-  private static final Sweep UNSETTLED = new Sweep(SessionsTable.UNSETTLED_INDEX, SessionsTable.UNSETTLED_SHARD,
-      SessionsTable.UNSETTLED_SHARD_PREFIX, SessionsTable.UNSETTLED_CHECK_AT, true);
-
-  private final DynamoDbClient dynamo;
-  private final String table;
+  private final SessionRepository sessions;
   private final FintocClient fintoc;
   private final SessionUpdater updater;
-  private final Duration grace;
-  private final int concurrency;
-  private final int pageSize;
+  private final Settings.Sweep settings;
   private final Pace pace;
   private final Clock clock;
 
-  Sweeper(DynamoDbClient dynamo, String table, FintocClient fintoc, SessionUpdater updater, Duration grace,
-      int concurrency, int pageSize, Pace pace, Clock clock) {
-    this.dynamo = dynamo;
-    this.table = table;
+  Sweeper(SessionRepository sessions, FintocClient fintoc, SessionUpdater updater, Settings.Sweep settings, Pace pace,
+      Clock clock) {
+    this.sessions = sessions;
     this.fintoc = fintoc;
     this.updater = updater;
-    this.grace = grace;
-    this.concurrency = concurrency;
-    this.pageSize = pageSize;
+    this.settings = settings;
     this.pace = pace;
     this.clock = clock;
   }
@@ -83,64 +60,42 @@ final class Sweeper {
    * @param summary filled as the run goes, so it says what was done even when the run fails
    */
   void sweep(Supplier<Deadline> deadline, SweepSummary summary) {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
     try {
       long now = clock.instant().getEpochSecond();
-      read(OPEN, now - grace.toSeconds(), pool, deadline, summary);
-      read(UNSETTLED, now, pool, deadline, summary);
+      read(SessionRepository.Due.OPEN, now - settings.grace().toSeconds(), pool, deadline, summary);
+      read(SessionRepository.Due.UNSETTLED, now, pool, deadline, summary);
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private void read(Sweep sweep, long cutoff, ExecutorService pool, Supplier<Deadline> deadline, SweepSummary summary) {
-    for (int shard = 0; shard < SessionsTable.OPEN_SHARDS && !summary.stoppedAtDeadline; shard++) {
-      Map<String, AttributeValue> startKey = null;
+  private void read(SessionRepository.Due due, long cutoff, ExecutorService pool, Supplier<Deadline> deadline,
+      SweepSummary summary) {
+    for (int shard = 0; shard < SessionRepository.SHARDS && !summary.stoppedAtDeadline; shard++) {
+      SessionRepository.Cursor cursor = null;
       do {
-        QueryResponse page = query(sweep, sweep.shardPrefix() + shard, cutoff, startKey);
+        SessionRepository.DuePage page = sessions.due(due, shard, cutoff, settings.pageSize(), cursor);
         summary.queries.incrementAndGet();
-        summary.itemsRead.addAndGet(page.scannedCount());
-        if (page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null) {
-          summary.addReadCapacity(page.consumedCapacity().capacityUnits());
+        summary.itemsRead.addAndGet(page.itemsRead());
+        if (page.readCapacity() != null) {
+          summary.addReadCapacity(page.readCapacity());
         }
-        reconcilePage(sweep, page.items(), pool, deadline, summary);
-        startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-      } while (startKey != null && !summary.stoppedAtDeadline);
+        reconcilePage(due, page.sessionIds(), pool, deadline, summary);
+        cursor = page.next();
+      } while (cursor != null && !summary.stoppedAtDeadline);
     }
   }
 
-  /**
-   * SnapStart priming: a Query that can match nothing (no session expires before 1970), the
-   * secret's read stopped before it is sent, and a made-up Fintoc answer observed and decided,
-   * short of the commit.
-   */
-  void prime() {
-    query(OPEN, "OPEN#0", 0, null);
-    fintoc.prime();
-    updater.prime(FintocCheckoutSession.observe(FintocCheckoutSession.primingSample("expired"), clock.instant(), true, null));
-  }
-
-  private QueryResponse query(Sweep sweep, String shard, long cutoff, Map<String, AttributeValue> startKey) {
-    return Storage.call("Query " + sweep.index(), () -> dynamo.query(r -> r
-        .tableName(table)
-        .indexName(sweep.index())
-        .keyConditionExpression("#shard = :shard AND #due < :cutoff")
-        .expressionAttributeNames(Map.of("#shard", sweep.shardAttribute(), "#due", sweep.sortAttribute()))
-        .expressionAttributeValues(Map.of(":shard", s(shard), ":cutoff", n(cutoff)))
-        .limit(pageSize)
-        .exclusiveStartKey(startKey)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-  }
-
   /** At most {@code concurrency} Fintoc calls at once, paced: its 100 req/s is shared with CreateSession. */
-  private void reconcilePage(Sweep sweep, List<Map<String, AttributeValue>> items, ExecutorService pool,
+  private void reconcilePage(SessionRepository.Due due, List<String> ids, ExecutorService pool,
       Supplier<Deadline> deadline, SweepSummary summary) {
+    boolean settling = due == SessionRepository.Due.UNSETTLED;
     List<Future<?>> running = new ArrayList<>();
-    for (Map<String, AttributeValue> item : items) {
-      (sweep.settling() ? summary.unsettled : summary.found).incrementAndGet();
-      String id = item.get(SessionsTable.PK).s().substring(SessionsTable.SESSION_PREFIX.length());
+    for (String id : ids) {
+      (settling ? summary.unsettled : summary.found).incrementAndGet();
       running.add(pool.submit(() -> {
-        reconcile(sweep, id, deadline, summary);
+        reconcile(settling, id, deadline, summary);
         return null;
       }));
     }
@@ -157,7 +112,7 @@ final class Sweeper {
     }
   }
 
-  private void reconcile(Sweep sweep, String id, Supplier<Deadline> deadlines, SweepSummary summary)
+  private void reconcile(boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary)
       throws InterruptedException {
     pace.await();
     // Checked when the call is about to start, not when it was queued: the queue may have waited.
@@ -171,7 +126,7 @@ final class Sweeper {
     try {
       fintocSession = fintoc.getCheckoutSession(id, deadline);
     } catch (FintocException e) {
-      if (!sweep.settling() && e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
+      if (!settling && e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
         // Fintoc has never seen it: it can never be paid.
         updater.record(Observation.sessionStatus(id, SessionStatus.EXPIRED, clock.instant(), true), null, null);
         summary.expired.incrementAndGet();
@@ -182,7 +137,7 @@ final class Sweeper {
     }
     Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true, null);
     CheckoutSession after = updater.record(fact, null, null).after();
-    if (sweep.settling()) {
+    if (settling) {
       (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled).incrementAndGet();
     } else if (after == null || after.status().isOpen()) {
       summary.skipped.incrementAndGet(); // Fintoc still has it open: ask next run

@@ -22,6 +22,7 @@ import checkout.testing.LogCapture;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestContext;
 import checkout.testing.TestSessions;
+import checkout.testing.RecordingSleeper;
 import checkout.testing.TestStack;
 import checkout.webhook.WebhookHandler;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class ExpirySweeperTest {
     config = stack.config("sweep", Map.of());
     dynamo = stack.dynamo.client();
     sessions = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
-    sweeper = new ExpirySweeperHandler(config, TestStack.CLOCK);
+    sweeper = new ExpirySweeperHandler(TestStack.platform(config).build());
   }
 
   @AfterAll
@@ -168,7 +169,7 @@ class ExpirySweeperTest {
 
   @Test
   void everyPageOfEveryShardIsSwept() {
-    ExpirySweeperHandler smallPages = new ExpirySweeperHandler(config.with(Map.of("SWEEP_PAGE_SIZE", "3")), TestStack.CLOCK);
+    ExpirySweeperHandler smallPages = new ExpirySweeperHandler(TestStack.platform(config.with(Map.of("SWEEP_PAGE_SIZE", "3"))).build());
     for (int i = 0; i < 60; i++) {
       storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
     }
@@ -219,36 +220,13 @@ class ExpirySweeperTest {
   /** A sweeper on this clock whose pacing waits are recorded, not slept. */
   ExpirySweeperHandler sweeperAt(MutableClock clock, List<Duration> waits, Map<String, String> settings) {
     Config sweeperConfig = config.with(settings);
-    return new ExpirySweeperHandler(sweeperConfig, stack.dynamo.client(),
-        new FintocClient(FintocOptions.fromConfig(sweeperConfig), SecretSources.fromConfig(sweeperConfig, clock)),
-        clock, new VirtualWaits(waits));
-  }
-
-  /** Records each wait and moves its own time on by it: nothing sleeps, and the machine's speed does not count. */
-  static final class VirtualWaits implements Sleeper {
-    private final List<Duration> waits;
-    private long now;
-
-    VirtualWaits(List<Duration> waits) {
-      this.waits = waits;
-    }
-
-    @Override
-    public synchronized void sleep(Duration duration) {
-      waits.add(duration);
-      now += duration.toNanos();
-    }
-
-    @Override
-    public synchronized long nanoTime() {
-      return now;
-    }
+    return new ExpirySweeperHandler(TestStack.platform(sweeperConfig).clock(clock).sleeper(new RecordingSleeper(waits)).build());
   }
 
   /** The session finished at Fintoc with its payment pending; the webhook said so, and nothing since. */
   void finishedWithAPendingPayment(String id) {
     storeOpen(id, TestStack.NOW.plus(Duration.ofHours(20)));
-    new WebhookHandler(config, TestStack.CLOCK).handleRequest(FintocEvents.delivery(
+    new WebhookHandler(TestStack.platform(config).build()).handleRequest(FintocEvents.delivery(
         FintocEvents.sessionFinished("evt_" + id, id, "pi_" + id, "pending"), SecretsManagerStub.WEBHOOK_SECRET,
         TestStack.NOW), null);
   }
@@ -331,9 +309,7 @@ class ExpirySweeperTest {
   void theSummaryIsLoggedEvenWhenTheRunFails() {
     FaultInjector faults = new FaultInjector();
     faults.failNext(100, request -> request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest);
-    ExpirySweeperHandler failing = new ExpirySweeperHandler(config, stack.dynamo.client(faults),
-        new FintocClient(FintocOptions.fromConfig(config), SecretSources.fromConfig(config, TestStack.CLOCK)),
-        TestStack.CLOCK, Sleeper.REAL);
+    ExpirySweeperHandler failing = new ExpirySweeperHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
 
     try (LogCapture logs = new LogCapture()) {
       assertThatThrownBy(() -> failing.handleRequest(Map.of(), TestContext.unhurried()))
@@ -345,7 +321,7 @@ class ExpirySweeperTest {
   @Test
   void aPaymentTheWebhookRecordedIsNeverUndoneByAStaleSweep() {
     storeOpen("cs_1", LONG_AGO);
-    new WebhookHandler(config, TestStack.CLOCK).handleRequest(FintocEvents.delivery(
+    new WebhookHandler(TestStack.platform(config).build()).handleRequest(FintocEvents.delivery(
         FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"), SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
     stack.fintoc.holdSession("cs_1", "expired", null, null); // Fintoc's answer, stale or wrong
 
@@ -359,7 +335,7 @@ class ExpirySweeperTest {
     storeOpen("cs_1", LONG_AGO);
     sweep(); // Fintoc never saw it: expired
 
-    new WebhookHandler(config, TestStack.CLOCK).handleRequest(FintocEvents.delivery(
+    new WebhookHandler(TestStack.platform(config).build()).handleRequest(FintocEvents.delivery(
         FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"), SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
 
     assertThat(state("cs_1")).isEqualTo("expired/succeeded/paid_after_expiry");
@@ -371,7 +347,7 @@ class ExpirySweeperTest {
       freshTable();
       storeOpen("cs_1", LONG_AGO);
       stack.fintoc.holdSession("cs_1", "expired", null, null);
-      WebhookHandler webhook = new WebhookHandler(config, TestStack.CLOCK);
+      WebhookHandler webhook = new WebhookHandler(TestStack.platform(config).build());
       var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
       var start = new java.util.concurrent.CountDownLatch(1);
       var swept = pool.submit(() -> {

@@ -48,7 +48,7 @@ public final class SweepBenchmark {
         long started = System.nanoTime();
         fill(stack, config.required("SESSIONS_TABLE"), n);
         double fillSeconds = (System.nanoTime() - started) / 1e9;
-        Map<String, Object> summary = new ExpirySweeperHandler(config, TestStack.CLOCK)
+        Map<String, Object> summary = new ExpirySweeperHandler(TestStack.platform(config).build())
             .handleRequest(Map.of(), TestContext.unhurried());
         System.out.printf("%,10d %6d %6d %7d %8d %10d %8d %14.1f %10.1f%n", n, PAST_DUE, UNSETTLED_DUE, summary.get("found"),
             summary.get("settled"), summary.get("items_read"), summary.get("queries"), summary.get("read_capacity_units"),

@@ -8,7 +8,7 @@ import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
 import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
-import checkout.testing.ApiEvents;
+import checkout.http.ApiEvent;
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.FaultInjector;
 import checkout.testing.TestStack;
@@ -35,7 +35,7 @@ class GetSessionTest {
     config = Config.of(Map.of("SESSIONS_TABLE", table, "AWS_REGION", "us-east-1",
         "DYNAMODB_ENDPOINT", dynamoDbLocal.endpoint().toString()));
     dynamo = dynamoDbLocal.client();
-    handler = new GetSessionHandler(config);
+    handler = new GetSessionHandler(TestStack.platform(config).build());
   }
 
   static CheckoutSession session(String id, SessionStatus status, PaymentStatus payment) {
@@ -48,7 +48,7 @@ class GetSessionTest {
   }
 
   APIGatewayV2HTTPResponse get(String id) {
-    return handler.handleRequest(ApiEvents.get("/checkout-sessions/{id}", "/checkout-sessions/" + id, Map.of("id", id)), null);
+    return handler.handleRequest(ApiEvent.get("/checkout-sessions/{id}", "/checkout-sessions/" + id, Map.of("id", id)), null);
   }
 
   @Test
@@ -131,11 +131,11 @@ class GetSessionTest {
   @Test
   void aThrottledReadIsA503SoTheSuccessPageRetries() {
     FaultInjector faults = new FaultInjector();
-    GetSessionHandler throttled = new GetSessionHandler(config, dynamoDbLocal.client(faults));
+    GetSessionHandler throttled = new GetSessionHandler(TestStack.platform(config).dynamo(dynamoDbLocal.client(faults)).build());
     faults.failNext(1, request -> true);
 
     APIGatewayV2HTTPResponse response = throttled.handleRequest(
-        ApiEvents.get("/checkout-sessions/{id}", "/checkout-sessions/cs_test_1", Map.of("id", "cs_test_1")), null);
+        ApiEvent.get("/checkout-sessions/{id}", "/checkout-sessions/cs_test_1", Map.of("id", "cs_test_1")), null);
 
     assertThat(response.getStatusCode()).isEqualTo(503);
     assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("storage_unavailable");

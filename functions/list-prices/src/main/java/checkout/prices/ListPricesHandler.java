@@ -1,13 +1,12 @@
 package checkout.prices;
 
-import checkout.aws.AwsClients;
 import checkout.catalog.Price;
-import checkout.store.PriceRepository;
-import checkout.config.Config;
-import checkout.config.Settings;
+import checkout.fintoc.PriceData;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
+import checkout.platform.Platform;
 import checkout.snapstart.Priming;
+import checkout.store.PriceRepository;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -15,8 +14,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * {@code GET /prices}: the active catalog prices, in catalog order, so a static store shows
@@ -29,20 +26,18 @@ public final class ListPricesHandler implements RequestHandler<APIGatewayV2HTTPE
 
   private final PriceRepository prices;
   /** Held here: the runtime keeps hooks weakly. */
-  private final Priming priming = Priming.register("ListPrices", this::prime);
+  private final Priming priming;
 
+  /** Lambda's: built from the environment, once per container. */
   public ListPricesHandler() {
-    this(Config.fromEnvironment());
-  }
-
-  /** Everything built from configuration, as in Lambda. */
-  public ListPricesHandler(Config config) {
-    this(config, AwsClients.build(DynamoDbClient.builder(), config, Settings.DYNAMODB_ENDPOINT));
+    this(Platform.fromEnvironment());
   }
 
   /** For tests and the local stack. */
-  public ListPricesHandler(Config config, DynamoDbClient dynamo) {
-    this.prices = new PriceRepository(dynamo, config.required(Settings.SESSIONS_TABLE));
+  public ListPricesHandler(Platform platform) {
+    ListPricesRoot root = new ListPricesRoot(platform);
+    this.prices = root.prices;
+    this.priming = Priming.register("ListPrices", () -> root.prime(this));
   }
 
   @Override
@@ -51,7 +46,7 @@ public final class ListPricesHandler implements RequestHandler<APIGatewayV2HTTPE
       ArrayNode list = Json.array();
       for (Price price : prices.listActive()) {
         ObjectNode json = Json.object().put("id", price.id());
-        json.setAll(price.priceData());
+        json.setAll(PriceData.of(price));
         list.add(json);
       }
       ObjectNode body = Json.object();
@@ -60,10 +55,5 @@ public final class ListPricesHandler implements RequestHandler<APIGatewayV2HTTPE
     } catch (Exception e) {
       return HttpResponses.failure(e);
     }
-  }
-
-  /** SnapStart priming: the request as a store makes it, a read of the index (nothing cached). */
-  void prime() {
-    handleRequest(Priming.request("GET", "/prices", Map.of(), null), null);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
 import checkout.json.Json;
-import checkout.testing.ApiEvents;
+import checkout.http.ApiEvent;
 import checkout.testing.FaultInjector;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
@@ -30,14 +30,14 @@ class ListPricesTest {
   }
 
   APIGatewayV2HTTPResponse list(ListPricesHandler handler) {
-    return handler.handleRequest(ApiEvents.get("/prices", "/prices", Map.of()), null);
+    return handler.handleRequest(ApiEvent.get("/prices", "/prices", Map.of()), null);
   }
 
   @Test
   void theActivePricesAreListedInCatalogOrderAsFintocsPriceData() {
     TestCatalog.load(stack, config);
 
-    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(config));
+    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(TestStack.platform(config).build()));
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(Json.parse(response.getBody())).isEqualTo(Json.parse("""
@@ -50,7 +50,7 @@ class ListPricesTest {
 
   @Test
   void browsersAndCdnsMayKeepTheListForAMinute() {
-    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(config));
+    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(TestStack.platform(config).build()));
 
     assertThat(response.getHeaders()).containsEntry("cache-control", "public, max-age=60")
         .containsEntry("content-type", "application/json; charset=utf-8");
@@ -58,7 +58,7 @@ class ListPricesTest {
 
   @Test
   void anEmptyCatalogIsAnEmptyList() {
-    assertThat(Json.parse(list(new ListPricesHandler(config)).getBody())).isEqualTo(Json.parse("{\"prices\": []}"));
+    assertThat(Json.parse(list(new ListPricesHandler(TestStack.platform(config).build())).getBody())).isEqualTo(Json.parse("{\"prices\": []}"));
   }
 
   @Test
@@ -66,7 +66,7 @@ class ListPricesTest {
     FaultInjector faults = new FaultInjector();
     faults.failNext(1, request -> true);
 
-    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(config, stack.dynamo.client(faults)));
+    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build()));
 
     assertThat(response.getStatusCode()).isEqualTo(503);
     assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("storage_unavailable");

@@ -7,6 +7,7 @@ import checkout.secrets.SecretUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Verifies a delivery with the webhook secrets this container holds. When nothing matches it
@@ -38,11 +39,6 @@ final class SignatureCheck {
     }
   }
 
-  /** SnapStart priming: the secret's read path, stopped before it is sent. */
-  void prime() {
-    secrets.prime();
-  }
-
   private synchronized boolean mayRefresh() {
     Instant now = clock.instant();
     if (now.isBefore(lastRefresh.plus(REFRESH_AT_MOST_EVERY))) {
@@ -52,7 +48,7 @@ final class SignatureCheck {
     return true;
   }
 
-  private static java.util.List<String> webhookSecrets(FintocSecrets current) {
+  private static List<String> webhookSecrets(FintocSecrets current) {
     if (current.webhookSecrets().isEmpty()) {
       throw new SecretUnavailableException("the Fintoc secret has no webhook_secret", null);
     }

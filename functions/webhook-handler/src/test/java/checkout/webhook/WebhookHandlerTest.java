@@ -62,7 +62,7 @@ class WebhookHandlerTest {
     dynamo = stack.dynamo.client();
     sessions = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
     sessions.insert(TestSessions.open(CS, "order-42", Instant.parse("2026-11-22T12:00:00Z")));
-    handler = new WebhookHandler(config, TestStack.CLOCK);
+    handler = new WebhookHandler(TestStack.platform(config).build());
   }
 
   @AfterAll
@@ -304,7 +304,7 @@ class WebhookHandlerTest {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<APIGatewayV2HTTPResponse>> responses = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      WebhookHandler container = new WebhookHandler(config, TestStack.CLOCK);
+      WebhookHandler container = new WebhookHandler(TestStack.platform(config).build());
       responses.add(pool.submit(() -> {
         start.await();
         return deliver(container, event);
@@ -326,8 +326,7 @@ class WebhookHandlerTest {
   @Test
   void aFaultWhileApplyingLeavesNothingSoFintocsRedeliveryAppliesIt() {
     FaultInjector faults = new FaultInjector();
-    WebhookHandler flaky = new WebhookHandler(config, stack.dynamo.client(faults),
-        SecretSources.fromConfig(config, TestStack.CLOCK), TestStack.CLOCK);
+    WebhookHandler flaky = new WebhookHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
     faults.failNext(1, request -> request instanceof TransactWriteItemsRequest);
     String event = sessionFinished("evt_1", CS, PI, "succeeded");
 
@@ -417,7 +416,7 @@ class WebhookHandlerTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<APIGatewayV2HTTPResponse>> responses = new ArrayList<>();
       for (String event : List.of(first, second)) {
-        WebhookHandler container = new WebhookHandler(config, TestStack.CLOCK);
+        WebhookHandler container = new WebhookHandler(TestStack.platform(config).build());
         responses.add(pool.submit(() -> {
           start.await();
           return deliver(container, event);

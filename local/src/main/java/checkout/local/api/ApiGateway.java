@@ -1,5 +1,6 @@
 package checkout.local.api;
 
+import checkout.http.ApiEvent;
 import checkout.json.Json;
 import checkout.local.http.Exchanges;
 import checkout.local.lambda.LocalFunction;
@@ -32,8 +33,6 @@ import java.util.regex.Pattern;
  * turned back into HTTP. Requests no route takes are served from the storefront's files.
  */
 public final class ApiGateway {
-  private static final DateTimeFormatter REQUEST_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final byte[] NOT_FOUND = "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] INTERNAL_ERROR = "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -119,78 +118,37 @@ public final class ApiGateway {
 
   /** The payload format 2.0 event API Gateway sends for this request. */
   ObjectNode event(HttpExchange exchange, Route route, Map<String, String> pathParameters) throws IOException {
-    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-    String routeKey = route.method() + " " + route.path();
-    ObjectNode headers = Json.object();
-    ArrayNode cookies = Json.array();
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    ApiEvent event = ApiEvent.request(exchange.getRequestMethod(), route.path())
+        .path(exchange.getRequestURI().getRawPath())
+        .query(rawQuery, Exchanges.form(rawQuery))
+        .source(exchange.getRemoteAddress().getAddress().getHostAddress(), exchange.getProtocol())
+        .requestId(UUID.randomUUID().toString())
+        .time(clock.instant());
     exchange.getRequestHeaders().forEach((name, values) -> {
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.equals("cookie")) {
+      if (name.equalsIgnoreCase("cookie")) {
         values.forEach(v -> {
           for (String cookie : v.split(";")) {
             if (!cookie.isBlank()) {
-              cookies.add(cookie.trim());
+              event.cookie(cookie.trim());
             }
           }
         });
       } else {
-        headers.put(lower, String.join(",", values));
+        event.header(name, String.join(",", values));
       }
     });
-    String rawQuery = exchange.getRequestURI().getRawQuery();
-    ObjectNode query = Json.object();
-    Exchanges.form(rawQuery).forEach(query::put);
-    long now = clock.millis();
-    String requestId = UUID.randomUUID().toString();
-    ObjectNode http = Json.object()
-        .put("method", method)
-        .put("path", exchange.getRequestURI().getRawPath())
-        .put("protocol", exchange.getProtocol())
-        .put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress())
-        .put("userAgent", headers.path("user-agent").asText(""));
-    String host = headers.path("host").asText("127.0.0.1");
-    ObjectNode context = Json.object()
-        .put("accountId", "123456789012")
-        .put("apiId", "local")
-        .put("domainName", host)
-        .put("domainPrefix", host.split("[.:]")[0])
-        .put("requestId", requestId)
-        .put("routeKey", routeKey)
-        .put("stage", "$default")
-        .put("time", REQUEST_TIME.format(Instant.ofEpochMilli(now)))
-        .put("timeEpoch", now);
-    context.set("http", http);
-
-    ObjectNode event = Json.object()
-        .put("version", "2.0")
-        .put("routeKey", routeKey)
-        .put("rawPath", exchange.getRequestURI().getRawPath())
-        .put("rawQueryString", rawQuery == null ? "" : rawQuery);
-    if (!cookies.isEmpty()) {
-      event.set("cookies", cookies);
-    }
-    event.set("headers", headers);
-    if (!query.isEmpty()) {
-      event.set("queryStringParameters", query);
-    }
-    if (!pathParameters.isEmpty()) {
-      ObjectNode parameters = Json.object();
-      pathParameters.forEach(parameters::put);
-      event.set("pathParameters", parameters);
-    }
-    event.set("requestContext", context);
+    pathParameters.forEach(event::pathParameter);
     byte[] body = Exchanges.body(exchange);
-    boolean text = isText(headers.path("content-type").asText(""));
     if (body.length > 0) {
-      event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+      event.body(body, isText(exchange.getRequestHeaders().getFirst("Content-Type")));
     }
-    event.put("isBase64Encoded", body.length > 0 && !text);
-    return event;
+    return event.json();
   }
 
   /** API Gateway passes text bodies as they are and base64-encodes everything else. */
   static boolean isText(String contentType) {
-    String type = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+    String type = (contentType == null ? "" : contentType).toLowerCase(Locale.ROOT).split(";")[0].trim();
     return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
         || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/javascript")
         || type.equals("application/x-www-form-urlencoded");

@@ -225,27 +225,22 @@ public final class LocalFunction {
 
     /**
      * Lambda calls the no-argument constructor, which reads the process environment; here every
-     * function shares one process, so its environment is handed to the constructor that takes
-     * a Config (and the stack's clock when it takes one), as tests do.
+     * function shares one process, so the function's environment and the stack's clock are handed
+     * to the constructor that takes a Platform, as tests do. A handler that is not ours gets the
+     * no-argument constructor.
      */
     private Object construct(Class<?> handlerClass) throws Exception {
-      Map<String, String> env = new LinkedHashMap<>(definition.environment());
-      Class<?> configClass;
+      Class<?> platformClass;
       try {
-        configClass = Class.forName("checkout.config.Config", true, loader);
+        platformClass = Class.forName("checkout.platform.Platform", true, loader);
       } catch (ClassNotFoundException notOurs) {
         return handlerClass.getConstructor().newInstance();
       }
-      Object config = configClass.getMethod("of", Map.class).invoke(null, env);
+      Object platform = platformClass.getMethod("of", Map.class, Clock.class)
+          .invoke(null, new LinkedHashMap<>(definition.environment()), clock);
       for (Constructor<?> constructor : handlerClass.getConstructors()) {
-        Class<?>[] types = constructor.getParameterTypes();
-        if (types.length == 2 && types[0] == configClass && types[1] == Clock.class) {
-          return constructor.newInstance(config, clock);
-        }
-      }
-      for (Constructor<?> constructor : handlerClass.getConstructors()) {
-        if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == configClass) {
-          return constructor.newInstance(config);
+        if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == platformClass) {
+          return constructor.newInstance(platform);
         }
       }
       return handlerClass.getConstructor().newInstance();
