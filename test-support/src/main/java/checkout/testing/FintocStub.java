@@ -2,18 +2,15 @@ package checkout.testing;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-import checkout.json.Json;
 import checkout.local.fintoc.FintocSimulator;
 import checkout.local.http.Exchanges;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
 import java.net.URI;
@@ -25,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fintoc for the tests: the local stack's {@link FintocSimulator} (the one Fintoc fake), with
  * WireMock in front of it only as a recorder and a fault proxy. Everything is proxied to the
  * simulator — auth, validation, ids, statuses, Idempotency-Key replay, its own faults
- * ({@link #faults()}: errors kept under their key, slow answers, dropped connections) — unless a
- * test puts a higher-priority WireMock stub in front (priority 1) for a fault the wire alone
- * shows (a proxy's HTML 503, a malformed answer).
+ * ({@link #faults()}: Fintoc's errors kept under their key, the rate limiter's 429, failed
+ * retrievals, slow answers, dropped connections) — unless a test puts a higher-priority WireMock
+ * stub in front (priority 1) for a fault only the wire shows (a proxy's HTML 503, a delayed
+ * network, a malformed answer).
  */
 public final class FintocStub implements AutoCloseable {
   public static final String SECRET_KEY = "sk_test_stub_0123456789abcdef";
@@ -107,7 +105,7 @@ public final class FintocStub implements AutoCloseable {
 
   /** How many times Fintoc was asked for a session. */
   public int retrievals() {
-    return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+    return server.findAll(getRequestedFor(
         urlPathMatching("/v2/checkout_sessions/.*"))).size();
   }
 
@@ -115,19 +113,5 @@ public final class FintocStub implements AutoCloseable {
   public void close() {
     server.stop();
     simulatorServer.stop(0);
-  }
-
-  /** Fintoc's error body, for a fault stub. */
-  public static ResponseDefinition error(int status, String type, String code, String message, String param) {
-    ObjectNode error = Json.object().put("type", type).put("code", code).put("message", message).put("param", param)
-        .put("doc_url", "https://docs.fintoc.com/reference/errors");
-    ObjectNode body = Json.object();
-    body.set("error", error);
-    return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
-        .withHeader("Content-Type", "application/json").withBody(Json.write(body)).build();
-  }
-
-  public static String errorBody(String type, String code, String message, String param) {
-    return error(400, type, code, message, param).getBody();
   }
 }

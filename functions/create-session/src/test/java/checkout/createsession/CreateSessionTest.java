@@ -3,7 +3,6 @@ package checkout.createsession;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Settings;
@@ -544,9 +543,8 @@ class CreateSessionTest {
 
   @Test
   void aRejectionFromFintocIsPassedOnAsA4xxWithFintocsCodeAndParam() {
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1).willReturn(aResponse()
-        .withStatus(400).withHeader("Content-Type", "application/json")
-        .withBody(FintocStub.errorBody("invalid_request_error", "invalid_expires_at", "expires_at is too far in the future", "expires_at"))));
+    stack.fintoc.faults().failCreates(1, 400, "invalid_request_error", "invalid_expires_at",
+        "expires_at is too far in the future", "expires_at");
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 
@@ -560,9 +558,8 @@ class CreateSessionTest {
 
   @Test
   void aConflictFromFintocStaysA409() {
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1).willReturn(aResponse()
-        .withStatus(409).withHeader("Content-Type", "application/json")
-        .withBody(FintocStub.errorBody("invalid_request_error", "customer_already_exists", "A customer with this tax_id exists", "customer_data"))));
+    stack.fintoc.faults().failCreates(1, 409, "invalid_request_error", "customer_already_exists",
+        "A customer with this tax_id exists", "customer_data");
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 
@@ -630,10 +627,7 @@ class CreateSessionTest {
 
   @Test
   void aRateLimitIsRetriedWithTheSameKeyAfterFintocsFirstWaitAndTheRetrySucceeds() {
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
-        .inScenario("busy").whenScenarioStateIs(STARTED).willSetStateTo("calm")
-        .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
-            .withBody(FintocStub.errorBody("rate_limit_error", "rate_limit_exceeded", "Too many requests", null))));
+    stack.fintoc.faults().rateLimitCreates(1);
     List<Duration> waits = new ArrayList<>();
 
     APIGatewayV2HTTPResponse response = create(recordingWaits(waits, Map.of()), CLP_ORDER, null);
@@ -646,8 +640,7 @@ class CreateSessionTest {
 
   @Test
   void aRateLimitOnEveryAttemptIsRetriedOnFintocsScheduleWhileTheBudgetLastsThenA503() {
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
-        .willReturn(aResponse().withStatus(429)));
+    stack.fintoc.faults().rateLimitCreates(Integer.MAX_VALUE);
     List<Duration> waits = new ArrayList<>();
 
     APIGatewayV2HTTPResponse response = create(recordingWaits(waits, Map.of()), CLP_ORDER, null);
@@ -665,6 +658,7 @@ class CreateSessionTest {
 
   @Test
   void aServerErrorOnEveryAttemptIsA502AfterThreeAttempts() {
+    // What a proxy in front of Fintoc answers, not Fintoc: only the wire shows it.
     stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
         .willReturn(aResponse().withStatus(503).withBody("<html>Service Unavailable</html>")));
 
@@ -678,8 +672,9 @@ class CreateSessionTest {
 
   @Test
   void aFintocThatDoesNotAnswerInTimeIsA504() {
+    // A slow network in front of Fintoc: the session is made at once, every answer arrives 3 s late.
     stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
-        .willReturn(aResponse().withStatus(201).withFixedDelay(3_000)));
+        .willReturn(aResponse().proxiedFrom(stack.fintoc.directUrl()).withFixedDelay(3_000)));
     CreateSessionHandler impatient = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_READ_TIMEOUT_MS", "200", "FINTOC_MAX_ATTEMPTS", "2"))).build());
 
     APIGatewayV2HTTPResponse response = create(impatient, CLP_ORDER, null);

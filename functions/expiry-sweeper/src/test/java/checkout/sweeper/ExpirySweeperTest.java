@@ -1,8 +1,5 @@
 package checkout.sweeper;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -119,8 +116,7 @@ class ExpirySweeperTest {
   void whenFintocCannotBeReachedTheSessionIsLeftForTheNextRun() {
     storeOpen("cs_1", LONG_AGO);
     stack.fintoc.holdSession("cs_1", "expired", null, null);
-    stack.fintoc.server().stubFor(get(urlEqualTo("/v2/checkout_sessions/cs_1")).atPriority(1)
-        .willReturn(aResponse().withStatus(503)));
+    stack.fintoc.faults().failRetrievals(Integer.MAX_VALUE, 503);
 
     Map<String, Object> summary = sweep();
 
@@ -128,7 +124,6 @@ class ExpirySweeperTest {
     assertThat(inOpenIndex("cs_1")).isTrue();
     assertThat(summary).containsEntry("errors", 1L).containsEntry("expired", 0L);
 
-    stack.fintoc.server().resetMappings();
     stack.fintoc.reset();
     stack.fintoc.holdSession("cs_1", "expired", null, null);
     assertThat(sweep()).containsEntry("expired", 1L);

@@ -201,6 +201,7 @@ public final class FintocSimulator {
     String raw = new String(Exchanges.body(exchange), StandardCharsets.UTF_8);
     String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
     createKeys.add(String.valueOf(key));
+    faults.beforeCreate();
     if (key != null && key.length() > 255) {
       throw FintocError.invalid("invalid_idempotency_key", "Idempotency-Key must be at most 255 characters", null);
     }
@@ -226,10 +227,9 @@ public final class FintocSimulator {
     Faults.Create fault = faults.nextCreate();
     int status;
     String body;
-    if (fault.status() != 0) {
-      status = fault.status();
-      body = errorBody(new FintocError(status, status == 429 ? "rate_limit_error" : "api_error",
-          status == 429 ? "rate_limit_exceeded" : "internal_error", "Simulated failure", null));
+    if (fault.error() != null) {
+      status = fault.error().status;
+      body = errorBody(fault.error());
     } else {
       try {
         SimulatedSession session = newSession(params);
@@ -463,27 +463,49 @@ public final class FintocSimulator {
    * the simulator behaves again.
    */
   public static final class Faults {
-    /** What the next create does: answer this status (0: as normal), after a delay, or drop the connection. */
-    record Create(int status, Duration delay, boolean dropConnection) {}
+    /** What the next create does: answer this error (null: as normal), after a delay, or drop the connection. */
+    record Create(FintocError error, Duration delay, boolean dropConnection) {}
 
     private final List<Create> creates = new ArrayList<>();
+    private int rateLimitedCreates;
     private int failedRetrievals;
     private int retrievalStatus;
     private volatile double webhookLossRate;
     private final Random random = new Random(7);
 
     /** The next {@code times} creates answer {@code status} (500, 503, 429 …), kept under their key. */
-    public synchronized Faults failCreates(int times, int status) {
+    public Faults failCreates(int times, int status) {
+      return failCreates(times, status, status == 429 ? "rate_limit_error" : "api_error",
+          status == 429 ? "rate_limit_exceeded" : "internal_error", "Simulated failure", null);
+    }
+
+    /**
+     * The next {@code times} creates are refused with this error, in Fintoc's error body, and the
+     * refusal is kept under their key (a 400 for a bad parameter, a 409 conflict …).
+     */
+    public synchronized Faults failCreates(int times, int status, String type, String code, String message,
+        String param) {
       for (int i = 0; i < times; i++) {
-        creates.add(new Create(status, Duration.ZERO, false));
+        creates.add(new Create(new FintocError(status, type, code, message, param), Duration.ZERO, false));
       }
+      return this;
+    }
+
+    /**
+     * The next {@code times} creates meet the rate limiter: 429 before the Idempotency-Key is
+     * looked at, so nothing is kept under the key and a retry with it can succeed. (Fintoc's docs
+     * say errors are kept; whether a 429 is, they do not say. {@link #failCreates(int, int)} with
+     * 429 is the other answer; the client must end well with both.)
+     */
+    public synchronized Faults rateLimitCreates(int times) {
+      rateLimitedCreates += times;
       return this;
     }
 
     /** The next {@code times} creates make the session, then answer after {@code delay}. */
     public synchronized Faults slowCreates(int times, Duration delay) {
       for (int i = 0; i < times; i++) {
-        creates.add(new Create(0, delay, false));
+        creates.add(new Create(null, delay, false));
       }
       return this;
     }
@@ -491,7 +513,7 @@ public final class FintocSimulator {
     /** The next {@code times} creates make the session, then drop the connection unanswered. */
     public synchronized Faults resetAfterCreating(int times) {
       for (int i = 0; i < times; i++) {
-        creates.add(new Create(0, Duration.ZERO, true));
+        creates.add(new Create(null, Duration.ZERO, true));
       }
       return this;
     }
@@ -511,12 +533,20 @@ public final class FintocSimulator {
 
     public synchronized void clear() {
       creates.clear();
+      rateLimitedCreates = 0;
       failedRetrievals = 0;
       webhookLossRate = 0;
     }
 
     synchronized Create nextCreate() {
-      return creates.isEmpty() ? new Create(0, Duration.ZERO, false) : creates.remove(0);
+      return creates.isEmpty() ? new Create(null, Duration.ZERO, false) : creates.remove(0);
+    }
+
+    synchronized void beforeCreate() throws FintocError {
+      if (rateLimitedCreates > 0) {
+        rateLimitedCreates--;
+        throw new FintocError(429, "rate_limit_error", "rate_limit_exceeded", "Too many requests", null);
+      }
     }
 
     synchronized void beforeRetrieval() throws FintocError {

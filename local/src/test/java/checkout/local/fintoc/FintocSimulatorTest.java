@@ -134,6 +134,33 @@ class FintocSimulatorTest {
   }
 
   @Test
+  void aRefusalWithFintocsCodeAndParamIsKeptUnderItsKey() throws Exception {
+    simulator.faults().failCreates(1, 409, "invalid_request_error", "customer_already_exists",
+        "A customer with this tax_id exists", "customer_data");
+
+    HttpResponse<String> first = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+    HttpResponse<String> again = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+
+    assertThat(first.statusCode()).isEqualTo(409);
+    assertThat(Json.parse(first.body()).at("/error/code").asText()).isEqualTo("customer_already_exists");
+    assertThat(Json.parse(first.body()).at("/error/param").asText()).isEqualTo("customer_data");
+    assertThat(again.body()).as("replayed").isEqualTo(first.body());
+  }
+
+  @Test
+  void theRateLimitersRefusalIsNotKeptUnderTheKeySoTheRetryWithItCreates() throws Exception {
+    simulator.faults().rateLimitCreates(1);
+
+    HttpResponse<String> limited = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+    HttpResponse<String> retried = post("/v2/checkout_sessions", KEY, "k-1", VALID);
+
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(Json.parse(limited.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+    assertThat(retried.statusCode()).isEqualTo(201);
+    assertThat(simulator.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
   void aConnectionDroppedAfterCreatingLeavesTheSessionMadeUnderItsKey() throws Exception {
     simulator.faults().resetAfterCreating(1);
 
