@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -28,7 +26,7 @@ import net.jqwik.api.Provide;
  * memory, with the payment record kept apart as the table keeps it.
  */
 class OrderIndependenceProperties {
-  static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+  static final Instant T0 = InMemoryTable.T0;
   static final List<String> NOT_FINAL = List.of("created", "in_progress", "pending", "requires_action", "processing");
   static final List<String> FINAL = List.of("succeeded", "failed", "rejected", "expired");
 
@@ -97,32 +95,8 @@ class OrderIndependenceProperties {
     return new Observation("cs_1", SessionStatus.fromWire(sessionStatus), null, payment(paymentStatus, amount), at, true);
   }
 
-  /** The table, in memory: the session, and payment records apart, read and written as SessionUpdater does. */
-  static final class Table {
-    CheckoutSession session = CheckoutSession.builder().id("cs_1").status(SessionStatus.CREATED).statusAt(T0)
-        .amount(15000).currency("CLP").createdAt(T0).expiresAt(T0.plusSeconds(3600)).updatedAt(T0).version(1).build();
-    final Map<String, PaymentRecord> payments = new HashMap<>();
-
-    void apply(Observation fact) {
-      PaymentRecord payment = fact.payment() == null ? null : payments.get(fact.payment().id());
-      String sessionId = fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
-      SessionRules.Result result = SessionRules.merge(fact, sessionId == null ? null : session, payment, T0.plusSeconds(1000));
-      if (result.session() != null) {
-        session = result.session();
-      }
-      if (result.payment() != null) {
-        payments.put(result.payment().id(), result.payment());
-      }
-    }
-
-    String outcome() {
-      return "paid=" + session.paid() + " payment_status=" + session.paymentStatus() + " attention=" + session.attention()
-          + " status=" + session.status();
-    }
-  }
-
   static String applied(List<Observation> facts) {
-    Table table = new Table();
+    InMemoryTable table = new InMemoryTable();
     facts.forEach(table::apply);
     return table.outcome();
   }
@@ -150,7 +124,7 @@ class OrderIndependenceProperties {
 
   @Property(tries = 500)
   void paidMeansSucceededForTheExactAmountOnASessionThatDidNotExpire(@ForAll("histories") History history) {
-    Table table = new Table();
+    InMemoryTable table = new InMemoryTable();
     history.inFintocOrder().forEach(table::apply);
     history.sweeps().forEach(table::apply);
     CheckoutSession session = table.session;
