@@ -1,5 +1,7 @@
 package checkout.deployment;
 
+import java.util.HashMap;
+import java.io.File;
 import checkout.json.Json;
 import checkout.testing.FintocEvents;
 import checkout.testing.HelloWorldHandler;
@@ -162,7 +164,7 @@ public final class ColdStartBenchmark {
     SamTemplate template = ProjectFiles.template();
     var config = stack.config("coldstart", Map.of());
     TestCatalog.loadExampleStore(stack, config);
-    Map<String, String> overrides = new java.util.HashMap<>(TestStack.functionOverrides(config));
+    Map<String, String> overrides = new HashMap<>(TestStack.functionOverrides(config));
     // -DjavaToolOptions=... replaces the template's JAVA_TOOL_OPTIONS everywhere, to compare settings.
     String javaToolOptions = System.getProperty("javaToolOptions",
         template.environment("GetSessionFunction", Map.of()).get("JAVA_TOOL_OPTIONS"));
@@ -219,7 +221,7 @@ public final class ColdStartBenchmark {
   /** HelloWorldHandler and aws-lambda-java-core, nothing else: what a trivial function ships. */
   static Path helloWorldJar() throws Exception {
     Path jar = Files.createTempFile("hello-world", ".jar");
-    Path core = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+    Path core = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(Path::of).filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-core")).findFirst().orElseThrow();
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); JarFile coreJar = new JarFile(core.toFile())) {
       String hello = HelloWorldHandler.class.getName().replace('.', '/') + ".class";

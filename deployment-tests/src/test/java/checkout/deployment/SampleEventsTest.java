@@ -2,6 +2,9 @@ package checkout.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import checkout.testing.TestContext;
+import checkout.sweeper.ExpirySweeperHandler;
 import checkout.config.Config;
 import checkout.createsession.CreateSessionHandler;
 import checkout.getsession.GetSessionHandler;
@@ -114,14 +117,14 @@ class SampleEventsTest {
   @Test
   void theSweeperSampleIsTheSchedulesInputAndRunsASweep() throws Exception {
     @SuppressWarnings("unchecked")
-    Map<String, Object> input = new com.fasterxml.jackson.databind.ObjectMapper()
+    Map<String, Object> input = new ObjectMapper()
         .readValue(ProjectFiles.resolve("events/expiry-sweeper.json").toFile(), Map.class);
-    String scheduled = checkout.testing.ProjectFiles.template().resource("ExpirySweeperFunction")
+    String scheduled = ProjectFiles.template().resource("ExpirySweeperFunction")
         .at("/Properties/Events/Sweep/Properties/Input").asText();
     assertThat(Json.parse(scheduled)).isEqualTo(Json.parse(Files.readString(ProjectFiles.resolve("events/expiry-sweeper.json"))));
 
-    Map<String, Object> summary = new checkout.sweeper.ExpirySweeperHandler(TestStack.platform(config).build())
-        .handleRequest(input, checkout.testing.TestContext.unhurried());
+    Map<String, Object> summary = new ExpirySweeperHandler(TestStack.platform(config).build())
+        .handleRequest(input, TestContext.unhurried());
 
     assertThat(summary).containsKeys("found", "expired", "finished", "skipped", "errors");
   }

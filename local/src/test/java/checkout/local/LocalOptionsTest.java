@@ -3,6 +3,7 @@ package checkout.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import checkout.local.fintoc.WebhookSender;
 import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class LocalOptionsTest {
     assertThat(options.dynamodbPort()).isEqualTo(9000);
     assertThat(options.envVars()).isEqualTo(Path.of("env.json"));
     assertThat(options.dataDir()).isEqualTo(Path.of(".data"));
-    assertThat(options.webhookChaos()).isEqualTo(checkout.local.fintoc.WebhookSender.Chaos.TWICE);
+    assertThat(options.webhookChaos()).isEqualTo(WebhookSender.Chaos.TWICE);
     assertThat(options.fintocUrl()).isEqualTo(URI.create("https://api.fintoc.com"));
     assertThat(options.schedules()).isFalse();
   }

@@ -1,5 +1,6 @@
 package checkout.config;
 
+import java.util.HashMap;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ public final class Config {
 
   /** A copy with some values replaced; for tests and for the local stack. */
   public Config with(Map<String, String> overrides) {
-    var merged = new java.util.HashMap<>(values);
+    var merged = new HashMap<>(values);
     merged.putAll(overrides);
     return new Config(merged);
   }

@@ -23,8 +23,8 @@ public final class FintocException extends RuntimeException {
   private final String fintocCode;
   private final String param;
 
-  public FintocException(Kind kind, int status, String fintocCode, String safeMessage, String param) {
-    super(safeMessage, null, false, false);
+  public FintocException(Kind kind, int status, String fintocCode, String message, String param) {
+    super(message, null, false, false);
     this.kind = kind;
     this.status = status;
     this.fintocCode = fintocCode;
@@ -42,10 +42,6 @@ public final class FintocException extends RuntimeException {
 
   public String fintocCode() {
     return fintocCode;
-  }
-
-  public String safeMessage() {
-    return getMessage();
   }
 
   public String param() {

@@ -1,5 +1,6 @@
 package checkout.fintoc;
 
+import java.util.Locale;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -59,10 +60,6 @@ public final class WebhookSignature {
     }
   }
 
-  public static void verify(byte[] body, String header, List<String> secrets) {
-    verify(body, header, secrets, DEFAULT_TOLERANCE, Clock.systemUTC());
-  }
-
   public static void verify(byte[] body, String header, List<String> secrets, Duration tolerance, Clock clock) {
     if (header == null || header.isBlank()) {
       throw new VerificationException(Failure.MISSING_HEADER);
@@ -83,7 +80,7 @@ public final class WebhookSignature {
           throw new VerificationException(Failure.MALFORMED_HEADER);
         }
       } else if (key.equals("v1") && !value.isEmpty()) {
-        signatures.add(value.toLowerCase(java.util.Locale.ROOT));
+        signatures.add(value.toLowerCase(Locale.ROOT));
       }
     }
     if (timestamp == null || signatures.isEmpty()) {

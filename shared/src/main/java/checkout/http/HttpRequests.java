@@ -1,5 +1,6 @@
 package checkout.http;
 
+import java.util.Locale;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -34,7 +35,7 @@ public final class HttpRequests {
     if (headers == null) {
       return null;
     }
-    String value = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    String value = headers.get(name.toLowerCase(Locale.ROOT));
     if (value != null) {
       return value;
     }

@@ -1,5 +1,6 @@
 package checkout.http;
 
+import java.util.HashMap;
 import checkout.fintoc.FintocException;
 import checkout.json.Json;
 import checkout.log.Log;
@@ -24,7 +25,7 @@ public final class HttpResponses {
   private static final Map<String, String> RETRY_HEADERS = withRetryAfter();
 
   private static Map<String, String> withRetryAfter() {
-    Map<String, String> headers = new java.util.HashMap<>(JSON_HEADERS);
+    Map<String, String> headers = new HashMap<>(JSON_HEADERS);
     headers.put("retry-after", "1");
     return Map.copyOf(headers);
   }
@@ -102,7 +103,7 @@ public final class HttpResponses {
         };
         String code = e.fintocCode() == null ? "invalid_request" : e.fintocCode();
         yield new ApiException(status, "fintoc_" + code,
-            "Fintoc rejected the request: " + e.safeMessage(), e.param());
+            "Fintoc rejected the request: " + e.getMessage(), e.param());
       }
       // Our key is wrong or revoked: not the caller's fault, and nothing they can fix.
       case AUTHENTICATION -> new ApiException(502, "fintoc_authentication_failed",

@@ -1,5 +1,6 @@
 package checkout.fintoc;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class WebhookSignatureTest {
 
   static void assertRefused(Runnable verification, Failure failure, String message) {
     assertThatThrownBy(verification::run)
-        .isInstanceOfSatisfying(VerificationException.class, e -> org.assertj.core.api.Assertions.assertThat(e.failure()).isEqualTo(failure))
+        .isInstanceOfSatisfying(VerificationException.class, e -> assertThat(e.failure()).isEqualTo(failure))
         .hasMessage(message);
   }
 
@@ -45,7 +46,7 @@ class WebhookSignatureTest {
 
     assertThatCode(() -> verify(body, vector.get("header").asText(), List.of(vector.get("secret").asText()), vector.get("timestamp").asLong()))
         .doesNotThrowAnyException();
-    org.assertj.core.api.Assertions.assertThat(WebhookSignature.sign(body, vector.get("secret").asText(), vector.get("timestamp").asLong()))
+    assertThat(WebhookSignature.sign(body, vector.get("secret").asText(), vector.get("timestamp").asLong()))
         .isEqualTo(vector.get("header").asText());
   }
 

@@ -150,7 +150,7 @@ class SecretsManagerSecretSourceTest {
 
   @Test
   void printingTheSecretsNeverShowsThem() {
-    FintocSecrets secrets = new FintocSecrets("sk_live_abc", java.util.List.of("whsec_abc"), "order_key_abc");
+    FintocSecrets secrets = new FintocSecrets("sk_live_abc", List.of("whsec_abc"), "order_key_abc");
 
     assertThat(secrets.toString()).doesNotContain("sk_live_abc").doesNotContain("whsec_abc")
         .doesNotContain("order_key_abc");

@@ -1,5 +1,6 @@
 package checkout.testing;
 
+import java.util.concurrent.TimeoutException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
@@ -235,7 +236,7 @@ public final class LambdaRunner implements AutoCloseable {
         throw new IllegalStateException("init error: " + e);
       })).thenApply(String.class::cast).get(60, TimeUnit.SECONDS);
       return new Result(body, System.nanoTime() - started);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("no answer in 60 s; log: " + log(), e);
     }
   }

@@ -2,6 +2,7 @@ package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import checkout.local.LocalOptions;
 import checkout.local.LocalStack;
 import checkout.json.Json;
@@ -177,7 +178,7 @@ class LocalStackTest {
 
   @Test
   void theInvokeApiRunsAnyFunctionWithAnyEvent() throws Exception {
-    String event = java.nio.file.Files.readString(ProjectFiles.resolve("events/get-session.json"));
+    String event = Files.readString(ProjectFiles.resolve("events/get-session.json"));
     HttpResponse<String> invoked = client.invoke("GetSessionFunction", event);
     assertThat(invoked.statusCode()).isEqualTo(200);
     assertThat(Json.parse(invoked.body()).path("statusCode").asInt()).isEqualTo(404);

@@ -1,5 +1,6 @@
 package checkout.deployment.local;
 
+import java.io.IOException;
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.ProjectFiles;
 import java.io.BufferedReader;
@@ -74,7 +75,7 @@ public final class LocalStartupBenchmark {
           if (http.send(create, HttpResponse.BodyHandlers.discarding()).statusCode() == 201) {
             served = System.nanoTime();
           }
-        } catch (java.io.IOException notYet) {
+        } catch (IOException notYet) {
           // not listening yet
         }
         if (served == null) {

@@ -2,6 +2,8 @@ package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.io.File;
 import checkout.local.LocalOptions;
 import checkout.local.LocalStack;
 import checkout.testing.MutableClock;
@@ -30,7 +32,7 @@ class StorefrontBrowserTest {
   @Test
   void aCustomerBuysPaysFailsCancelsAndWaitsInARealBrowser() throws Exception {
     String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-    List<String> missing = new java.util.ArrayList<>();
+    List<String> missing = new ArrayList<>();
     if (!Files.isExecutable(Path.of(chromium))) {
       missing.add("chromium (apt-get install chromium)");
     }
@@ -79,7 +81,7 @@ class StorefrontBrowserTest {
   }
 
   private static boolean onPath(String command) throws IOException {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, command))) {
         return true;
       }

@@ -5,6 +5,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import checkout.store.PriceRepository;
+import java.nio.charset.StandardCharsets;
+import checkout.testing.DynamoDbLocal;
 import checkout.config.Settings;
 import checkout.store.CatalogImport;
 import checkout.catalog.Price;
@@ -170,7 +174,7 @@ class CreateSessionTest {
     assertThat(row.get("version").n()).isEqualTo("1");
     assertThat(row).doesNotContainKey("payment_status");
     assertThat(row.get("open_shard").s()).startsWith("OPEN#");
-    assertThat(row.get("open_expires_at").n()).isEqualTo(Long.toString(java.time.Instant.parse("2026-11-22T12:00:00Z").getEpochSecond()));
+    assertThat(row.get("open_expires_at").n()).isEqualTo(Long.toString(Instant.parse("2026-11-22T12:00:00Z").getEpochSecond()));
   }
 
   @Test
@@ -228,7 +232,7 @@ class CreateSessionTest {
   void aPriceChangedByAnImportIsChargedFromTheNextOrderOn() {
     List<Price> raised = new ArrayList<>(TestCatalog.PRICES);
     raised.set(0, new Price("price_grano_1kg", "CLP", 16000, "Café de grano 1 kg", null, true, 0));
-    CatalogImport.run(new checkout.store.PriceRepository(dynamo, config.required("SESSIONS_TABLE")), raised, false,
+    CatalogImport.run(new PriceRepository(dynamo, config.required("SESSIONS_TABLE")), raised, false,
         TestStack.NOW);
 
     assertThat(body(create(CLP_ORDER, null)).get("amount").asLong()).isEqualTo(16000);
@@ -686,7 +690,7 @@ class CreateSessionTest {
 
   @Test
   void aFintocThatCannotBeReachedIsA502() {
-    int closedPort = checkout.testing.DynamoDbLocal.freePort();
+    int closedPort = DynamoDbLocal.freePort();
     CreateSessionHandler unreachable = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", "http://127.0.0.1:" + closedPort))).build());
 
     APIGatewayV2HTTPResponse response = create(unreachable, CLP_ORDER, null);
@@ -786,7 +790,7 @@ class CreateSessionTest {
         "pk", AttributeValue.fromS("IDEMPOTENCY#" + SessionRequest.keyScope("key-1")),
         "request_hash", AttributeValue.fromS(SessionRequest.sha256(Json.canonical(
             new CheckoutRequestParser(Settings.from(config), TestStack.CLOCK)
-                .parse(CLP_ORDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)).asSent()))),
+                .parse(CLP_ORDER.getBytes(StandardCharsets.UTF_8)).asSent()))),
         "state", AttributeValue.fromS("pending"), "claim_token", AttributeValue.fromS("theirs"),
         "lease_expires_at", AttributeValue.fromN(Long.toString(Long.MAX_VALUE / 2)),
         "fintoc_key", AttributeValue.fromS("fcl_theirs"), "generation", AttributeValue.fromN("1"),

@@ -3,6 +3,9 @@ package checkout.sweeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import checkout.config.Config;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocOptions;
@@ -303,7 +306,7 @@ class ExpirySweeperTest {
   @Test
   void theSummaryIsLoggedEvenWhenTheRunFails() {
     FaultInjector faults = new FaultInjector();
-    faults.failNext(100, request -> request instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest);
+    faults.failNext(100, request -> request instanceof QueryRequest);
     ExpirySweeperHandler failing = new ExpirySweeperHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
 
     try (LogCapture logs = new LogCapture()) {
@@ -343,8 +346,8 @@ class ExpirySweeperTest {
       storeOpen("cs_1", LONG_AGO);
       stack.fintoc.holdSession("cs_1", "expired", null, null);
       WebhookHandler webhook = new WebhookHandler(TestStack.platform(config).build());
-      var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-      var start = new java.util.concurrent.CountDownLatch(1);
+      var pool = Executors.newFixedThreadPool(2);
+      var start = new CountDownLatch(1);
       var swept = pool.submit(() -> {
         start.await();
         return sweep();

@@ -5,6 +5,8 @@ import static checkout.testing.FintocEvents.sessionExpired;
 import static checkout.testing.FintocEvents.sessionFinished;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import checkout.fintoc.WebhookSignature;
 import checkout.config.Config;
 import checkout.json.Json;
@@ -172,8 +174,8 @@ class WebhookHandlerTest {
 
   /** A payment event whose payload names its session, so it applies on its own. */
   static String linkThen(String paymentEvent) {
-    var event = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(paymentEvent);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("data")).put("checkout_session", CS);
+    var event = (ObjectNode) Json.parse(paymentEvent);
+    ((ObjectNode) event.get("data")).put("checkout_session", CS);
     return Json.write(event);
   }
 
@@ -506,7 +508,7 @@ class WebhookHandlerTest {
     deliver(sessionExpired("evt_e", CS));
 
     var item = dynamo.getItem(r -> r.tableName(config.required("SESSIONS_TABLE"))
-        .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("SESSION#" + CS)))).item();
+        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + CS)))).item();
     assertThat(item).doesNotContainKeys("open_shard", "open_expires_at");
   }
 }
