@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * Asks every DynamoDB call for its consumed capacity and adds it up, read and write apart.
- * (A write whose condition fails is charged too, but reports nothing: not counted here.)
+ * Asks every DynamoDB call for its consumed capacity and adds it up, read and write apart. (A write
+ * whose condition fails is charged too, but reports nothing: not counted here.)
  */
 final class CapacityRecorder implements ExecutionInterceptor {
   private double read;
@@ -44,17 +44,22 @@ final class CapacityRecorder implements ExecutionInterceptor {
     SdkRequest r = context.request();
     ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
     if (r instanceof GetItemRequest g) return g.toBuilder().returnConsumedCapacity(total).build();
-    if (r instanceof BatchGetItemRequest b) return b.toBuilder().returnConsumedCapacity(total).build();
+    if (r instanceof BatchGetItemRequest b)
+      return b.toBuilder().returnConsumedCapacity(total).build();
     if (r instanceof QueryRequest q) return q.toBuilder().returnConsumedCapacity(total).build();
     if (r instanceof PutItemRequest p) return p.toBuilder().returnConsumedCapacity(total).build();
-    if (r instanceof UpdateItemRequest u) return u.toBuilder().returnConsumedCapacity(total).build();
-    if (r instanceof DeleteItemRequest d) return d.toBuilder().returnConsumedCapacity(total).build();
-    if (r instanceof TransactWriteItemsRequest t) return t.toBuilder().returnConsumedCapacity(total).build();
+    if (r instanceof UpdateItemRequest u)
+      return u.toBuilder().returnConsumedCapacity(total).build();
+    if (r instanceof DeleteItemRequest d)
+      return d.toBuilder().returnConsumedCapacity(total).build();
+    if (r instanceof TransactWriteItemsRequest t)
+      return t.toBuilder().returnConsumedCapacity(total).build();
     return r;
   }
 
   @Override
-  public synchronized void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+  public synchronized void afterExecution(
+      Context.AfterExecution context, ExecutionAttributes attributes) {
     SdkResponse response = context.response();
     calls++;
     if (response instanceof GetItemResponse g) read += units(g.consumedCapacity());

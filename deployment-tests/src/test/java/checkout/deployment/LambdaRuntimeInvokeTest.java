@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
 import checkout.json.Json;
+import checkout.local.template.SamTemplate;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
-import checkout.local.template.SamTemplate;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.SignSampleEvents;
 import checkout.testing.TestCatalog;
@@ -48,8 +48,11 @@ class LambdaRuntimeInvokeTest {
     Map<String, String> overrides = new HashMap<>(TestStack.functionOverrides(config));
     overrides.putAll(extra);
     Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
-    return LambdaRunner.start(jar, template.functionProperty(function, "Handler").asText(),
-        template.environment(function, overrides), LambdaRunner.javaHomeFor(template.functionProperty(function, "Runtime").asText()));
+    return LambdaRunner.start(
+        jar,
+        template.functionProperty(function, "Handler").asText(),
+        template.environment(function, overrides),
+        LambdaRunner.javaHomeFor(template.functionProperty(function, "Runtime").asText()));
   }
 
   static String sample(String file) throws Exception {
@@ -63,36 +66,46 @@ class LambdaRuntimeInvokeTest {
   @Test
   void everySampleEventIsAnsweredByItsFunctionRunningAsInLambda() throws Exception {
     try (LambdaRunner create = run("CreateSessionFunction", Map.of());
-         LambdaRunner get = run("GetSessionFunction", Map.of());
-         LambdaRunner prices = run("ListPricesFunction", Map.of());
-         LambdaRunner webhook = run("WebhookHandlerFunction", Map.of());
-         LambdaRunner sweeper = run("ExpirySweeperFunction", Map.of())) {
+        LambdaRunner get = run("GetSessionFunction", Map.of());
+        LambdaRunner prices = run("ListPricesFunction", Map.of());
+        LambdaRunner webhook = run("WebhookHandlerFunction", Map.of());
+        LambdaRunner sweeper = run("ExpirySweeperFunction", Map.of())) {
       JsonNode listed = invoke(prices, sample("list-prices.json"));
       assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
       assertThat(Json.parse(listed.get("body").asText()).get("prices")).hasSize(3);
 
       JsonNode created = invoke(create, sample("create-session.json"));
       assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
-      assertThat(Json.parse(created.get("body").asText()).get("id").asText()).isEqualTo("cs_test_000001");
+      assertThat(Json.parse(created.get("body").asText()).get("id").asText())
+          .isEqualTo("cs_test_000001");
       // As the README says: sign the samples right before invoking (the order token lasts an hour).
-      JsonNode signed = invoke(create, SignSampleEvents.renderSignedOrder(SecretsManagerStub.ORDER_SIGNING_SECRET,
-          Instant.now().getEpochSecond()));
+      JsonNode signed =
+          invoke(
+              create,
+              SignSampleEvents.renderSignedOrder(
+                  SecretsManagerStub.ORDER_SIGNING_SECRET, Instant.now().getEpochSecond()));
       assertThat(signed.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
-      assertThat(invoke(create, sample("create-session-invalid.json")).get("statusCode").asInt()).isEqualTo(400);
+      assertThat(invoke(create, sample("create-session-invalid.json")).get("statusCode").asInt())
+          .isEqualTo(400);
 
       JsonNode fetched = invoke(get, sample("get-session.json"));
       assertThat(fetched.get("statusCode").asInt()).as(get.log()).isEqualTo(200);
-      assertThat(Json.parse(fetched.get("body").asText()).get("status").asText()).isEqualTo("created");
+      assertThat(Json.parse(fetched.get("body").asText()).get("status").asText())
+          .isEqualTo("created");
 
       // As the README says: sign the samples right before invoking (signatures last 5 minutes).
       long now = Instant.now().getEpochSecond();
       for (var entry : SignSampleEvents.samples().entrySet()) {
         String body = Json.parse(sample(entry.getKey())).get("body").asText();
-        JsonNode answered = invoke(webhook, SignSampleEvents.render(body, stack.secrets.WEBHOOK_SECRET, now));
-        assertThat(answered.get("statusCode").asInt()).as(entry.getKey() + "\n" + webhook.log()).isEqualTo(200);
+        JsonNode answered =
+            invoke(webhook, SignSampleEvents.render(body, stack.secrets.WEBHOOK_SECRET, now));
+        assertThat(answered.get("statusCode").asInt())
+            .as(entry.getKey() + "\n" + webhook.log())
+            .isEqualTo(200);
       }
       JsonNode paid = invoke(get, sample("get-session.json"));
-      assertThat(Json.parse(paid.get("body").asText()).get("payment_status").asText()).isEqualTo("succeeded");
+      assertThat(Json.parse(paid.get("body").asText()).get("payment_status").asText())
+          .isEqualTo("succeeded");
       assertThat(Json.parse(paid.get("body").asText()).get("paid").asBoolean()).isTrue();
 
       JsonNode summary = invoke(sweeper, sample("expiry-sweeper.json"));
@@ -102,11 +115,17 @@ class LambdaRuntimeInvokeTest {
 
   @Test
   void theSignedSamplesVerifyUnderTheLocalOnlySecretFromEnvJson() throws Exception {
-    try (LambdaRunner webhook = run("WebhookHandlerFunction",
-        Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", webhookSecret))) {
-      String body = Json.parse(sample("webhook-checkout-session-expired.json")).get("body").asText();
+    try (LambdaRunner webhook =
+        run(
+            "WebhookHandlerFunction",
+            Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", webhookSecret))) {
+      String body =
+          Json.parse(sample("webhook-checkout-session-expired.json")).get("body").asText();
 
-      JsonNode answered = invoke(webhook, SignSampleEvents.render(body, webhookSecret, Instant.now().getEpochSecond()));
+      JsonNode answered =
+          invoke(
+              webhook,
+              SignSampleEvents.render(body, webhookSecret, Instant.now().getEpochSecond()));
 
       assertThat(answered.get("statusCode").asInt()).as(webhook.log()).isEqualTo(200);
     }

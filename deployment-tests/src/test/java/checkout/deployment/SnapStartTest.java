@@ -23,16 +23,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SnapStart as the Lambda Java runtime runs it (template.yaml publishes SnapStart versions):
- * each deployment jar under the official Runtime Interface Client in snap-start mode — init,
- * the before-checkpoint hooks, {@code /restore/next}, the after-restore hooks, then events —
- * with container credentials instead of access-key variables.
+ * SnapStart as the Lambda Java runtime runs it (template.yaml publishes SnapStart versions): each
+ * deployment jar under the official Runtime Interface Client in snap-start mode — init, the
+ * before-checkpoint hooks, {@code /restore/next}, the after-restore hooks, then events — with
+ * container credentials instead of access-key variables.
  */
 class SnapStartTest {
   static final TestStack stack = new TestStack();
   static final SamTemplate template = ProjectFiles.template();
   static final List<String> FUNCTIONS =
-      List.of("CreateSessionFunction", "GetSessionFunction", "ListPricesFunction", "WebhookHandlerFunction",
+      List.of(
+          "CreateSessionFunction",
+          "GetSessionFunction",
+          "ListPricesFunction",
+          "WebhookHandlerFunction",
           "ExpirySweeperFunction");
   static Config config;
 
@@ -50,8 +54,12 @@ class SnapStartTest {
   static LambdaRunner snapStart(String function) {
     Map<String, String> overrides = new HashMap<>(TestStack.functionOverrides(config));
     Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
-    return LambdaRunner.start(jar, template.functionProperty(function, "Handler").asText(),
-        template.environment(function, overrides), LambdaRunner.javaHomeFor(template.functionProperty(function, "Runtime").asText()), List.of(),
+    return LambdaRunner.start(
+        jar,
+        template.functionProperty(function, "Handler").asText(),
+        template.environment(function, overrides),
+        LambdaRunner.javaHomeFor(template.functionProperty(function, "Runtime").asText()),
+        List.of(),
         LambdaRunner.Mode.SNAP_START);
   }
 
@@ -68,7 +76,8 @@ class SnapStartTest {
     int itemsBefore = itemsInTable();
     int fintocRequestsBefore = stack.fintoc.server().getAllServeEvents().size();
     int secretReadsBefore = stack.secrets.reads();
-    LambdaRunner[] runners = FUNCTIONS.stream().map(SnapStartTest::snapStart).toArray(LambdaRunner[]::new);
+    LambdaRunner[] runners =
+        FUNCTIONS.stream().map(SnapStartTest::snapStart).toArray(LambdaRunner[]::new);
     try {
       for (LambdaRunner runner : runners) {
         runner.checkpointNanos(); // waits until the runtime reaches the snapshot point
@@ -77,13 +86,19 @@ class SnapStartTest {
       for (int i = 0; i < runners.length; i++) {
         String log = runners[i].log();
         String name = FUNCTIONS.get(i).replace("Function", "");
-        assertThat(log).as(log).contains("snapstart_primed").contains("\\\"function\\\":\\\"" + name + "\\\"") // JSON inside the JSON log line
+        assertThat(log)
+            .as(log)
+            .contains("snapstart_primed")
+            .contains("\\\"function\\\":\\\"" + name + "\\\"") // JSON inside the JSON log line
             .doesNotContain("snapstart_priming_failed");
         // Priming reached DynamoDB through the credentials the runtime supplies under SnapStart.
         assertThat(runners[i].credentialReads()).as(name).isPositive();
       }
-      assertThat(stack.secrets.reads()).as("secret reads before the snapshot").isEqualTo(secretReadsBefore);
-      assertThat(stack.fintoc.server().getAllServeEvents()).as("Fintoc calls before the snapshot")
+      assertThat(stack.secrets.reads())
+          .as("secret reads before the snapshot")
+          .isEqualTo(secretReadsBefore);
+      assertThat(stack.fintoc.server().getAllServeEvents())
+          .as("Fintoc calls before the snapshot")
           .hasSize(fintocRequestsBefore);
       assertThat(itemsInTable()).as("items written before the snapshot").isEqualTo(itemsBefore);
     } finally {
@@ -96,24 +111,34 @@ class SnapStartTest {
   @Test
   void restoredFunctionsAnswerEverySampleEventWithContainerCredentials() throws Exception {
     try (LambdaRunner create = snapStart("CreateSessionFunction");
-         LambdaRunner get = snapStart("GetSessionFunction");
-         LambdaRunner prices = snapStart("ListPricesFunction");
-         LambdaRunner webhook = snapStart("WebhookHandlerFunction");
-         LambdaRunner sweeper = snapStart("ExpirySweeperFunction")) {
+        LambdaRunner get = snapStart("GetSessionFunction");
+        LambdaRunner prices = snapStart("ListPricesFunction");
+        LambdaRunner webhook = snapStart("WebhookHandlerFunction");
+        LambdaRunner sweeper = snapStart("ExpirySweeperFunction")) {
       JsonNode listed = Json.parse(prices.invoke(sample("list-prices.json")).body());
       assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
       JsonNode created = Json.parse(create.invoke(sample("create-session.json")).body());
       assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
-      JsonNode signed = Json.parse(create.invoke(SignSampleEvents.renderSignedOrder(SecretsManagerStub.ORDER_SIGNING_SECRET,
-          Instant.now().getEpochSecond())).body());
+      JsonNode signed =
+          Json.parse(
+              create
+                  .invoke(
+                      SignSampleEvents.renderSignedOrder(
+                          SecretsManagerStub.ORDER_SIGNING_SECRET, Instant.now().getEpochSecond()))
+                  .body());
       assertThat(signed.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
 
       JsonNode fetched = Json.parse(get.invoke(sample("get-session.json")).body());
       assertThat(fetched.get("statusCode").asInt()).as(get.log()).isEqualTo(200);
 
       long now = Instant.now().getEpochSecond();
-      String body = Json.parse(sample("webhook-checkout-session-finished.json")).get("body").asText();
-      JsonNode answered = Json.parse(webhook.invoke(SignSampleEvents.render(body, stack.secrets.WEBHOOK_SECRET, now)).body());
+      String body =
+          Json.parse(sample("webhook-checkout-session-finished.json")).get("body").asText();
+      JsonNode answered =
+          Json.parse(
+              webhook
+                  .invoke(SignSampleEvents.render(body, stack.secrets.WEBHOOK_SECRET, now))
+                  .body());
       assertThat(answered.get("statusCode").asInt()).as(webhook.log()).isEqualTo(200);
       assertThat(Json.parse(get.invoke(sample("get-session.json")).body()).get("body").asText())
           .contains("\"payment_status\":\"succeeded\"");
@@ -121,7 +146,9 @@ class SnapStartTest {
       JsonNode summary = Json.parse(sweeper.invoke(sample("expiry-sweeper.json")).body());
       assertThat(summary.has("found")).as(sweeper.log()).isTrue();
       assertThat(create.log() + get.log() + prices.log() + webhook.log() + sweeper.log())
-          .doesNotContain("sk_test_").doesNotContain("whsec_stub").doesNotContain(SecretsManagerStub.ORDER_SIGNING_SECRET);
+          .doesNotContain("sk_test_")
+          .doesNotContain("whsec_stub")
+          .doesNotContain(SecretsManagerStub.ORDER_SIGNING_SECRET);
     }
   }
 }

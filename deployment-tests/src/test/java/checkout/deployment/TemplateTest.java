@@ -2,8 +2,8 @@ package checkout.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import checkout.testing.ProjectFiles;
 import checkout.local.template.SamTemplate;
+import checkout.testing.ProjectFiles;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -26,32 +26,50 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * What SAM deploys: each function's CodeUri is a jar Maven built, and the Handler it names is a
- * class in that very jar that handles the function's event type. Each jar is loaded on its own
- * (no test classpath behind it), so a class missing from a package fails here as in Lambda.
+ * class in that very jar that handles the function's event type. Each jar is loaded on its own (no
+ * test classpath behind it), so a class missing from a package fails here as in Lambda.
  */
 class TemplateTest {
   static final SamTemplate template = ProjectFiles.template();
 
   @TestFactory
   Stream<DynamicTest> everyFunctionsHandlerIsARequestHandlerForItsEventTypeInItsOwnJar() {
-    return template.functions().keySet().stream().map(id -> DynamicTest.dynamicTest(id, () -> {
-      JsonNode function = template.resource(id);
-      assertThat(function.path("Metadata").path("SkipBuild").asBoolean())
-          .as("%s is built by Maven, not by sam build", id).isTrue();
-      Path jar = ProjectFiles.resolve(template.functionProperty(id, "CodeUri").asText());
-      assertThat(jar).as("%s's CodeUri", id).isRegularFile();
+    return template.functions().keySet().stream()
+        .map(
+            id ->
+                DynamicTest.dynamicTest(
+                    id,
+                    () -> {
+                      JsonNode function = template.resource(id);
+                      assertThat(function.path("Metadata").path("SkipBuild").asBoolean())
+                          .as("%s is built by Maven, not by sam build", id)
+                          .isTrue();
+                      Path jar =
+                          ProjectFiles.resolve(template.functionProperty(id, "CodeUri").asText());
+                      assertThat(jar).as("%s's CodeUri", id).isRegularFile();
 
-      String[] handler = template.functionProperty(id, "Handler").asText().split("::");
-      try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-        // initialize=true: static initializers run as in Lambda's init phase.
-        Class<?> handlerClass = Class.forName(handler[0], true, loader);
-        Class<?> requestHandler = loader.loadClass(RequestHandler.class.getName());
-        assertThat(requestHandler.isAssignableFrom(handlerClass)).as("%s implements RequestHandler", handler[0]).isTrue();
-        assertThat(handlerClass.getMethods()).extracting(m -> m.getName()).contains(handler[1]);
-        assertThat(handlerClass.getConstructor()).as("Lambda needs a public no-argument constructor").isNotNull();
-        assertThat(eventTypes(handlerClass)).containsExactlyElementsOf(expectedEventTypes(function));
-      }
-    }));
+                      String[] handler =
+                          template.functionProperty(id, "Handler").asText().split("::");
+                      try (URLClassLoader loader =
+                          new URLClassLoader(
+                              new URL[] {jar.toUri().toURL()},
+                              ClassLoader.getPlatformClassLoader())) {
+                        // initialize=true: static initializers run as in Lambda's init phase.
+                        Class<?> handlerClass = Class.forName(handler[0], true, loader);
+                        Class<?> requestHandler = loader.loadClass(RequestHandler.class.getName());
+                        assertThat(requestHandler.isAssignableFrom(handlerClass))
+                            .as("%s implements RequestHandler", handler[0])
+                            .isTrue();
+                        assertThat(handlerClass.getMethods())
+                            .extracting(m -> m.getName())
+                            .contains(handler[1]);
+                        assertThat(handlerClass.getConstructor())
+                            .as("Lambda needs a public no-argument constructor")
+                            .isNotNull();
+                        assertThat(eventTypes(handlerClass))
+                            .containsExactlyElementsOf(expectedEventTypes(function));
+                      }
+                    }));
   }
 
   /** RequestHandler's type arguments, as the runtime sees them to deserialize the event. */
@@ -67,64 +85,120 @@ class TemplateTest {
 
   private static List<String> expectedEventTypes(JsonNode function) {
     Set<String> eventSources = new HashSet<>();
-    function.path("Properties").path("Events").forEach(e -> eventSources.add(e.path("Type").asText()));
+    function
+        .path("Properties")
+        .path("Events")
+        .forEach(e -> eventSources.add(e.path("Type").asText()));
     assertThat(eventSources).as("one kind of event source per function").hasSize(1);
     String source = eventSources.iterator().next();
     return switch (source) {
-      case "HttpApi" -> List.of(APIGatewayV2HTTPEvent.class.getName(), APIGatewayV2HTTPResponse.class.getName());
+      case "HttpApi" ->
+          List.of(APIGatewayV2HTTPEvent.class.getName(), APIGatewayV2HTTPResponse.class.getName());
       // The schedule sends the template's Input (a JSON object); the summary goes back as one.
-      case "ScheduleV2" -> List.of("java.util.Map<java.lang.String, java.lang.Object>",
-          "java.util.Map<java.lang.String, java.lang.Object>");
+      case "ScheduleV2" ->
+          List.of(
+              "java.util.Map<java.lang.String, java.lang.Object>",
+              "java.util.Map<java.lang.String, java.lang.Object>");
       default -> throw new AssertionError("no expectation for event source " + source);
     };
   }
 
   @TestFactory
   Stream<DynamicTest> everyFunctionIsInvokedThroughASnapStartAlias() {
-    return template.functions().keySet().stream().map(id -> DynamicTest.dynamicTest(id, () -> {
-      // SnapStart applies to published versions only: without an alias the API would call $LATEST.
-      assertThat(template.functionProperty(id, "AutoPublishAlias").asText()).isNotBlank();
-      assertThat(template.functionProperty(id, "SnapStart").path("ApplyOn").asText()).isEqualTo("PublishedVersions");
-      // SnapStart does not combine with provisioned concurrency or EFS.
-      assertThat(template.functionProperty(id, "ProvisionedConcurrencyConfig").isMissingNode()).isTrue();
-      assertThat(template.functionProperty(id, "FileSystemConfigs").isMissingNode()).isTrue();
-    }));
+    return template.functions().keySet().stream()
+        .map(
+            id ->
+                DynamicTest.dynamicTest(
+                    id,
+                    () -> {
+                      // SnapStart applies to published versions only: without an alias the API
+                      // would call $LATEST.
+                      assertThat(template.functionProperty(id, "AutoPublishAlias").asText())
+                          .isNotBlank();
+                      assertThat(
+                              template.functionProperty(id, "SnapStart").path("ApplyOn").asText())
+                          .isEqualTo("PublishedVersions");
+                      // SnapStart does not combine with provisioned concurrency or EFS.
+                      assertThat(
+                              template
+                                  .functionProperty(id, "ProvisionedConcurrencyConfig")
+                                  .isMissingNode())
+                          .isTrue();
+                      assertThat(template.functionProperty(id, "FileSystemConfigs").isMissingNode())
+                          .isTrue();
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> eachPackageShipsOnlyTheClientsItsFunctionUses() {
-    return Stream.of("create-session", "get-session", "list-prices", "webhook-handler", "expiry-sweeper").map(name ->
-        DynamicTest.dynamicTest(name, () -> {
-          Path jar = ProjectFiles.resolve("functions/" + name + "/target/" + name + ".jar");
-          try (JarFile file = new JarFile(jar.toFile())) {
-            Set<String> entries = new HashSet<>();
-            file.stream().forEach(e -> entries.add(e.getName()));
-            assertThat(entries).noneMatch(e -> e.startsWith("software/amazon/awssdk/http/apache"));
-            assertThat(entries).noneMatch(e -> e.startsWith("software/amazon/awssdk/http/nio/netty"));
-            assertThat(entries).noneMatch(e -> e.startsWith("io/netty/"));
-            assertThat(entries).noneMatch(e -> e.startsWith("checkout/testing/"));
-            boolean readsSecret = !name.equals("get-session") && !name.equals("list-prices");
-            assertThat(entries.stream().anyMatch(e -> e.startsWith("software/amazon/awssdk/services/secretsmanager/")))
-                .as("%s carries the Secrets Manager client", name).isEqualTo(readsSecret);
-          }
-          System.out.printf("package %-16s %,d bytes%n", name, Files.size(jar));
-        }));
+    return Stream.of(
+            "create-session", "get-session", "list-prices", "webhook-handler", "expiry-sweeper")
+        .map(
+            name ->
+                DynamicTest.dynamicTest(
+                    name,
+                    () -> {
+                      Path jar =
+                          ProjectFiles.resolve("functions/" + name + "/target/" + name + ".jar");
+                      try (JarFile file = new JarFile(jar.toFile())) {
+                        Set<String> entries = new HashSet<>();
+                        file.stream().forEach(e -> entries.add(e.getName()));
+                        assertThat(entries)
+                            .noneMatch(e -> e.startsWith("software/amazon/awssdk/http/apache"));
+                        assertThat(entries)
+                            .noneMatch(e -> e.startsWith("software/amazon/awssdk/http/nio/netty"));
+                        assertThat(entries).noneMatch(e -> e.startsWith("io/netty/"));
+                        assertThat(entries).noneMatch(e -> e.startsWith("checkout/testing/"));
+                        boolean readsSecret =
+                            !name.equals("get-session") && !name.equals("list-prices");
+                        assertThat(
+                                entries.stream()
+                                    .anyMatch(
+                                        e ->
+                                            e.startsWith(
+                                                "software/amazon/awssdk/services/secretsmanager/")))
+                            .as("%s carries the Secrets Manager client", name)
+                            .isEqualTo(readsSecret);
+                      }
+                      System.out.printf("package %-16s %,d bytes%n", name, Files.size(jar));
+                    }));
   }
 
   @Test
-  void envJsonOnlyNamesVariablesTheTemplateDeclaresBecauseSamLocalIgnoresTheOthers() throws Exception {
+  void envJsonOnlyNamesVariablesTheTemplateDeclaresBecauseSamLocalIgnoresTheOthers()
+      throws Exception {
     JsonNode env = new ObjectMapper().readTree(ProjectFiles.resolve("env.json").toFile());
     Set<String> global = new HashSet<>();
-    template.root().path("Globals").path("Function").path("Environment").path("Variables").fieldNames().forEachRemaining(global::add);
-    env.fields().forEachRemaining(section -> {
-      Set<String> declared = new HashSet<>(global);
-      if (!section.getKey().equals("Parameters")) {
-        template.resource(section.getKey()).path("Properties").path("Environment").path("Variables")
-            .fieldNames().forEachRemaining(declared::add);
-      }
-      section.getValue().fieldNames().forEachRemaining(name ->
-          assertThat(declared).as("%s in env.json section %s", name, section.getKey()).contains(name));
-    });
+    template
+        .root()
+        .path("Globals")
+        .path("Function")
+        .path("Environment")
+        .path("Variables")
+        .fieldNames()
+        .forEachRemaining(global::add);
+    env.fields()
+        .forEachRemaining(
+            section -> {
+              Set<String> declared = new HashSet<>(global);
+              if (!section.getKey().equals("Parameters")) {
+                template
+                    .resource(section.getKey())
+                    .path("Properties")
+                    .path("Environment")
+                    .path("Variables")
+                    .fieldNames()
+                    .forEachRemaining(declared::add);
+              }
+              section
+                  .getValue()
+                  .fieldNames()
+                  .forEachRemaining(
+                      name ->
+                          assertThat(declared)
+                              .as("%s in env.json section %s", name, section.getKey())
+                              .contains(name));
+            });
   }
 
   @Test

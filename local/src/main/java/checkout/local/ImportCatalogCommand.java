@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
  * store's catalog the same way when it starts.
  */
 final class ImportCatalogCommand {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar local/target/fintoc-local.jar import-catalog FILE --table NAME [options]
         FILE               the catalog: {"prices": [{"id", "currency", "unit_amount", "product_data": {"name", "image_url"}, "active"}]}
         --table NAME       the stack's table (output SessionsTableName)
@@ -69,9 +70,10 @@ final class ImportCatalogCommand {
     }
     try {
       var prices = CatalogFile.parse(Files.readString(file));
-      DynamoDbClientBuilder builder = DynamoDbClient.builder()
-          .httpClient(UrlConnectionHttpClient.create())
-          .credentialsProvider(DefaultCredentialsProvider.builder().build());
+      DynamoDbClientBuilder builder =
+          DynamoDbClient.builder()
+              .httpClient(UrlConnectionHttpClient.create())
+              .credentialsProvider(DefaultCredentialsProvider.builder().build());
       if (region != null) {
         builder.region(Region.of(region));
       }
@@ -79,10 +81,14 @@ final class ImportCatalogCommand {
         builder.endpointOverride(endpoint);
       }
       try (DynamoDbClient dynamo = builder.build()) {
-        CatalogImport.Summary summary = CatalogImport.run(new PriceRepository(dynamo, table), prices, dryRun,
-            Clock.systemUTC().instant());
-        System.out.println((dryRun ? "dry run, nothing written: would have " : "imported " + file + " into " + table + ": ")
-            + summary);
+        CatalogImport.Summary summary =
+            CatalogImport.run(
+                new PriceRepository(dynamo, table), prices, dryRun, Clock.systemUTC().instant());
+        System.out.println(
+            (dryRun
+                    ? "dry run, nothing written: would have "
+                    : "imported " + file + " into " + table + ": ")
+                + summary);
       }
       return 0;
     } catch (IOException e) {

@@ -12,11 +12,23 @@ import java.util.function.Function;
  * ids; tests pass a deterministic source, and their own clock.
  */
 public record LocalOptions(
-    int port, int lambdaPort, int fintocPort, int dynamodbPort,
-    Path envVars, Path dataDir, WebhookSender.Chaos webhookChaos, URI fintocUrl, Path template, Path catalog,
-    boolean schedules, Duration webhookFirstRetry, Clock clock, Function<String, String> ids) {
+    int port,
+    int lambdaPort,
+    int fintocPort,
+    int dynamodbPort,
+    Path envVars,
+    Path dataDir,
+    WebhookSender.Chaos webhookChaos,
+    URI fintocUrl,
+    Path template,
+    Path catalog,
+    boolean schedules,
+    Duration webhookFirstRetry,
+    Clock clock,
+    Function<String, String> ids) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar local/target/fintoc-local.jar [options]
         --port N            the HTTP API and the storefront (default 3000)
         --lambda-port N     Lambda's Invoke API, like sam local start-lambda (default 3001)
@@ -36,29 +48,86 @@ public record LocalOptions(
 
   /** The defaults of {@code java -jar fintoc-local.jar}. */
   public static LocalOptions defaults() {
-    return new LocalOptions(3000, 3001, 3002, 8000, null, null, WebhookSender.Chaos.NONE, null, Path.of("template.yaml"), null,
-        true, Duration.ofSeconds(3), Clock.systemUTC(), null);
+    return new LocalOptions(
+        3000,
+        3001,
+        3002,
+        8000,
+        null,
+        null,
+        WebhookSender.Chaos.NONE,
+        null,
+        Path.of("template.yaml"),
+        null,
+        true,
+        Duration.ofSeconds(3),
+        Clock.systemUTC(),
+        null);
   }
 
   /** Everything on free ports, no schedules: what tests start. */
   public static LocalOptions forTests(Path template, Clock clock, Function<String, String> ids) {
-    return new LocalOptions(0, 0, 0, 0, null, null, WebhookSender.Chaos.NONE, null, template, null, false,
-        Duration.ofMillis(50), clock, ids);
+    return new LocalOptions(
+        0,
+        0,
+        0,
+        0,
+        null,
+        null,
+        WebhookSender.Chaos.NONE,
+        null,
+        template,
+        null,
+        false,
+        Duration.ofMillis(50),
+        clock,
+        ids);
   }
 
   public LocalOptions withEnvVars(Path file) {
-    return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, file, dataDir, webhookChaos, fintocUrl,
-        template, catalog, schedules, webhookFirstRetry, clock, ids);
+    return new LocalOptions(
+        port,
+        lambdaPort,
+        fintocPort,
+        dynamodbPort,
+        file,
+        dataDir,
+        webhookChaos,
+        fintocUrl,
+        template,
+        catalog,
+        schedules,
+        webhookFirstRetry,
+        clock,
+        ids);
   }
 
   public LocalOptions withWebhookChaos(WebhookSender.Chaos chaos) {
-    return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, envVars, dataDir, chaos, fintocUrl,
-        template, catalog, schedules, webhookFirstRetry, clock, ids);
+    return new LocalOptions(
+        port,
+        lambdaPort,
+        fintocPort,
+        dynamodbPort,
+        envVars,
+        dataDir,
+        chaos,
+        fintocUrl,
+        template,
+        catalog,
+        schedules,
+        webhookFirstRetry,
+        clock,
+        ids);
   }
 
-  /** The catalog imported at start: --catalog, else the example store's beside the template (if there). */
+  /**
+   * The catalog imported at start: --catalog, else the example store's beside the template (if
+   * there).
+   */
   Path catalogFile() {
-    return catalog != null ? catalog : template.toAbsolutePath().getParent().resolve("storefront/catalog.json");
+    return catalog != null
+        ? catalog
+        : template.toAbsolutePath().getParent().resolve("storefront/catalog.json");
   }
 
   /** Null when only help was asked for. */
@@ -85,7 +154,8 @@ public record LocalOptions(
         case "--no-schedules" -> schedules = false;
         default -> {
           if (i + 1 >= args.length) {
-            throw new IllegalArgumentException(flag.startsWith("--") ? flag + " needs a value" : "unknown argument " + flag);
+            throw new IllegalArgumentException(
+                flag.startsWith("--") ? flag + " needs a value" : "unknown argument " + flag);
           }
           String value = args[++i];
           switch (flag) {
@@ -103,8 +173,21 @@ public record LocalOptions(
         }
       }
     }
-    return new LocalOptions(port, lambdaPort, fintocPort, dynamodbPort, envVars, dataDir, chaos, fintocUrl, template,
-        catalog, schedules, d.webhookFirstRetry, d.clock, null);
+    return new LocalOptions(
+        port,
+        lambdaPort,
+        fintocPort,
+        dynamodbPort,
+        envVars,
+        dataDir,
+        chaos,
+        fintocUrl,
+        template,
+        catalog,
+        schedules,
+        d.webhookFirstRetry,
+        d.clock,
+        null);
   }
 
   private static int port(String flag, String value) {

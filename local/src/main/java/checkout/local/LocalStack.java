@@ -1,9 +1,7 @@
 package checkout.local;
 
 import checkout.catalog.CatalogFile;
-import checkout.store.CatalogImport;
 import checkout.catalog.Price;
-import checkout.store.PriceRepository;
 import checkout.config.Settings;
 import checkout.json.Json;
 import checkout.local.api.ApiGateway;
@@ -17,6 +15,8 @@ import checkout.local.lambda.InvokeApi;
 import checkout.local.lambda.LocalFunction;
 import checkout.local.lambda.Schedules;
 import checkout.local.template.SamTemplate;
+import checkout.store.CatalogImport;
+import checkout.store.PriceRepository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -42,19 +42,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
- * The whole system on one machine: DynamoDB Local with the template's tables, the Fintoc
- * simulator, every function of template.yaml running from its deployment jar, the HTTP API in
- * front of them, Lambda's Invoke API beside it, and the template's schedules.
+ * The whole system on one machine: DynamoDB Local with the template's tables, the Fintoc simulator,
+ * every function of template.yaml running from its deployment jar, the HTTP API in front of them,
+ * Lambda's Invoke API beside it, and the template's schedules.
  *
- * <p>{@code java -jar local/target/fintoc-local.jar [--port 3000] [--env-vars env.json] …};
- * tests start it with {@link #start(LocalOptions)} on free ports.
+ * <p>{@code java -jar local/target/fintoc-local.jar [--port 3000] [--env-vars env.json] …}; tests
+ * start it with {@link #start(LocalOptions)} on free ports.
  */
 public final class LocalStack implements AutoCloseable {
   /** For local use only: printed at start, and what env.json's sample events are signed with. */
   public static final String DEFAULT_WEBHOOK_SECRET = "whsec_local_only_not_a_real_secret";
+
   public static final String DEFAULT_SECRET_KEY = "sk_test_local_simulator";
-  public static final String DEFAULT_ORDER_SIGNING_SECRET = "local_only_order_signing_secret_not_a_real_one";
-  private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  public static final String DEFAULT_ORDER_SIGNING_SECRET =
+      "local_only_order_signing_secret_not_a_real_one";
+  private static final String RANDOM_ALPHABET =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
@@ -97,12 +100,17 @@ public final class LocalStack implements AutoCloseable {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stack.close();
-      System.out.println("fintoc-local stopped.");
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stack.close();
+                  System.out.println("fintoc-local stopped.");
+                },
+                "shutdown"));
     stack.banner.forEach(System.out::println);
-    System.out.printf("Ready in %d ms. Ctrl-C stops everything.%n", (System.nanoTime() - started) / 1_000_000);
+    System.out.printf(
+        "Ready in %d ms. Ctrl-C stops everything.%n", (System.nanoTime() - started) / 1_000_000);
   }
 
   public static LocalStack start(LocalOptions options) {
@@ -119,7 +127,9 @@ public final class LocalStack implements AutoCloseable {
   private void boot(LocalOptions options) {
     Path templatePath = options.template();
     if (!Files.isRegularFile(templatePath)) {
-      throw new IllegalArgumentException(templatePath.toAbsolutePath() + " not found: run from the repository's root or pass --template");
+      throw new IllegalArgumentException(
+          templatePath.toAbsolutePath()
+              + " not found: run from the repository's root or pass --template");
     }
     // DynamoDB Local takes most of the start-up (~2 s): it starts first, beside everything else.
     Path dataDir = options.dataDir();
@@ -132,7 +142,8 @@ public final class LocalStack implements AutoCloseable {
     }
     int dynamoPort = options.dynamodbPort() == 0 ? freePort() : options.dynamodbPort();
     URI dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
-    CompletableFuture<LocalDynamoDb> dynamoStarting = CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(dynamoPort, dataDir));
+    CompletableFuture<LocalDynamoDb> dynamoStarting =
+        CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(dynamoPort, dataDir));
     resources.add(() -> dynamoStarting.thenAccept(LocalDynamoDb::close));
 
     SamTemplate template = SamTemplate.load(templatePath);
@@ -140,11 +151,14 @@ public final class LocalStack implements AutoCloseable {
     Function<String, String> ids = options.ids() != null ? options.ids() : randomIds();
     Map<String, Map<String, String>> envVars = readEnvVars(options.envVars());
 
-    ScheduledExecutorService timer = Executors.newScheduledThreadPool(4, r -> {
-      Thread thread = new Thread(r, "local-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService timer =
+        Executors.newScheduledThreadPool(
+            4,
+            r -> {
+              Thread thread = new Thread(r, "local-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
     resources.add(timer::shutdownNow);
 
     // Servers first, so every port is known before the functions' environment is written.
@@ -152,18 +166,30 @@ public final class LocalStack implements AutoCloseable {
     Routed lambda = new Routed(options.lambdaPort(), "lambda");
     apiUrl = api.url;
     lambdaUrl = lambda.url;
-    List<String> ownOrigins = List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
+    List<String> ownOrigins =
+        List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
 
     Map<String, String> shared = envVars.getOrDefault("Parameters", Map.of());
     secretKey = shared.getOrDefault(Settings.FINTOC_SECRET_KEY, DEFAULT_SECRET_KEY);
     webhookSecret = shared.getOrDefault(Settings.FINTOC_WEBHOOK_SECRET, DEFAULT_WEBHOOK_SECRET);
-    orderSigningSecret = envVars.getOrDefault("CreateSessionFunction", Map.of()).getOrDefault(Settings.ORDER_SIGNING_SECRET,
-        shared.getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET));
+    orderSigningSecret =
+        envVars
+            .getOrDefault("CreateSessionFunction", Map.of())
+            .getOrDefault(
+                Settings.ORDER_SIGNING_SECRET,
+                shared.getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET));
     if (options.fintocUrl() == null) {
       Routed fintoc = new Routed(options.fintocPort(), "fintoc");
       fintocUrl = fintoc.url;
-      WebhookSender sender = new WebhookSender(apiUrl.resolve("/webhooks/fintoc"), webhookSecret,
-          options.webhookChaos(), options.webhookFirstRetry(), 17, clock, timer);
+      WebhookSender sender =
+          new WebhookSender(
+              apiUrl.resolve("/webhooks/fintoc"),
+              webhookSecret,
+              options.webhookChaos(),
+              options.webhookFirstRetry(),
+              17,
+              clock,
+              timer);
       simulator = new FintocSimulator(secretKey, fintocUrl, clock, ids, sender);
       fintoc.route(simulator::handle);
     } else {
@@ -175,60 +201,79 @@ public final class LocalStack implements AutoCloseable {
     Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
     Map<String, JsonNode> tablesToCreate = new LinkedHashMap<>();
     String[] sessionsTableName = new String[1];
-    template.functions().forEach((id, resource) -> {
-      Map<String, String> overrides = new LinkedHashMap<>(shared);
-      overrides.putAll(envVars.getOrDefault(id, Map.of()));
-      Map<String, String> declared = template.environment(id, Map.of());
-      Map<String, String> env = template.environment(id, overrides);
-      declared.forEach((name, value) -> {
-        if (tables.containsKey(value)) {
-          tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
-        }
-        if (name.equals(Settings.SESSIONS_TABLE)) {
-          sessionsTableName[0] = env.get(name);
-        }
-      });
-      env.put(Settings.DYNAMODB_ENDPOINT, dynamoEndpoint.toString());
-      env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
-      env.put(Settings.FINTOC_SECRET_ARN, "");
-      env.put(Settings.SECRETS_MANAGER_ENDPOINT, "");
-      env.put(Settings.FINTOC_SECRET_KEY, secretKey);
-      env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
-      if (env.containsKey(Settings.ORDER_SIGNING_SECRET)) {
-        env.put(Settings.ORDER_SIGNING_SECRET, orderSigningSecret);
-      }
-      if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
-        LinkedHashSet<String> origins = new LinkedHashSet<>(List.of(env.get(Settings.ALLOWED_REDIRECT_ORIGINS).split(",")));
-        origins.remove("");
-        origins.addAll(ownOrigins);
-        env.put(Settings.ALLOWED_REDIRECT_ORIGINS, String.join(",", origins));
-      }
-      // What the Lambda service sets in every environment.
-      env.putIfAbsent(Settings.AWS_REGION, "us-east-1");
-      env.put("AWS_DEFAULT_REGION", env.get(Settings.AWS_REGION));
-      env.put("AWS_LAMBDA_FUNCTION_NAME", id);
-      int memory = template.functionProperty(id, "MemorySize").asInt(128);
-      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
-      env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-      Path jar = template.directory().resolve(template.functionProperty(id, "CodeUri").asText());
-      functions.put(id, new LocalFunction(new LocalFunction.Definition(id, jar,
-          template.functionProperty(id, "Handler").asText(), env,
-          template.functionProperty(id, "Timeout").asInt(3), memory), clock));
-    });
+    template
+        .functions()
+        .forEach(
+            (id, resource) -> {
+              Map<String, String> overrides = new LinkedHashMap<>(shared);
+              overrides.putAll(envVars.getOrDefault(id, Map.of()));
+              Map<String, String> declared = template.environment(id, Map.of());
+              Map<String, String> env = template.environment(id, overrides);
+              declared.forEach(
+                  (name, value) -> {
+                    if (tables.containsKey(value)) {
+                      tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
+                    }
+                    if (name.equals(Settings.SESSIONS_TABLE)) {
+                      sessionsTableName[0] = env.get(name);
+                    }
+                  });
+              env.put(Settings.DYNAMODB_ENDPOINT, dynamoEndpoint.toString());
+              env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
+              env.put(Settings.FINTOC_SECRET_ARN, "");
+              env.put(Settings.SECRETS_MANAGER_ENDPOINT, "");
+              env.put(Settings.FINTOC_SECRET_KEY, secretKey);
+              env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
+              if (env.containsKey(Settings.ORDER_SIGNING_SECRET)) {
+                env.put(Settings.ORDER_SIGNING_SECRET, orderSigningSecret);
+              }
+              if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
+                LinkedHashSet<String> origins =
+                    new LinkedHashSet<>(
+                        List.of(env.get(Settings.ALLOWED_REDIRECT_ORIGINS).split(",")));
+                origins.remove("");
+                origins.addAll(ownOrigins);
+                env.put(Settings.ALLOWED_REDIRECT_ORIGINS, String.join(",", origins));
+              }
+              // What the Lambda service sets in every environment.
+              env.putIfAbsent(Settings.AWS_REGION, "us-east-1");
+              env.put("AWS_DEFAULT_REGION", env.get(Settings.AWS_REGION));
+              env.put("AWS_LAMBDA_FUNCTION_NAME", id);
+              int memory = template.functionProperty(id, "MemorySize").asInt(128);
+              env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
+              env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+              Path jar =
+                  template.directory().resolve(template.functionProperty(id, "CodeUri").asText());
+              functions.put(
+                  id,
+                  new LocalFunction(
+                      new LocalFunction.Definition(
+                          id,
+                          jar,
+                          template.functionProperty(id, "Handler").asText(),
+                          env,
+                          template.functionProperty(id, "Timeout").asInt(3),
+                          memory),
+                      clock));
+            });
     functions.values().forEach(f -> resources.add(f::close));
     String sessionsTable = sessionsTableName[0];
     // The functions' SDK clients find credentials the usual way; DynamoDB Local takes any.
-    if (System.getProperty("aws.accessKeyId") == null && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+    if (System.getProperty("aws.accessKeyId") == null
+        && System.getenv("AWS_ACCESS_KEY_ID") == null) {
       System.setProperty("aws.accessKeyId", "local");
       System.setProperty("aws.secretAccessKey", "local");
     }
     // Each function's init (its cold start) runs while DynamoDB Local starts, off the first
     // request's path; init touches no table, as in Lambda.
-    functions.values().forEach(f -> {
-      Thread warm = new Thread(f::warm, "warm-" + f.name());
-      warm.setDaemon(true);
-      warm.start();
-    });
+    functions
+        .values()
+        .forEach(
+            f -> {
+              Thread warm = new Thread(f::warm, "warm-" + f.name());
+              warm.setDaemon(true);
+              warm.start();
+            });
 
     try {
       dynamo = dynamoStarting.join();
@@ -238,25 +283,40 @@ public final class LocalStack implements AutoCloseable {
     tablesToCreate.forEach((name, properties) -> dynamo.createTable(name, properties));
     String catalog = importCatalog(options, sessionsTable, clock);
 
-    Cors cors = template.cors().map(c -> {
-      List<String> origins = new ArrayList<>(template.stringList(c.path("AllowOrigins")));
-      origins.addAll(ownOrigins);
-      return new Cors(origins, template.stringList(c.path("AllowMethods")), template.stringList(c.path("AllowHeaders")),
-          template.stringList(c.path("ExposeHeaders")), c.path("MaxAge").asInt(0));
-    }).orElse(Cors.none());
-    ApiGateway gateway = new ApiGateway(template.httpRoutes(), functions, cors, new StaticFiles("storefront"), clock);
+    Cors cors =
+        template
+            .cors()
+            .map(
+                c -> {
+                  List<String> origins =
+                      new ArrayList<>(template.stringList(c.path("AllowOrigins")));
+                  origins.addAll(ownOrigins);
+                  return new Cors(
+                      origins,
+                      template.stringList(c.path("AllowMethods")),
+                      template.stringList(c.path("AllowHeaders")),
+                      template.stringList(c.path("ExposeHeaders")),
+                      c.path("MaxAge").asInt(0));
+                })
+            .orElse(Cors.none());
+    ApiGateway gateway =
+        new ApiGateway(
+            template.httpRoutes(), functions, cors, new StaticFiles("storefront"), clock);
     api.route(gateway::handle);
     lambda.route(new InvokeApi(functions, timer)::handle);
-    List<String> schedules = options.schedules()
-        ? Schedules.start(template.schedules(), functions, timer)
-        : template.schedules().stream().map(s -> s.function() + ": " + s.expression() + " (schedules off)").toList();
+    List<String> schedules =
+        options.schedules()
+            ? Schedules.start(template.schedules(), functions, timer)
+            : template.schedules().stream()
+                .map(s -> s.function() + ": " + s.expression() + " (schedules off)")
+                .toList();
 
     writeBanner(options, template, schedules, tablesToCreate.keySet(), dataDir, catalog);
   }
 
   /**
-   * The example store's catalog (or --catalog), imported as {@code import-catalog} would import
-   * it into a deployed table: a store served here shows, and CreateSession charges, its prices.
+   * The example store's catalog (or --catalog), imported as {@code import-catalog} would import it
+   * into a deployed table: a store served here shows, and CreateSession charges, its prices.
    */
   private String importCatalog(LocalOptions options, String table, Clock clock) {
     Path file = options.catalogFile();
@@ -268,8 +328,9 @@ public final class LocalStack implements AutoCloseable {
     }
     try {
       List<Price> prices = CatalogFile.parse(Files.readString(file));
-      CatalogImport.Summary summary = CatalogImport.run(new PriceRepository(dynamo.client(), table), prices, false,
-          clock.instant());
+      CatalogImport.Summary summary =
+          CatalogImport.run(
+              new PriceRepository(dynamo.client(), table), prices, false, clock.instant());
       return file + " → " + table + " (" + summary + ")";
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -278,31 +339,75 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  private void writeBanner(LocalOptions options, SamTemplate template, List<String> schedules,
-                           Set<String> tableNames, Path dataDir, String catalog) {
+  private void writeBanner(
+      LocalOptions options,
+      SamTemplate template,
+      List<String> schedules,
+      Set<String> tableNames,
+      Path dataDir,
+      String catalog) {
     banner.add("");
     banner.add("fintoc-checkout-lambda, local stack");
     banner.add("  Storefront     " + apiUrl.resolve("/"));
     banner.add("  API            " + apiUrl);
-    template.httpRoutes().forEach(r -> banner.add(String.format("                   %-6s %-26s → %s", r.method(), r.path(), r.function())));
-    banner.add("  Lambda invoke  " + lambdaUrl + "   (aws lambda invoke --endpoint-url " + lambdaUrl + " --function-name ExpirySweeperFunction out.json)");
-    banner.add("  DynamoDB Local " + dynamo.endpoint() + "   tables " + tableNames + (dataDir == null ? ", in memory" : ", kept in " + dataDir));
-    banner.add(simulator != null
-        ? "  Fintoc         " + fintocUrl + "   (simulator" + (options.webhookChaos().any() ? ", webhook chaos: "
-            + options.webhookChaos() : "") + ")"
-        : "  Fintoc         " + fintocUrl + "   (real Fintoc: forward its webhooks with `fintoc webhooks listen --forward-to "
-            + apiUrl.resolve("/webhooks/fintoc") + "`)");
+    template
+        .httpRoutes()
+        .forEach(
+            r ->
+                banner.add(
+                    String.format(
+                        "                   %-6s %-26s → %s", r.method(), r.path(), r.function())));
+    banner.add(
+        "  Lambda invoke  "
+            + lambdaUrl
+            + "   (aws lambda invoke --endpoint-url "
+            + lambdaUrl
+            + " --function-name ExpirySweeperFunction out.json)");
+    banner.add(
+        "  DynamoDB Local "
+            + dynamo.endpoint()
+            + "   tables "
+            + tableNames
+            + (dataDir == null ? ", in memory" : ", kept in " + dataDir));
+    banner.add(
+        simulator != null
+            ? "  Fintoc         "
+                + fintocUrl
+                + "   (simulator"
+                + (options.webhookChaos().any() ? ", webhook chaos: " + options.webhookChaos() : "")
+                + ")"
+            : "  Fintoc         "
+                + fintocUrl
+                + "   (real Fintoc: forward its webhooks with `fintoc webhooks listen --forward-to "
+                + apiUrl.resolve("/webhooks/fintoc")
+                + "`)");
     banner.add("  Catalog        " + catalog);
     schedules.forEach(s -> banner.add("  Schedule       " + s));
-    banner.add("  Local secrets  FINTOC_SECRET_KEY=" + secretKey + "  FINTOC_WEBHOOK_SECRET=" + webhookSecret);
-    banner.add("                 ORDER_SIGNING_SECRET=" + orderSigningSecret + "   (signs orders: README, Signed orders)");
+    banner.add(
+        "  Local secrets  FINTOC_SECRET_KEY="
+            + secretKey
+            + "  FINTOC_WEBHOOK_SECRET="
+            + webhookSecret);
+    banner.add(
+        "                 ORDER_SIGNING_SECRET="
+            + orderSigningSecret
+            + "   (signs orders: README, Signed orders)");
     banner.add("");
     banner.add("Try it:");
-    banner.add("  curl -s " + apiUrl.resolve("/checkout-sessions") + " -H 'content-type: application/json' \\");
-    banner.add("    -d '{\"line_items\": [{\"price\": \"price_grano_1kg\", \"quantity\": 1}], \"success_url\": \""
-        + apiUrl.resolve("/success.html") + "\", \"cancel_url\": \"" + apiUrl.resolve("/cancel.html")
-        + "\", \"metadata\": {\"order_id\": \"order-1\"}}'");
-    banner.add("  then open the redirect_url it returns, choose an outcome, and GET " + apiUrl.resolve("/checkout-sessions/") + "<id>");
+    banner.add(
+        "  curl -s "
+            + apiUrl.resolve("/checkout-sessions")
+            + " -H 'content-type: application/json' \\");
+    banner.add(
+        "    -d '{\"line_items\": [{\"price\": \"price_grano_1kg\", \"quantity\": 1}], \"success_url\": \""
+            + apiUrl.resolve("/success.html")
+            + "\", \"cancel_url\": \""
+            + apiUrl.resolve("/cancel.html")
+            + "\", \"metadata\": {\"order_id\": \"order-1\"}}'");
+    banner.add(
+        "  then open the redirect_url it returns, choose an outcome, and GET "
+            + apiUrl.resolve("/checkout-sessions/")
+            + "<id>");
     banner.add("");
   }
 
@@ -320,18 +425,24 @@ public final class LocalStack implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("--env-vars " + path + " is not valid JSON");
     }
-    root.fields().forEachRemaining(section -> {
-      Map<String, String> values = new LinkedHashMap<>();
-      section.getValue().fields().forEachRemaining(v -> values.put(v.getKey(), v.getValue().asText()));
-      sections.put(section.getKey(), values);
-    });
+    root.fields()
+        .forEachRemaining(
+            section -> {
+              Map<String, String> values = new LinkedHashMap<>();
+              section
+                  .getValue()
+                  .fields()
+                  .forEachRemaining(v -> values.put(v.getKey(), v.getValue().asText()));
+              sections.put(section.getKey(), values);
+            });
     return sections;
   }
 
   /** A server whose handler is set once the rest of the stack exists (503 until then). */
   private final class Routed {
     final URI url;
-    private volatile HttpHandler handler = exchange -> Exchanges.json(exchange, 503, "{\"message\":\"starting\"}");
+    private volatile HttpHandler handler =
+        exchange -> Exchanges.json(exchange, 503, "{\"message\":\"starting\"}");
 
     Routed(int port, String name) {
       HttpServer server = Exchanges.serve(port, name, exchange -> handler.handle(exchange));

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import checkout.catalog.Price;
-import checkout.store.PriceRepository;
 import checkout.local.dynamodb.LocalDynamoDb;
 import checkout.local.template.SamTemplate;
+import checkout.store.PriceRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code import-catalog} as a merchant runs it against their table (here DynamoDB Local, with
- * the table template.yaml defines): the file becomes the catalog, and nothing else changes.
+ * {@code import-catalog} as a merchant runs it against their table (here DynamoDB Local, with the
+ * table template.yaml defines): the file becomes the catalog, and nothing else changes.
  */
 class ImportCatalogCommandTest {
   static LocalDynamoDb dynamo;
@@ -45,7 +45,11 @@ class ImportCatalogCommandTest {
 
   static String newTable() {
     String name = "catalog-" + ++tables;
-    dynamo.createTable(name, SamTemplate.load(Path.of("..", "template.yaml")).resource("SessionsTable").path("Properties"));
+    dynamo.createTable(
+        name,
+        SamTemplate.load(Path.of("..", "template.yaml"))
+            .resource("SessionsTable")
+            .path("Properties"));
     return name;
   }
 
@@ -60,7 +64,8 @@ class ImportCatalogCommandTest {
     System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
     try {
       int status = ImportCatalogCommand.run(args);
-      return new Run(status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+      return new Run(
+          status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(out);
       System.setErr(err);
@@ -70,8 +75,16 @@ class ImportCatalogCommandTest {
   Run importInto(String table, String catalog, String... more) throws IOException {
     Path file = dir.resolve("catalog-" + System.nanoTime() + ".json");
     Files.writeString(file, catalog);
-    List<String> args = new ArrayList<>(List.of(file.toString(), "--table", table, "--region", "us-east-1",
-        "--endpoint-url", dynamo.endpoint().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                file.toString(),
+                "--table",
+                table,
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                dynamo.endpoint().toString()));
     args.addAll(List.of(more));
     return importCatalog(args.toArray(String[]::new));
   }
@@ -97,7 +110,9 @@ class ImportCatalogCommandTest {
 
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).contains("added 2 [b_second, a_first]");
-    assertThat(prices(table).listActive()).extracting(Price::id).containsExactly("b_second", "a_first");
+    assertThat(prices(table).listActive())
+        .extracting(Price::id)
+        .containsExactly("b_second", "a_first");
   }
 
   @Test
@@ -118,7 +133,9 @@ class ImportCatalogCommandTest {
     Run run = importInto(table, catalog(price("kept", 150)));
 
     assertThat(run.out()).contains("updated 1 [kept]").contains("deactivated 1 [dropped]");
-    assertThat(prices(table).listActive()).extracting(Price::id, Price::unitAmount).containsExactly(tuple("kept", 150L));
+    assertThat(prices(table).listActive())
+        .extracting(Price::id, Price::unitAmount)
+        .containsExactly(tuple("kept", 150L));
     Map<String, Price> stored = prices(table).find(List.of("dropped"));
     assertThat(stored.get("dropped").active()).as("sessions may name it: kept, inactive").isFalse();
   }
@@ -150,6 +167,8 @@ class ImportCatalogCommandTest {
     Run run = importCatalog("catalog.json");
 
     assertThat(run.status()).isEqualTo(2);
-    assertThat(run.err()).contains("--table").contains("usage: java -jar local/target/fintoc-local.jar import-catalog");
+    assertThat(run.err())
+        .contains("--table")
+        .contains("usage: java -jar local/target/fintoc-local.jar import-catalog");
   }
 }

@@ -22,9 +22,26 @@ class LocalOptionsTest {
 
   @Test
   void everyFlagIsRead() {
-    LocalOptions options = LocalOptions.parse(new String[] {"--port", "4000", "--lambda-port", "4001",
-        "--fintoc-port", "4002", "--dynamodb-port", "9000", "--env-vars", "env.json", "--data-dir", ".data",
-        "--webhook-chaos", "--fintoc-url", "https://api.fintoc.com", "--no-schedules"});
+    LocalOptions options =
+        LocalOptions.parse(
+            new String[] {
+              "--port",
+              "4000",
+              "--lambda-port",
+              "4001",
+              "--fintoc-port",
+              "4002",
+              "--dynamodb-port",
+              "9000",
+              "--env-vars",
+              "env.json",
+              "--data-dir",
+              ".data",
+              "--webhook-chaos",
+              "--fintoc-url",
+              "https://api.fintoc.com",
+              "--no-schedules"
+            });
     assertThat(options.port()).isEqualTo(4000);
     assertThat(options.lambdaPort()).isEqualTo(4001);
     assertThat(options.fintocPort()).isEqualTo(4002);
@@ -43,8 +60,11 @@ class LocalOptionsTest {
 
   @Test
   void aBadPortOrAnUnknownFlagIsNamed() {
-    assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--port", "http"})).hasMessageContaining("--port");
-    assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--prot", "3000"})).hasMessageContaining("--prot");
-    assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--port"})).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--port", "http"}))
+        .hasMessageContaining("--port");
+    assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--prot", "3000"}))
+        .hasMessageContaining("--prot");
+    assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--port"}))
+        .hasMessageContaining("needs a value");
   }
 }

@@ -12,20 +12,28 @@ import java.util.regex.Pattern;
 
 /**
  * A catalog file, as a merchant writes it and the import reads it:
+ *
  * <pre>{"prices": [{"id": "price_grano_1kg", "currency": "CLP", "unit_amount": 15000,
- *   "product_data": {"name": "Café de grano 1 kg", "image_url": "https://…"}, "active": true}]}</pre>
- * Every rule a price must meet is checked here, before anything is written, and a broken file
- * is refused as a whole with the place of the first problem ({@code prices[2].unit_amount}).
+ *   "product_data": {"name": "Café de grano 1 kg", "image_url": "https://…"}, "active": true}]}
+ * </pre>
+ *
+ * Every rule a price must meet is checked here, before anything is written, and a broken file is
+ * refused as a whole with the place of the first problem ({@code prices[2].unit_amount}).
  */
 public final class CatalogFile {
   /** Price ids go in URLs and logs: letters, digits, {@code _} and {@code -}. */
   public static final Pattern PRICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final Set<String> PRICE_FIELDS = Set.of("id", "currency", "unit_amount", "product_data", "active");
+
+  private static final Set<String> PRICE_FIELDS =
+      Set.of("id", "currency", "unit_amount", "product_data", "active");
   private static final Set<String> PRODUCT_FIELDS = Set.of("name", "image_url");
 
   private CatalogFile() {}
 
-  /** The prices in the file, in its order; throws {@link IllegalArgumentException} naming the problem. */
+  /**
+   * The prices in the file, in its order; throws {@link IllegalArgumentException} naming the
+   * problem.
+   */
   public static List<Price> parse(String text) {
     JsonNode root;
     try {
@@ -42,7 +50,8 @@ public final class CatalogFile {
     for (int i = 0; i < prices.size(); i++) {
       Price price = price(prices.get(i), "prices[" + i + "]", i);
       if (!ids.add(price.id())) {
-        throw new IllegalArgumentException("prices[" + i + "].id: " + price.id() + " appears twice");
+        throw new IllegalArgumentException(
+            "prices[" + i + "].id: " + price.id() + " appears twice");
       }
       parsed.add(price);
     }
@@ -63,9 +72,13 @@ public final class CatalogFile {
       throw new IllegalArgumentException(at + ".currency must be \"CLP\" or \"MXN\"");
     }
     JsonNode unitAmount = node.path("unit_amount");
-    if (!unitAmount.isIntegralNumber() || !unitAmount.canConvertToLong() || unitAmount.asLong() <= 0) {
-      throw new IllegalArgumentException(at + ".unit_amount must be a positive whole number in the currency's"
-          + " smallest unit (CLP: pesos; MXN: centavos)");
+    if (!unitAmount.isIntegralNumber()
+        || !unitAmount.canConvertToLong()
+        || unitAmount.asLong() <= 0) {
+      throw new IllegalArgumentException(
+          at
+              + ".unit_amount must be a positive whole number in the currency's"
+              + " smallest unit (CLP: pesos; MXN: centavos)");
     }
     JsonNode product = node.path("product_data");
     if (!product.isObject()) {
@@ -87,7 +100,13 @@ public final class CatalogFile {
     if (!active.isMissingNode() && !active.isBoolean()) {
       throw new IllegalArgumentException(at + ".active must be true or false");
     }
-    return new Price(id, currency, unitAmount.asLong(), name, image, active.isMissingNode() || active.asBoolean(),
+    return new Price(
+        id,
+        currency,
+        unitAmount.asLong(),
+        name,
+        image,
+        active.isMissingNode() || active.asBoolean(),
         position);
   }
 

@@ -1,6 +1,5 @@
 package checkout.config;
 
-import java.util.HashMap;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,14 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one way this project reads its settings: environment variables, with blank treated as
- * unset. SAM local only overrides variables the template declares, so the template declares
- * optional ones with a blank default, and code here ignores them when blank.
+ * The one way this project reads its settings: environment variables, with blank treated as unset.
+ * SAM local only overrides variables the template declares, so the template declares optional ones
+ * with a blank default, and code here ignores them when blank.
  *
  * <p>Tests build one from a map; Lambda builds one from the process environment.
  */
@@ -79,30 +79,34 @@ public final class Config {
 
   /** A JSON object, for settings that are Fintoc parameters (e.g. payment_method_options). */
   public Optional<ObjectNode> jsonObject(String name) {
-    return optional(name).map(v -> {
-      try {
-        JsonNode node = Json.parse(v);
-        if (node.isObject()) {
-          return (ObjectNode) node;
-        }
-      } catch (InvalidJsonException e) {
-        // reported below, without echoing the value
-      }
-      throw new ConfigException(name + " must be a JSON object");
-    });
+    return optional(name)
+        .map(
+            v -> {
+              try {
+                JsonNode node = Json.parse(v);
+                if (node.isObject()) {
+                  return (ObjectNode) node;
+                }
+              } catch (InvalidJsonException e) {
+                // reported below, without echoing the value
+              }
+              throw new ConfigException(name + " must be a JSON object");
+            });
   }
 
   public Optional<URI> uri(String name) {
-    return optional(name).map(v -> {
-      try {
-        URI uri = URI.create(v);
-        if (uri.getScheme() == null || uri.getHost() == null) {
-          throw new IllegalArgumentException();
-        }
-        return uri;
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name + " must be an absolute URL, got '" + v + "'");
-      }
-    });
+    return optional(name)
+        .map(
+            v -> {
+              try {
+                URI uri = URI.create(v);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                  throw new IllegalArgumentException();
+                }
+                return uri;
+              } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be an absolute URL, got '" + v + "'");
+              }
+            });
   }
 }

@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Every setting a function reads, typed: each environment variable's name and default is
- * written here once, and {@link #from} checks them all at init — a deployment with bad values
- * does not start, and says which, one line per value.
+ * Every setting a function reads, typed: each environment variable's name and default is written
+ * here once, and {@link #from} checks them all at init — a deployment with bad values does not
+ * start, and says which, one line per value.
  *
  * <p>Blank counts as unset: SAM local only overrides variables the template declares, so the
  * template declares the optional ones blank.
@@ -35,17 +35,23 @@ public record Settings(
 
   public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
   public static final String AWS_REGION = "AWS_REGION";
+
   /** Blank in AWS; set for sam local to reach DynamoDB Local / a Secrets Manager stand-in. */
   public static final String DYNAMODB_ENDPOINT = "DYNAMODB_ENDPOINT";
+
   public static final String SECRETS_MANAGER_ENDPOINT = "SECRETS_MANAGER_ENDPOINT";
   public static final String FINTOC_SECRET_ARN = "FINTOC_SECRET_ARN";
+
   /** Local-only stand-ins for the secret, for sam local invoke without AWS. */
   public static final String FINTOC_SECRET_KEY = "FINTOC_SECRET_KEY";
+
   public static final String FINTOC_WEBHOOK_SECRET = "FINTOC_WEBHOOK_SECRET";
   public static final String ORDER_SIGNING_SECRET = "ORDER_SIGNING_SECRET";
   public static final String SECRET_CACHE_TTL_SECONDS = "SECRET_CACHE_TTL_SECONDS";
+
   /** How long a secret that cannot be refreshed may still be used, past its TTL. */
   public static final String SECRET_MAX_STALE_SECONDS = "SECRET_MAX_STALE_SECONDS";
+
   public static final String FINTOC_API_URL = "FINTOC_API_URL";
   public static final String FINTOC_CONNECT_TIMEOUT_MS = "FINTOC_CONNECT_TIMEOUT_MS";
   public static final String FINTOC_READ_TIMEOUT_MS = "FINTOC_READ_TIMEOUT_MS";
@@ -65,22 +71,34 @@ public record Settings(
   public static final String SWEEP_GRACE_SECONDS = "SWEEP_GRACE_SECONDS";
   public static final String SWEEP_CONCURRENCY = "SWEEP_CONCURRENCY";
   public static final String SWEEP_PAGE_SIZE = "SWEEP_PAGE_SIZE";
-  /** Fintoc calls a sweep starts per second at most (Fintoc allows 100/s per organisation, all callers). */
+
+  /**
+   * Fintoc calls a sweep starts per second at most (Fintoc allows 100/s per organisation, all
+   * callers).
+   */
   public static final String SWEEP_CALLS_PER_SECOND = "SWEEP_CALLS_PER_SECOND";
 
   private static final Set<String> PAYMENT_METHODS = Set.of("bank_transfer", "card");
 
   /** Where the AWS SDK clients go: the region, and endpoint overrides for local runs only. */
-  public record Aws(Optional<String> region, Optional<URI> dynamodbEndpoint, Optional<URI> secretsManagerEndpoint) {}
+  public record Aws(
+      Optional<String> region,
+      Optional<URI> dynamodbEndpoint,
+      Optional<URI> secretsManagerEndpoint) {}
 
   /**
-   * Where the Fintoc secret comes from: Secrets Manager ({@code arn}; always, in AWS), or for
-   * local runs the three local-only variables.
+   * Where the Fintoc secret comes from: Secrets Manager ({@code arn}; always, in AWS), or for local
+   * runs the three local-only variables.
    *
    * @param maxStale how long past its TTL a secret that cannot be refreshed is still used
    */
-  public record Secrets(Optional<String> arn, Optional<String> localSecretKey, Optional<String> localWebhookSecret,
-      Optional<String> localOrderSigningSecret, Duration cacheTtl, Duration maxStale) {}
+  public record Secrets(
+      Optional<String> arn,
+      Optional<String> localSecretKey,
+      Optional<String> localWebhookSecret,
+      Optional<String> localOrderSigningSecret,
+      Duration cacheTtl,
+      Duration maxStale) {}
 
   /**
    * Fintoc's API and how long we give it.
@@ -90,13 +108,17 @@ public record Settings(
    * @param maxAttempts including the first
    * @param callBudget the whole call, all attempts and backoff
    */
-  public record Fintoc(URI baseUrl, Duration connectTimeout, Duration readTimeout, int maxAttempts,
+  public record Fintoc(
+      URI baseUrl,
+      Duration connectTimeout,
+      Duration readTimeout,
+      int maxAttempts,
       Duration callBudget) {}
 
   /**
    * What this deployment decides about a checkout: where the customer may be sent back to, the
-   * largest amount and quantity, how long a signed order may live, and every Fintoc parameter
-   * that routes or presents money — those come from here and never from the browser.
+   * largest amount and quantity, how long a signed order may live, and every Fintoc parameter that
+   * routes or presents money — those come from here and never from the browser.
    *
    * @param allowedRedirectOrigins as configured (compared after normalising both sides)
    * @param maxAmounts per currency, in its smallest unit
@@ -106,14 +128,21 @@ public record Settings(
    * @param businessProfile sent to Fintoc as it is (null: not sent)
    * @param allowedSenderInstitutions the banks a customer may pick; empty: the choice is refused
    */
-  public record Checkout(List<String> allowedRedirectOrigins, Map<String, Long> maxAmounts, long maxQuantityPerItem,
-      Duration orderTokenMaxLifetime, List<String> paymentMethodTypes, ObjectNode paymentMethodOptions,
-      ObjectNode businessProfile, Set<String> allowedSenderInstitutions) {}
+  public record Checkout(
+      List<String> allowedRedirectOrigins,
+      Map<String, Long> maxAmounts,
+      long maxQuantityPerItem,
+      Duration orderTokenMaxLifetime,
+      List<String> paymentMethodTypes,
+      ObjectNode paymentMethodOptions,
+      ObjectNode businessProfile,
+      Set<String> allowedSenderInstitutions) {}
 
   /**
    * How the sweeper runs.
    *
-   * @param grace a session is swept this long after its expires_at (the webhook gets the first chance)
+   * @param grace a session is swept this long after its expires_at (the webhook gets the first
+   *     chance)
    * @param concurrency Fintoc calls at once
    * @param pageSize index items per page
    * @param callsPerSecond Fintoc calls a second at most
@@ -123,28 +152,39 @@ public record Settings(
   /** Reads and checks every setting; all problems are reported together, one line each. */
   public static Settings from(Config config) {
     Reader read = new Reader(config);
-    Settings settings = new Settings(
-        read.check(() -> config.required(SESSIONS_TABLE), null),
-        new Aws(config.optional(AWS_REGION), read.uri(DYNAMODB_ENDPOINT), read.uri(SECRETS_MANAGER_ENDPOINT)),
-        new Secrets(config.optional(FINTOC_SECRET_ARN), config.optional(FINTOC_SECRET_KEY),
-            config.optional(FINTOC_WEBHOOK_SECRET), config.optional(ORDER_SIGNING_SECRET),
-            Duration.ofSeconds(read.positive(SECRET_CACHE_TTL_SECONDS, 300)),
-            Duration.ofSeconds(read.atLeastZero(SECRET_MAX_STALE_SECONDS, 3_600))),
-        new Fintoc(read.uri(FINTOC_API_URL).orElse(URI.create("https://api.fintoc.com")),
-            Duration.ofMillis(read.positive(FINTOC_CONNECT_TIMEOUT_MS, 2_000)),
-            Duration.ofMillis(read.positive(FINTOC_READ_TIMEOUT_MS, 6_000)),
-            (int) read.positive(FINTOC_MAX_ATTEMPTS, 3),
-            Duration.ofMillis(read.positive(FINTOC_CALL_BUDGET_MS, 20_000))),
-        config.string(ORDER_REFERENCE_METADATA_KEY, "order_id"),
-        checkout(config, read),
-        Duration.ofSeconds(read.positive(WEBHOOK_TOLERANCE_SECONDS, 300)),
-        new Sweep(Duration.ofSeconds(read.atLeastZero(SWEEP_GRACE_SECONDS, 600)),
-            (int) read.positive(SWEEP_CONCURRENCY, 4),
-            (int) read.positive(SWEEP_PAGE_SIZE, 100),
-            (int) read.positive(SWEEP_CALLS_PER_SECOND, 10)));
+    Settings settings =
+        new Settings(
+            read.check(() -> config.required(SESSIONS_TABLE), null),
+            new Aws(
+                config.optional(AWS_REGION),
+                read.uri(DYNAMODB_ENDPOINT),
+                read.uri(SECRETS_MANAGER_ENDPOINT)),
+            new Secrets(
+                config.optional(FINTOC_SECRET_ARN),
+                config.optional(FINTOC_SECRET_KEY),
+                config.optional(FINTOC_WEBHOOK_SECRET),
+                config.optional(ORDER_SIGNING_SECRET),
+                Duration.ofSeconds(read.positive(SECRET_CACHE_TTL_SECONDS, 300)),
+                Duration.ofSeconds(read.atLeastZero(SECRET_MAX_STALE_SECONDS, 3_600))),
+            new Fintoc(
+                read.uri(FINTOC_API_URL).orElse(URI.create("https://api.fintoc.com")),
+                Duration.ofMillis(read.positive(FINTOC_CONNECT_TIMEOUT_MS, 2_000)),
+                Duration.ofMillis(read.positive(FINTOC_READ_TIMEOUT_MS, 6_000)),
+                (int) read.positive(FINTOC_MAX_ATTEMPTS, 3),
+                Duration.ofMillis(read.positive(FINTOC_CALL_BUDGET_MS, 20_000))),
+            config.string(ORDER_REFERENCE_METADATA_KEY, "order_id"),
+            checkout(config, read),
+            Duration.ofSeconds(read.positive(WEBHOOK_TOLERANCE_SECONDS, 300)),
+            new Sweep(
+                Duration.ofSeconds(read.atLeastZero(SWEEP_GRACE_SECONDS, 600)),
+                (int) read.positive(SWEEP_CONCURRENCY, 4),
+                (int) read.positive(SWEEP_PAGE_SIZE, 100),
+                (int) read.positive(SWEEP_CALLS_PER_SECOND, 10)));
     if (!read.problems.isEmpty()) {
-      throw new ConfigException(read.problems.size() == 1 ? read.problems.get(0)
-          : "settings are not valid:\n- " + String.join("\n- ", read.problems));
+      throw new ConfigException(
+          read.problems.size() == 1
+              ? read.problems.get(0)
+              : "settings are not valid:\n- " + String.join("\n- ", read.problems));
     }
     return settings;
   }
@@ -153,18 +193,28 @@ public record Settings(
     List<String> methods = config.list(PAYMENT_METHOD_TYPES);
     for (String method : methods) {
       if (!PAYMENT_METHODS.contains(method)) {
-        read.problems.add(PAYMENT_METHOD_TYPES + " may hold bank_transfer and card, got '" + method + "'");
+        read.problems.add(
+            PAYMENT_METHOD_TYPES + " may hold bank_transfer and card, got '" + method + "'");
       }
     }
-    ObjectNode options = read.check(() -> config.jsonObject(PAYMENT_METHOD_OPTIONS).orElse(null), null);
-    JsonNode presetSender = options == null ? null : options.path("payment_intent").get("sender_account");
+    ObjectNode options =
+        read.check(() -> config.jsonObject(PAYMENT_METHOD_OPTIONS).orElse(null), null);
+    JsonNode presetSender =
+        options == null ? null : options.path("payment_intent").get("sender_account");
     if (presetSender != null) {
-      read.problems.add(PAYMENT_METHOD_OPTIONS + " must not set payment_intent.sender_account: the customer's own"
-          + " bank is theirs to pick, from " + ALLOWED_SENDER_INSTITUTIONS);
+      read.problems.add(
+          PAYMENT_METHOD_OPTIONS
+              + " must not set payment_intent.sender_account: the customer's own"
+              + " bank is theirs to pick, from "
+              + ALLOWED_SENDER_INSTITUTIONS);
     }
     return new Checkout(
         config.list(ALLOWED_REDIRECT_ORIGINS),
-        Map.of("CLP", read.positive(MAX_AMOUNT_CLP, 10_000_000L), "MXN", read.positive(MAX_AMOUNT_MXN, 20_000_000L)),
+        Map.of(
+            "CLP",
+            read.positive(MAX_AMOUNT_CLP, 10_000_000L),
+            "MXN",
+            read.positive(MAX_AMOUNT_MXN, 20_000_000L)),
         read.positive(MAX_QUANTITY_PER_ITEM, 100),
         Duration.ofSeconds(read.positive(ORDER_TOKEN_MAX_LIFETIME_SECONDS, 3_600)),
         List.copyOf(methods),

@@ -15,8 +15,8 @@ public final class FintocCheckoutSession {
   private FintocCheckoutSession() {}
 
   /**
-   * The session as Fintoc describes it, ready to store for the first time; no payment fields
-   * (those come as facts, {@link #observe}).
+   * The session as Fintoc describes it, ready to store for the first time; no payment fields (those
+   * come as facts, {@link #observe}).
    *
    * @param orderReferenceKey the metadata key that holds the merchant's order id
    * @param now when we learned of it (created_at when Fintoc omits it; updated_at always)
@@ -26,8 +26,12 @@ public final class FintocCheckoutSession {
     SessionStatus status = sessionStatus(Json.text(fintoc, "status"));
     JsonNode amount = fintoc.get("amount");
     if (id == null || status == null || amount == null || !amount.canConvertToLong()) {
-      throw new FintocException(FintocException.Kind.UNAVAILABLE, 200, null,
-          "Fintoc's checkout session lacks id, status or amount", null);
+      throw new FintocException(
+          FintocException.Kind.UNAVAILABLE,
+          200,
+          null,
+          "Fintoc's checkout session lacks id, status or amount",
+          null);
     }
     Instant createdAt = instant(fintoc, "created_at");
     return CheckoutSession.builder()
@@ -53,32 +57,46 @@ public final class FintocCheckoutSession {
    * ({@code payment_resource.payment_intent}, when there is one) with the link to it. Whatever
    * status either carries is taken as it is.
    *
-   * @param snapshotKey the order reference key, to store the session if we never did; null when
-   *     the fact must not create one (the sweeper asks only about sessions we store)
+   * @param snapshotKey the order reference key, to store the session if we never did; null when the
+   *     fact must not create one (the sweeper asks only about sessions we store)
    */
-  public static Observation observe(JsonNode data, Instant observedAt, boolean fromSweep, String snapshotKey) {
+  public static Observation observe(
+      JsonNode data, Instant observedAt, boolean fromSweep, String snapshotKey) {
     JsonNode payment = data.path("payment_resource").path("payment_intent");
     String sessionId = Json.text(data, "id");
-    return new Observation(sessionId, sessionStatus(Json.text(data, "status")),
+    return new Observation(
+        sessionId,
+        sessionStatus(Json.text(data, "status")),
         snapshotKey == null ? null : snapshot(data, snapshotKey, observedAt),
-        Json.text(payment, "id") == null ? null : paymentFact(payment), observedAt, fromSweep);
+        Json.text(payment, "id") == null ? null : paymentFact(payment),
+        observedAt,
+        fromSweep);
   }
 
   /**
-   * The session to store if we never stored it, or null when the object lacks what a stored
-   * session needs (an event about a session we do have may carry less: it still applies).
+   * The session to store if we never stored it, or null when the object lacks what a stored session
+   * needs (an event about a session we do have may carry less: it still applies).
    */
-  private static CheckoutSession snapshot(JsonNode data, String orderReferenceKey, Instant observedAt) {
+  private static CheckoutSession snapshot(
+      JsonNode data, String orderReferenceKey, Instant observedAt) {
     JsonNode amount = data.get("amount");
-    boolean complete = Json.text(data, "id") != null && Json.text(data, "status") != null && amount != null
-        && amount.canConvertToLong() && Json.text(data, "currency") != null;
+    boolean complete =
+        Json.text(data, "id") != null
+            && Json.text(data, "status") != null
+            && amount != null
+            && amount.canConvertToLong()
+            && Json.text(data, "currency") != null;
     return complete ? toSession(data, orderReferenceKey, observedAt) : null;
   }
 
   /** What a payment_intent object says of itself. */
   public static Observation.PaymentFact paymentFact(JsonNode paymentIntent) {
-    return new Observation.PaymentFact(Json.text(paymentIntent, "id"), paymentStatus(Json.text(paymentIntent, "status")),
-        nextAction(paymentIntent), amountOf(paymentIntent), Json.text(paymentIntent, "currency"));
+    return new Observation.PaymentFact(
+        Json.text(paymentIntent, "id"),
+        paymentStatus(Json.text(paymentIntent, "status")),
+        nextAction(paymentIntent),
+        amountOf(paymentIntent),
+        Json.text(paymentIntent, "currency"));
   }
 
   /** Any status Fintoc names; one we do not know is noted once and taken as it is. */
@@ -102,7 +120,9 @@ public final class FintocCheckoutSession {
   /** A payment intent's {@code amount}, or null when it has none that is a whole number. */
   public static Long amountOf(JsonNode paymentIntent) {
     JsonNode amount = paymentIntent.get("amount");
-    return amount != null && amount.isIntegralNumber() && amount.canConvertToLong() ? amount.asLong() : null;
+    return amount != null && amount.isIntegralNumber() && amount.canConvertToLong()
+        ? amount.asLong()
+        : null;
   }
 
   /** A payment intent's {@code next_action} as JSON text, or null when it has none. */

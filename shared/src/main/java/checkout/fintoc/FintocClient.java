@@ -20,16 +20,17 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * Fintoc's API as this project uses it: checkout sessions, with timeouts, bounded retries and
- * an idempotency key on every POST (the official SDKs have none of these).
+ * Fintoc's API as this project uses it: checkout sessions, with timeouts, bounded retries and an
+ * idempotency key on every POST (the official SDKs have none of these).
  *
- * <p>HttpURLConnection rather than java.net.http: the AWS SDK's url-connection client already
- * loads it, so Fintoc calls add few classes to a cold start.
+ * <p>HttpURLConnection rather than java.net.http: the AWS SDK's url-connection client already loads
+ * it, so Fintoc calls add few classes to a cold start.
  */
 public final class FintocClient {
   public static final String API_VERSION = "2026-02-01";
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
   private static final Pattern SECRET_KEY = Pattern.compile("sk_(live|test)_[A-Za-z0-9_]+");
+
   /** An attempt with less time than this is not worth starting. */
   public static final Duration MIN_ATTEMPT = Duration.ofMillis(300);
 
@@ -64,19 +65,26 @@ public final class FintocClient {
     return call("GET", "/v2/checkout_sessions/" + id, null, null, deadline);
   }
 
-  private JsonNode call(String method, String path, String body, String idempotencyKey, Deadline invocation) {
+  private JsonNode call(
+      String method, String path, String body, String idempotencyKey, Deadline invocation) {
     String key = secretKey(false);
     boolean refreshedKey = false;
     long started = System.nanoTime();
-    // The whole call, retries included, ends at the earlier of its own budget and the invocation's deadline.
+    // The whole call, retries included, ends at the earlier of its own budget and the invocation's
+    // deadline.
     Duration budget = invocation.atMost(options.callBudget());
     int rateLimited = 0;
     Duration waited = Duration.ZERO;
     for (int attempt = 1; ; attempt++) {
       Duration left = budget.minus(used(started, waited));
       if (left.compareTo(MIN_ATTEMPT) < 0) {
-        FintocException tooLate = new FintocException(FintocException.Kind.TIMEOUT, 0, null,
-            "no time left in this invocation to call Fintoc", null);
+        FintocException tooLate =
+            new FintocException(
+                FintocException.Kind.TIMEOUT,
+                0,
+                null,
+                "no time left in this invocation to call Fintoc",
+                null);
         logFailure(method, path, tooLate, attempt - 1);
         throw tooLate;
       }
@@ -100,12 +108,21 @@ public final class FintocClient {
         failure = failureFor(response);
       } catch (SocketTimeoutException e) {
         boolean connecting = e.getMessage() != null && e.getMessage().contains("connect");
-        failure = new FintocException(
-            connecting ? FintocException.Kind.UNAVAILABLE : FintocException.Kind.TIMEOUT, 0, null,
-            connecting ? "could not connect to Fintoc" : "Fintoc did not answer in time", null);
+        failure =
+            new FintocException(
+                connecting ? FintocException.Kind.UNAVAILABLE : FintocException.Kind.TIMEOUT,
+                0,
+                null,
+                connecting ? "could not connect to Fintoc" : "Fintoc did not answer in time",
+                null);
       } catch (IOException e) {
-        failure = new FintocException(FintocException.Kind.UNAVAILABLE, 0, null,
-            "could not reach Fintoc (" + e.getClass().getSimpleName() + ")", null);
+        failure =
+            new FintocException(
+                FintocException.Kind.UNAVAILABLE,
+                0,
+                null,
+                "could not reach Fintoc (" + e.getClass().getSimpleName() + ")",
+                null);
       }
 
       if (!isRetryable(failure)) {
@@ -116,14 +133,29 @@ public final class FintocClient {
       rateLimited += limited ? 1 : 0;
       Duration wait = limited ? rateLimitBackoff(rateLimited) : backoff(attempt - rateLimited);
       // A retry is started only if, after its wait, a useful attempt still fits.
-      boolean exhausted = limited ? rateLimited > options.rateLimitMaxRetries() : attempt - rateLimited >= options.maxAttempts();
+      boolean exhausted =
+          limited
+              ? rateLimited > options.rateLimitMaxRetries()
+              : attempt - rateLimited >= options.maxAttempts();
       if (exhausted || used(started, waited).plus(wait).plus(MIN_ATTEMPT).compareTo(budget) > 0) {
         logFailure(method, path, failure, attempt);
         throw failure;
       }
       waited = waited.plus(wait);
-      Log.warn("fintoc_retry", "method", method, "path", path, "attempt", attempt,
-          "status", failure.status(), "kind", failure.kind().name(), "wait_ms", wait.toMillis());
+      Log.warn(
+          "fintoc_retry",
+          "method",
+          method,
+          "path",
+          path,
+          "attempt",
+          attempt,
+          "status",
+          failure.status(),
+          "kind",
+          failure.kind().name(),
+          "wait_ms",
+          wait.toMillis());
       sleep(wait);
     }
   }
@@ -142,19 +174,23 @@ public final class FintocClient {
   }
 
   /**
-   * Fintoc's own advice for 429: wait 1, 2, 4, 8, 16 s, plus up to a second of jitter, at most
-   * five times.
+   * Fintoc's own advice for 429: wait 1, 2, 4, 8, 16 s, plus up to a second of jitter, at most five
+   * times.
    */
   private Duration rateLimitBackoff(int retry) {
-    long seconds = Math.min(options.rateLimitBackoffCap().toSeconds(),
-        options.rateLimitBackoffBase().toSeconds() << Math.min(retry - 1, 16));
+    long seconds =
+        Math.min(
+            options.rateLimitBackoffCap().toSeconds(),
+            options.rateLimitBackoffBase().toSeconds() << Math.min(retry - 1, 16));
     return Duration.ofSeconds(seconds).plus(jitter.upTo(Duration.ofSeconds(1)));
   }
 
   /** Exponential backoff with full jitter, so many containers retrying do not retry in step. */
   private Duration backoff(int attempt) {
-    long ceiling = Math.min(options.backoffCap().toMillis(),
-        options.backoffBase().toMillis() << Math.min(attempt - 1, 16));
+    long ceiling =
+        Math.min(
+            options.backoffCap().toMillis(),
+            options.backoffBase().toMillis() << Math.min(attempt - 1, 16));
     return jitter.upTo(Duration.ofMillis(ceiling));
   }
 
@@ -163,7 +199,8 @@ public final class FintocClient {
       sleeper.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FintocException(FintocException.Kind.UNAVAILABLE, 0, null, "interrupted while retrying", null);
+      throw new FintocException(
+          FintocException.Kind.UNAVAILABLE, 0, null, "interrupted while retrying", null);
     }
   }
 
@@ -177,11 +214,13 @@ public final class FintocClient {
 
   private record Response(int status, String body) {}
 
-  private Response exchange(String method, String path, String body, String apiKey, String idempotencyKey, Duration left)
+  private Response exchange(
+      String method, String path, String body, String apiKey, String idempotencyKey, Duration left)
       throws IOException {
     URL url = options.baseUrl().resolve(path).toURL();
     HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-    connection.setConnectTimeout((int) Math.max(1, atMost(options.connectTimeout(), left).toMillis()));
+    connection.setConnectTimeout(
+        (int) Math.max(1, atMost(options.connectTimeout(), left).toMillis()));
     connection.setReadTimeout((int) Math.max(1, atMost(options.readTimeout(), left).toMillis()));
     connection.setRequestMethod(method);
     connection.setInstanceFollowRedirects(false);
@@ -208,13 +247,14 @@ public final class FintocClient {
     }
     try (in) {
       // Read to the end so the connection can be kept alive for the next call.
-      return new Response(status, new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8));
+      return new Response(
+          status, new String(in.readNBytes(MAX_RESPONSE_BYTES), StandardCharsets.UTF_8));
     }
   }
 
   /**
-   * The part of the budget spent: the time gone, or the waits asked for when a test's sleeper
-   * does not really wait — so a budget bounds the retries the same way in both.
+   * The part of the budget spent: the time gone, or the waits asked for when a test's sleeper does
+   * not really wait — so a budget bounds the retries the same way in both.
    */
   private static Duration used(long startedNanos, Duration waited) {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
@@ -234,8 +274,12 @@ public final class FintocClient {
     } catch (InvalidJsonException e) {
       // fall through: a 2xx without a JSON object is a fault on Fintoc's side
     }
-    throw new FintocException(FintocException.Kind.UNAVAILABLE, response.status, null,
-        "Fintoc answered " + response.status + " without a JSON object", null);
+    throw new FintocException(
+        FintocException.Kind.UNAVAILABLE,
+        response.status,
+        null,
+        "Fintoc answered " + response.status + " without a JSON object",
+        null);
   }
 
   private static FintocException failureFor(Response response) {
@@ -250,19 +294,30 @@ public final class FintocClient {
     String message = safe(Json.text(error, "message"));
     String param = Json.text(error, "param");
     if (status == 401 || status == 403) {
-      return new FintocException(FintocException.Kind.AUTHENTICATION, status, code, "Fintoc refused our credentials", null);
+      return new FintocException(
+          FintocException.Kind.AUTHENTICATION,
+          status,
+          code,
+          "Fintoc refused our credentials",
+          null);
     }
     if (status == 429) {
-      return new FintocException(FintocException.Kind.RATE_LIMITED, status, code, "Fintoc rate limit reached", null);
+      return new FintocException(
+          FintocException.Kind.RATE_LIMITED, status, code, "Fintoc rate limit reached", null);
     }
     if (status >= 500) {
-      return new FintocException(FintocException.Kind.UNAVAILABLE, status, code, "Fintoc answered " + status, null);
+      return new FintocException(
+          FintocException.Kind.UNAVAILABLE, status, code, "Fintoc answered " + status, null);
     }
     if (code != null && !code.matches("[a-z0-9_]{1,64}")) {
       code = null;
     }
-    return new FintocException(FintocException.Kind.REJECTED, status, code,
-        message == null ? "Fintoc answered " + status : message, param);
+    return new FintocException(
+        FintocException.Kind.REJECTED,
+        status,
+        code,
+        message == null ? "Fintoc answered " + status : message,
+        param);
   }
 
   /** Fintoc's own message, bounded and with anything shaped like a secret key removed. */
@@ -274,17 +329,47 @@ public final class FintocClient {
     return redacted.length() > 300 ? redacted.substring(0, 300) : redacted;
   }
 
-  private static void logFailure(String method, String path, FintocException failure, int attempts) {
+  private static void logFailure(
+      String method, String path, FintocException failure, int attempts) {
     if (failure.kind() == FintocException.Kind.AUTHENTICATION) {
       // The operator must act: the secret in Secrets Manager is wrong or revoked.
-      Log.error("fintoc_authentication_failed", null, "method", method, "path", path,
-          "status", failure.status(), "action", "check secret_key in the FINTOC_SECRET_ARN secret");
+      Log.error(
+          "fintoc_authentication_failed",
+          null,
+          "method",
+          method,
+          "path",
+          path,
+          "status",
+          failure.status(),
+          "action",
+          "check secret_key in the FINTOC_SECRET_ARN secret");
     } else if (failure.kind() == FintocException.Kind.REJECTED) {
-      Log.info("fintoc_rejected", "method", method, "path", path, "status", failure.status(),
-          "code", failure.fintocCode(), "param", failure.param());
+      Log.info(
+          "fintoc_rejected",
+          "method",
+          method,
+          "path",
+          path,
+          "status",
+          failure.status(),
+          "code",
+          failure.fintocCode(),
+          "param",
+          failure.param());
     } else {
-      Log.warn("fintoc_call_failed", "method", method, "path", path, "status", failure.status(),
-          "kind", failure.kind().name(), "attempts", attempts);
+      Log.warn(
+          "fintoc_call_failed",
+          "method",
+          method,
+          "path",
+          path,
+          "status",
+          failure.status(),
+          "kind",
+          failure.kind().name(),
+          "attempts",
+          attempts);
     }
   }
 }

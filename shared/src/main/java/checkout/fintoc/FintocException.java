@@ -1,8 +1,8 @@
 package checkout.fintoc;
 
 /**
- * A call to Fintoc did not produce what we asked for. {@link Kind} decides what the caller
- * sees (see {@code HttpResponses}); the message is safe to show: it never carries our key.
+ * A call to Fintoc did not produce what we asked for. {@link Kind} decides what the caller sees
+ * (see {@code HttpResponses}); the message is safe to show: it never carries our key.
  */
 public final class FintocException extends RuntimeException {
   public enum Kind {

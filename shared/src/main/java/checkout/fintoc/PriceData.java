@@ -4,7 +4,9 @@ import checkout.catalog.Price;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Fintoc's {@code price_data} shape: how a catalog price is shown to a store and sent to Fintoc. */
+/**
+ * Fintoc's {@code price_data} shape: how a catalog price is shown to a store and sent to Fintoc.
+ */
 public final class PriceData {
   private PriceData() {}
 
@@ -14,7 +16,8 @@ public final class PriceData {
     if (price.imageUrl() != null) {
       product.put("image_url", price.imageUrl());
     }
-    ObjectNode priceData = Json.object().put("currency", price.currency()).put("unit_amount", price.unitAmount());
+    ObjectNode priceData =
+        Json.object().put("currency", price.currency()).put("unit_amount", price.unitAmount());
     priceData.set("product_data", product);
     return priceData;
   }

@@ -1,6 +1,5 @@
 package checkout.fintoc;
 
-import java.util.Locale;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -10,17 +9,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Fintoc's webhook signature: {@code Fintoc-Signature: t=<unix seconds>,v1=<hex>} where
- * {@code v1} is the lowercase hex HMAC-SHA256, keyed with the webhook secret's UTF-8 bytes, of
- * {@code t + "." + body} — the body's exact bytes as received, never re-serialized JSON.
+ * Fintoc's webhook signature: {@code Fintoc-Signature: t=<unix seconds>,v1=<hex>} where {@code v1}
+ * is the lowercase hex HMAC-SHA256, keyed with the webhook secret's UTF-8 bytes, of {@code t + "."
+ * + body} — the body's exact bytes as received, never re-serialized JSON.
  *
- * <p>{@link #verify} accepts the header when any {@code v1} in it matches any of the given
- * secrets (two during a rotation), within a tolerance in both directions. {@link #sign} makes
- * headers for tests, sample events and local tools, so no fixture carries a pasted signature.
+ * <p>{@link #verify} accepts the header when any {@code v1} in it matches any of the given secrets
+ * (two during a rotation), within a tolerance in both directions. {@link #sign} makes headers for
+ * tests, sample events and local tools, so no fixture carries a pasted signature.
  */
 public final class WebhookSignature {
   public static final String HEADER = "Fintoc-Signature";
@@ -60,7 +60,8 @@ public final class WebhookSignature {
     }
   }
 
-  public static void verify(byte[] body, String header, List<String> secrets, Duration tolerance, Clock clock) {
+  public static void verify(
+      byte[] body, String header, List<String> secrets, Duration tolerance, Clock clock) {
     if (header == null || header.isBlank()) {
       throw new VerificationException(Failure.MISSING_HEADER);
     }

@@ -17,21 +17,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The one builder of the events API Gateway's HTTP API (payload format 2.0) sends a function:
- * for SnapStart priming, for tests, and for the local stack — which sends {@link #json()} to a
- * function in its own class loader, as Lambda sends the JSON. Header names are lower-cased, as
- * API Gateway does.
+ * The one builder of the events API Gateway's HTTP API (payload format 2.0) sends a function: for
+ * SnapStart priming, for tests, and for the local stack — which sends {@link #json()} to a function
+ * in its own class loader, as Lambda sends the JSON. Header names are lower-cased, as API Gateway
+ * does.
  */
 public final class ApiEvent {
   /** API Gateway's requestContext.time: {@code 21/Nov/2026:12:00:00 +0000}. */
   private static final DateTimeFormatter REQUEST_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
   private final String method;
   private final String route;
   private String path;
   private String rawQuery = "";
-  private final Map<String, String> headers = new TreeMap<>(); // sorted: the samples' JSON is stable
+  private final Map<String, String> headers =
+      new TreeMap<>(); // sorted: the samples' JSON is stable
   private final List<String> cookies = new ArrayList<>();
   private final Map<String, String> query = new LinkedHashMap<>();
   private final Map<String, String> pathParameters = new LinkedHashMap<>();
@@ -48,13 +50,17 @@ public final class ApiEvent {
     this.path = route;
   }
 
-  /** A request to the route {@code route} ({@code /checkout-sessions/{id}}); its path is the route's until set. */
+  /**
+   * A request to the route {@code route} ({@code /checkout-sessions/{id}}); its path is the route's
+   * until set.
+   */
   public static ApiEvent request(String method, String route) {
     return new ApiEvent(method, route);
   }
 
   /** A GET as a browser sends it to {@code route}, on {@code path}, with the route's parameters. */
-  public static APIGatewayV2HTTPEvent get(String route, String path, Map<String, String> pathParameters) {
+  public static APIGatewayV2HTTPEvent get(
+      String route, String path, Map<String, String> pathParameters) {
     ApiEvent event = request("GET", route).path(path).header("accept", "application/json");
     pathParameters.forEach(event::pathParameter);
     return event.event();
@@ -137,26 +143,30 @@ public final class ApiEvent {
     return headers.getOrDefault("host", "localhost");
   }
 
-  /** The event as the function's handler receives it; its maps are mutable, as the runtime's are. */
+  /**
+   * The event as the function's handler receives it; its maps are mutable, as the runtime's are.
+   */
   public APIGatewayV2HTTPEvent event() {
-    APIGatewayV2HTTPEvent.RequestContext context = APIGatewayV2HTTPEvent.RequestContext.builder()
-        .withAccountId("123456789012")
-        .withApiId("local")
-        .withDomainName(host())
-        .withDomainPrefix(host().split("[.:]")[0])
-        .withRequestId(requestId)
-        .withRouteKey(routeKey())
-        .withStage("$default")
-        .withTime(REQUEST_TIME.format(time))
-        .withTimeEpoch(time.toEpochMilli())
-        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-            .withMethod(method)
-            .withPath(path)
-            .withProtocol(protocol)
-            .withSourceIp(sourceIp)
-            .withUserAgent(headers.getOrDefault("user-agent", ""))
-            .build())
-        .build();
+    APIGatewayV2HTTPEvent.RequestContext context =
+        APIGatewayV2HTTPEvent.RequestContext.builder()
+            .withAccountId("123456789012")
+            .withApiId("local")
+            .withDomainName(host())
+            .withDomainPrefix(host().split("[.:]")[0])
+            .withRequestId(requestId)
+            .withRouteKey(routeKey())
+            .withStage("$default")
+            .withTime(REQUEST_TIME.format(time))
+            .withTimeEpoch(time.toEpochMilli())
+            .withHttp(
+                APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                    .withMethod(method)
+                    .withPath(path)
+                    .withProtocol(protocol)
+                    .withSourceIp(sourceIp)
+                    .withUserAgent(headers.getOrDefault("user-agent", ""))
+                    .build())
+            .build();
     return APIGatewayV2HTTPEvent.builder()
         .withVersion("2.0")
         .withRouteKey(routeKey())
@@ -174,28 +184,31 @@ public final class ApiEvent {
 
   /** The same event as the JSON document Lambda hands the function. */
   public ObjectNode json() {
-    ObjectNode http = Json.object()
-        .put("method", method)
-        .put("path", path)
-        .put("protocol", protocol)
-        .put("sourceIp", sourceIp)
-        .put("userAgent", headers.getOrDefault("user-agent", ""));
-    ObjectNode context = Json.object()
-        .put("accountId", "123456789012")
-        .put("apiId", "local")
-        .put("domainName", host())
-        .put("domainPrefix", host().split("[.:]")[0])
-        .put("requestId", requestId)
-        .put("routeKey", routeKey())
-        .put("stage", "$default")
-        .put("time", REQUEST_TIME.format(time))
-        .put("timeEpoch", time.toEpochMilli());
+    ObjectNode http =
+        Json.object()
+            .put("method", method)
+            .put("path", path)
+            .put("protocol", protocol)
+            .put("sourceIp", sourceIp)
+            .put("userAgent", headers.getOrDefault("user-agent", ""));
+    ObjectNode context =
+        Json.object()
+            .put("accountId", "123456789012")
+            .put("apiId", "local")
+            .put("domainName", host())
+            .put("domainPrefix", host().split("[.:]")[0])
+            .put("requestId", requestId)
+            .put("routeKey", routeKey())
+            .put("stage", "$default")
+            .put("time", REQUEST_TIME.format(time))
+            .put("timeEpoch", time.toEpochMilli());
     context.set("http", http);
-    ObjectNode event = Json.object()
-        .put("version", "2.0")
-        .put("routeKey", routeKey())
-        .put("rawPath", path)
-        .put("rawQueryString", rawQuery);
+    ObjectNode event =
+        Json.object()
+            .put("version", "2.0")
+            .put("routeKey", routeKey())
+            .put("rawPath", path)
+            .put("rawQueryString", rawQuery);
     if (!cookies.isEmpty()) {
       ArrayNode list = event.putArray("cookies");
       cookies.forEach(list::add);

@@ -1,9 +1,8 @@
 package checkout.http;
 
 /**
- * A failure the API answers with its one error body,
- * {@code {"error": {"code", "message", "param"}}}. The message is written for the caller and
- * must never carry a secret or a stack trace.
+ * A failure the API answers with its one error body, {@code {"error": {"code", "message",
+ * "param"}}}. The message is written for the caller and must never carry a secret or a stack trace.
  */
 public final class ApiException extends RuntimeException {
   private final int status;

@@ -1,9 +1,9 @@
 package checkout.http;
 
-import java.util.Locale;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 
 /** Reading an API Gateway HTTP API (payload 2.0) request: headers and the body's exact bytes. */

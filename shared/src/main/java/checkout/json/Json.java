@@ -16,9 +16,10 @@ import java.util.List;
  * reflection-based serializers are built on a cold start, and field names stay explicit.
  */
 public final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private Json() {}
 
@@ -58,8 +59,8 @@ public final class Json {
   }
 
   /**
-   * The same document with object keys sorted at every level and no whitespace, so two
-   * requests that mean the same thing hash the same.
+   * The same document with object keys sorted at every level and no whitespace, so two requests
+   * that mean the same thing hash the same.
    */
   public static String canonical(JsonNode node) {
     return write(sorted(node));

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Structured logging: one JSON object a line, {@code {"event": "...", key: value, ...}}, through
  * the Lambda runtime's logger so the function's LoggingConfig (JSON format, level filter, request
- * id) applies. Callers pass only fields they chose; nothing here ever serializes a request body,
- * a header map or a secret, which is how secrets and customer data stay out of the logs.
+ * id) applies. Callers pass only fields they chose; nothing here ever serializes a request body, a
+ * header map or a secret, which is how secrets and customer data stay out of the logs.
  */
 public final class Log {
   /** Where lines go; tests swap it to read what was logged. */
@@ -18,9 +18,12 @@ public final class Log {
   }
 
   private static final Sink LAMBDA = (level, line) -> LambdaRuntime.getLogger().log(line, level);
+
   /** Outside Lambda (tests, the local stack) the runtime's logger writes no line breaks. */
   private static final Sink CONSOLE = (level, line) -> System.out.println(level + " " + line);
-  private static final Sink DEFAULT = System.getenv("AWS_LAMBDA_RUNTIME_API") != null ? LAMBDA : CONSOLE;
+
+  private static final Sink DEFAULT =
+      System.getenv("AWS_LAMBDA_RUNTIME_API") != null ? LAMBDA : CONSOLE;
   private static volatile Sink sink = DEFAULT;
 
   private Log() {}

@@ -12,10 +12,10 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * What a function is built from that is not its own code: its settings, its AWS clients, its
- * secret source, the clock and how it waits. Each client is built once, when a function's
- * composition root first asks for it (so at init, and never for a function that does not use
- * it). In Lambda all of it comes from the environment; tests and the local stack give their own.
+ * What a function is built from that is not its own code: its settings, its AWS clients, its secret
+ * source, the clock and how it waits. Each client is built once, when a function's composition root
+ * first asks for it (so at init, and never for a function that does not use it). In Lambda all of
+ * it comes from the environment; tests and the local stack give their own.
  */
 public final class Platform {
   private final Settings settings;
@@ -28,10 +28,19 @@ public final class Platform {
     this.settings = builder.settings;
     this.clock = builder.clock;
     this.sleeper = builder.sleeper;
-    this.dynamo = builder.dynamo != null ? () -> builder.dynamo
-        : once(() -> AwsClients.build(DynamoDbClient.builder(), settings.aws(), settings.aws().dynamodbEndpoint()));
-    this.secrets = builder.secrets != null ? () -> builder.secrets
-        : once(() -> SecretSources.from(settings.secrets(), settings.aws(), clock));
+    this.dynamo =
+        builder.dynamo != null
+            ? () -> builder.dynamo
+            : once(
+                () ->
+                    AwsClients.build(
+                        DynamoDbClient.builder(),
+                        settings.aws(),
+                        settings.aws().dynamodbEndpoint()));
+    this.secrets =
+        builder.secrets != null
+            ? () -> builder.secrets
+            : once(() -> SecretSources.from(settings.secrets(), settings.aws(), clock));
     // No Secrets Manager type may appear in this class, not even in a lambda: GetSession's jar
     // has no Secrets Manager SDK, and this class must still load there.
   }
@@ -42,8 +51,8 @@ public final class Platform {
   }
 
   /**
-   * A function's environment and the clock to run it on: how the local stack builds each
-   * function (by reflection, inside the function's own class loader).
+   * A function's environment and the clock to run it on: how the local stack builds each function
+   * (by reflection, inside the function's own class loader).
    */
   public static Platform of(Map<String, String> environment, Clock clock) {
     return builder(Config.of(environment)).clock(clock).build();
@@ -74,7 +83,10 @@ public final class Platform {
     return secrets.get();
   }
 
-  /** Lambda's choices unless told otherwise: the system clock, real waits, clients from the settings. */
+  /**
+   * Lambda's choices unless told otherwise: the system clock, real waits, clients from the
+   * settings.
+   */
   public static final class Builder {
     private final Settings settings;
     private Clock clock = Clock.systemUTC();

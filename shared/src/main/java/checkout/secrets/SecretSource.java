@@ -6,8 +6,8 @@ public interface SecretSource {
   FintocSecrets current();
 
   /**
-   * Reads the secrets again, ignoring the cache: called once when Fintoc answers 401, in case
-   * the key was rotated since this container read it.
+   * Reads the secrets again, ignoring the cache: called once when Fintoc answers 401, in case the
+   * key was rotated since this container read it.
    */
   FintocSecrets refresh();
 }

@@ -13,11 +13,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * Reads the Fintoc secret from Secrets Manager once per container and keeps it for a TTL.
- * The secret is a JSON object:
- * {@code {"secret_key": "sk_…", "webhook_secret": "whsec_…", "previous_webhook_secret": "whsec_…",
- * "order_signing_secret": "…"}} (the last two optional: for rotating the webhook secret without
- * downtime, and for orders signed by the merchant's backend).
+ * Reads the Fintoc secret from Secrets Manager once per container and keeps it for a TTL. The
+ * secret is a JSON object: {@code {"secret_key": "sk_…", "webhook_secret": "whsec_…",
+ * "previous_webhook_secret": "whsec_…", "order_signing_secret": "…"}} (the last two optional: for
+ * rotating the webhook secret without downtime, and for orders signed by the merchant's backend).
  */
 public final class SecretsManagerSecretSource implements SecretSource {
   /** After a failed refresh, the cached secret is used this long before the next try. */
@@ -29,8 +28,10 @@ public final class SecretsManagerSecretSource implements SecretSource {
   private final Duration maxStale;
   private final Clock clock;
   private FintocSecrets cached;
+
   /** When the cached secret was read; it is refreshed from {@code readAt + ttl} on. */
   private Instant readAt;
+
   /** When to try again after a failed refresh (null: no failure pending). */
   private Instant retryAt;
 
@@ -38,8 +39,8 @@ public final class SecretsManagerSecretSource implements SecretSource {
    * @param maxStale how long past its TTL a secret that cannot be refreshed is still used: a
    *     Secrets Manager fault must not stop payments while the key we hold is still good
    */
-  public SecretsManagerSecretSource(SecretsManagerClient client, String secretId, Duration ttl, Duration maxStale,
-      Clock clock) {
+  public SecretsManagerSecretSource(
+      SecretsManagerClient client, String secretId, Duration ttl, Duration maxStale, Clock clock) {
     this.client = client;
     this.secretId = secretId;
     this.ttl = ttl;
@@ -57,9 +58,9 @@ public final class SecretsManagerSecretSource implements SecretSource {
   }
 
   /**
-   * The cached secret while fresh; past its TTL, a new read. If that read fails and the cached
-   * one is at most {@code maxStale} past its TTL, the cached one is used (a warning is logged)
-   * and the read is tried again {@link #RETRY_REFRESH_AFTER} later.
+   * The cached secret while fresh; past its TTL, a new read. If that read fails and the cached one
+   * is at most {@code maxStale} past its TTL, the cached one is used (a warning is logged) and the
+   * read is tried again {@link #RETRY_REFRESH_AFTER} later.
    */
   @Override
   public synchronized FintocSecrets current() {
@@ -77,8 +78,14 @@ public final class SecretsManagerSecretSource implements SecretSource {
         throw e;
       }
       retryAt = now.plus(RETRY_REFRESH_AFTER);
-      Log.warn("secret_refresh_failed", "reason", e.getMessage(), "cached_read_at", readAt.toString(),
-          "action", "using the secret read before; check Secrets Manager and the role's access to the secret");
+      Log.warn(
+          "secret_refresh_failed",
+          "reason",
+          e.getMessage(),
+          "cached_read_at",
+          readAt.toString(),
+          "action",
+          "using the secret read before; check Secrets Manager and the role's access to the secret");
       return cached;
     }
   }
@@ -95,7 +102,8 @@ public final class SecretsManagerSecretSource implements SecretSource {
       text = client.getSecretValue(r -> r.secretId(secretId)).secretString();
     } catch (SdkException e) {
       // The SDK's message names the secret id and the AWS error, never the value.
-      throw new SecretUnavailableException("could not read FINTOC_SECRET_ARN: " + e.getMessage(), e);
+      throw new SecretUnavailableException(
+          "could not read FINTOC_SECRET_ARN: " + e.getMessage(), e);
     }
     cached = parse(text);
     readAt = clock.instant();
@@ -122,7 +130,8 @@ public final class SecretsManagerSecretSource implements SecretSource {
         webhookSecrets.add(value);
       }
     }
-    return new FintocSecrets(nonBlank(node, "secret_key"), webhookSecrets, nonBlank(node, "order_signing_secret"));
+    return new FintocSecrets(
+        nonBlank(node, "secret_key"), webhookSecrets, nonBlank(node, "order_signing_secret"));
   }
 
   private static String nonBlank(JsonNode node, String field) {

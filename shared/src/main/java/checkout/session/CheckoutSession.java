@@ -4,17 +4,17 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A checkout session as this deployment stores it. Build one with {@link #builder()} or change
- * one with {@link #toBuilder()}: never by position.
+ * A checkout session as this deployment stores it. Build one with {@link #builder()} or change one
+ * with {@link #toBuilder()}: never by position.
  *
- * @param status any status Fintoc reports ({@link SessionStatus}); {@code statusAt} is when
- *     Fintoc reported it (an event's {@code created_at}, or when we asked)
- * @param paymentStatus what Fintoc last reported of the session's payment, null until anything
- *     is known; {@code paymentStatusAt} is when
- * @param amount what the order costs, in the currency's smallest unit (CLP: pesos; MXN:
- *     centavos), as priced on the server when the session was created
- * @param orderReference the merchant's order id: the signed order's {@code order_id}, or the
- *     label the storefront put in metadata (catalog orders; see docs/security.md)
+ * @param status any status Fintoc reports ({@link SessionStatus}); {@code statusAt} is when Fintoc
+ *     reported it (an event's {@code created_at}, or when we asked)
+ * @param paymentStatus what Fintoc last reported of the session's payment, null until anything is
+ *     known; {@code paymentStatusAt} is when
+ * @param amount what the order costs, in the currency's smallest unit (CLP: pesos; MXN: centavos),
+ *     as priced on the server when the session was created
+ * @param orderReference the merchant's order id: the signed order's {@code order_id}, or the label
+ *     the storefront put in metadata (catalog orders; see docs/security.md)
  * @param paymentIntentId null until Fintoc links a payment intent to the session
  * @param attention null, or why an operator should look at this session ({@link SessionRules})
  * @param nextAction Fintoc's next_action (JSON) while the payment is requires_action, else null
@@ -24,11 +24,11 @@ import java.util.Objects;
  * @param paymentAmount the payment intent's amount as Fintoc reported it, or null
  * @param paymentCurrency the payment intent's currency as Fintoc reported it, or null
  * @param lineItems what was priced, as JSON (price ids, quantities, unit amounts), or null
- * @param pricing how the amount was decided: {@code catalog}, {@code signed_order}, or null for
- *     a session this deployment did not create
- * @param settleChecks how many times the sweeper has asked Fintoc about a payment that is not
- *     final on a session that is; {@code nextSettleCheckAt} is when it asks next (null when
- *     there is nothing to settle)
+ * @param pricing how the amount was decided: {@code catalog}, {@code signed_order}, or null for a
+ *     session this deployment did not create
+ * @param settleChecks how many times the sweeper has asked Fintoc about a payment that is not final
+ *     on a session that is; {@code nextSettleCheckAt} is when it asks next (null when there is
+ *     nothing to settle)
  */
 public record CheckoutSession(
     String id,
@@ -67,8 +67,8 @@ public record CheckoutSession(
   }
 
   /**
-   * Same facts, ignoring when they were written ({@code updatedAt}, {@code version}); when
-   * Fintoc reported a status is a fact (a later report of the same status moves it on).
+   * Same facts, ignoring when they were written ({@code updatedAt}, {@code version}); when Fintoc
+   * reported a status is a fact (a later report of the same status moves it on).
    */
   public boolean sameStateAs(CheckoutSession other) {
     return other != null
@@ -87,24 +87,28 @@ public record CheckoutSession(
   }
 
   /**
-   * Nothing was paid and nothing can be any more: the session expired without a payment that
-   * could still succeed, or its payment ended without money moving. A new checkout for the
-   * same order may then start; in every other state the order keeps this session.
+   * Nothing was paid and nothing can be any more: the session expired without a payment that could
+   * still succeed, or its payment ended without money moving. A new checkout for the same order may
+   * then start; in every other state the order keeps this session.
    */
   public boolean endedUnpaid() {
     if (status.equals(SessionStatus.EXPIRED)) {
       return paymentStatus == null || paymentStatus.endedWithoutMoney();
     }
-    return status.equals(SessionStatus.FINISHED) && paymentStatus != null && paymentStatus.endedWithoutMoney();
+    return status.equals(SessionStatus.FINISHED)
+        && paymentStatus != null
+        && paymentStatus.endedWithoutMoney();
   }
 
   /**
-   * The session is over at Fintoc but its payment has no final answer yet (or a finished one
-   * names none): the sweeper keeps asking until it has.
+   * The session is over at Fintoc but its payment has no final answer yet (or a finished one names
+   * none): the sweeper keeps asking until it has.
    */
   public boolean awaitsSettlement() {
     return status.isFinal()
-        && (paymentStatus == null ? status.equals(SessionStatus.FINISHED) : !paymentStatus.isFinal());
+        && (paymentStatus == null
+            ? status.equals(SessionStatus.FINISHED)
+            : !paymentStatus.isFinal());
   }
 
   /** Fills a session field by field; unset fields are null (or 0 / false). */
@@ -298,7 +302,33 @@ public record CheckoutSession(
     }
 
     public CheckoutSession build() {
-      return new CheckoutSession(id, status, statusAt, paymentStatus, paymentStatusAt, paymentIntentId, amount, currency, orderReference, mode, successUrl, cancelUrl, redirectUrl, createdAt, expiresAt, updatedAt, attention, nextAction, version, paid, paymentAmount, paymentCurrency, lineItems, pricing, settleChecks, nextSettleCheckAt);
+      return new CheckoutSession(
+          id,
+          status,
+          statusAt,
+          paymentStatus,
+          paymentStatusAt,
+          paymentIntentId,
+          amount,
+          currency,
+          orderReference,
+          mode,
+          successUrl,
+          cancelUrl,
+          redirectUrl,
+          createdAt,
+          expiresAt,
+          updatedAt,
+          attention,
+          nextAction,
+          version,
+          paid,
+          paymentAmount,
+          paymentCurrency,
+          lineItems,
+          pricing,
+          settleChecks,
+          nextSettleCheckAt);
     }
   }
 }

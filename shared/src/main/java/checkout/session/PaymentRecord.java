@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What we know of a payment intent, kept apart from its session ({@code PAYMENT#pi_…}) because
- * a payment event may arrive before the event that links it to its session: its status waits
- * here and is merged into the session once the link is known.
+ * What we know of a payment intent, kept apart from its session ({@code PAYMENT#pi_…}) because a
+ * payment event may arrive before the event that links it to its session: its status waits here and
+ * is merged into the session once the link is known.
  *
  * @param status what Fintoc last reported (any status); {@code statusAt} when it reported it
  * @param sessionId null until some event links the payment to its checkout session
@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param version 0 when not stored yet
  */
 public record PaymentRecord(
-    String id, PaymentStatus status, Instant statusAt, String sessionId, String nextAction, Long amount,
-    String currency, Instant updatedAt, long version) {
+    String id,
+    PaymentStatus status,
+    Instant statusAt,
+    String sessionId,
+    String nextAction,
+    Long amount,
+    String currency,
+    Instant updatedAt,
+    long version) {
 
   /** A payment nothing is known of yet, but its id. */
   public static PaymentRecord unknown(String id) {

@@ -3,10 +3,10 @@ package checkout.session;
 import java.util.Map;
 
 /**
- * A payment intent's status, as Fintoc names it. Any string is one: Fintoc adds statuses, and
- * one we do not know is stored and shown like the others, never a failure. Four are final and
- * never change once recorded ({@code succeeded}, {@code failed}, {@code rejected},
- * {@code expired}); every other status, known or not, means "no outcome yet".
+ * A payment intent's status, as Fintoc names it. Any string is one: Fintoc adds statuses, and one
+ * we do not know is stored and shown like the others, never a failure. Four are final and never
+ * change once recorded ({@code succeeded}, {@code failed}, {@code rejected}, {@code expired});
+ * every other status, known or not, means "no outcome yet".
  */
 public record PaymentStatus(String wire) {
   public static final PaymentStatus CREATED = new PaymentStatus("created");
@@ -18,10 +18,24 @@ public record PaymentStatus(String wire) {
   public static final PaymentStatus REJECTED = new PaymentStatus("rejected");
   public static final PaymentStatus EXPIRED = new PaymentStatus("expired");
 
-  private static final Map<String, PaymentStatus> KNOWN = Map.of(
-      CREATED.wire, CREATED, IN_PROGRESS.wire, IN_PROGRESS, PENDING.wire, PENDING,
-      REQUIRES_ACTION.wire, REQUIRES_ACTION, SUCCEEDED.wire, SUCCEEDED, FAILED.wire, FAILED,
-      REJECTED.wire, REJECTED, EXPIRED.wire, EXPIRED);
+  private static final Map<String, PaymentStatus> KNOWN =
+      Map.of(
+          CREATED.wire,
+          CREATED,
+          IN_PROGRESS.wire,
+          IN_PROGRESS,
+          PENDING.wire,
+          PENDING,
+          REQUIRES_ACTION.wire,
+          REQUIRES_ACTION,
+          SUCCEEDED.wire,
+          SUCCEEDED,
+          FAILED.wire,
+          FAILED,
+          REJECTED.wire,
+          REJECTED,
+          EXPIRED.wire,
+          EXPIRED);
 
   public PaymentStatus {
     if (wire == null || wire.isBlank()) {
@@ -31,7 +45,9 @@ public record PaymentStatus(String wire) {
 
   /** Any name Fintoc sends; null stays null (no status reported). */
   public static PaymentStatus fromWire(String value) {
-    return value == null || value.isBlank() ? null : KNOWN.getOrDefault(value, new PaymentStatus(value));
+    return value == null || value.isBlank()
+        ? null
+        : KNOWN.getOrDefault(value, new PaymentStatus(value));
   }
 
   public boolean isFinal() {

@@ -5,33 +5,41 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The one place that decides how a fact from Fintoc changes what we store. Pure: no I/O, no
- * JSON, so every ordering can be tested in memory.
+ * The one place that decides how a fact from Fintoc changes what we store. Pure: no I/O, no JSON,
+ * so every ordering can be tested in memory.
  *
- * <p>Each status — a session's, a payment's — is merged the same way, so that the same facts in
- * any order, any number of times, end in the same state:
+ * <p>Each status — a session's, a payment's — is merged the same way, so that the same facts in any
+ * order, any number of times, end in the same state:
+ *
  * <ul>
  *   <li>a final status never changes once recorded;
  *   <li>a final status beats any status that is not;
- *   <li>between statuses that are not final, what Fintoc reported last (by the time of its
- *       report) stands — so a payment can go from {@code requires_action} back to
- *       {@code pending} — and {@code next_action} travels with the report it came in, so it is
- *       never stale.
+ *   <li>between statuses that are not final, what Fintoc reported last (by the time of its report)
+ *       stands — so a payment can go from {@code requires_action} back to {@code pending} — and
+ *       {@code next_action} travels with the report it came in, so it is never stale.
  * </ul>
- * A link once made stays, an amount once reported stays, and {@code paid} and {@code attention}
- * are computed from the merged facts, never carried over.
+ *
+ * A link once made stays, an amount once reported stays, and {@code paid} and {@code attention} are
+ * computed from the merged facts, never carried over.
  */
 public final class SessionRules {
   /** A payment succeeded on a session that had expired: money moved, reconcile the order. */
   public static final String PAID_AFTER_EXPIRY = "paid_after_expiry";
+
   /** A payment succeeded for another amount or currency than the order's: never paid. */
   public static final String AMOUNT_MISMATCH = "amount_mismatch";
+
   /** A payment succeeded but Fintoc did not say for how much: never paid until it does. */
   public static final String AMOUNT_UNVERIFIED = "amount_unverified";
 
-  /** The sweeper first asks about an unsettled payment this long after it became one, then doubling. */
+  /**
+   * The sweeper first asks about an unsettled payment this long after it became one, then doubling.
+   */
   public static final Duration FIRST_SETTLE_CHECK = Duration.ofMinutes(10);
-  /** ... up to this interval, until the payment is final (Fintoc: a pending one may take 10 days). */
+
+  /**
+   * ... up to this interval, until the payment is final (Fintoc: a pending one may take 10 days).
+   */
   public static final Duration MAX_SETTLE_CHECK_INTERVAL = Duration.ofHours(6);
 
   private SessionRules() {}
@@ -52,7 +60,8 @@ public final class SessionRules {
    * @param payment the stored payment record the fact concerns, or null
    * @param now when this is decided (what is written as updated_at, and schedules from)
    */
-  public static Result merge(Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
+  public static Result merge(
+      Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
     CheckoutSession base = session;
     boolean newSession = false;
     if (base == null && fact.snapshot() != null) {
@@ -63,7 +72,9 @@ public final class SessionRules {
     PaymentRecord effectivePayment = payment;
     PaymentRecord newPayment = null;
     if (fact.payment() != null) {
-      effectivePayment = mergePayment(payment != null ? payment : PaymentRecord.unknown(fact.payment().id()), fact, now);
+      effectivePayment =
+          mergePayment(
+              payment != null ? payment : PaymentRecord.unknown(fact.payment().id()), fact, now);
       if (payment == null || !effectivePayment.sameStateAs(payment)) {
         newPayment = effectivePayment;
       }
@@ -71,8 +82,11 @@ public final class SessionRules {
 
     CheckoutSession newSessionState = null;
     if (base != null) {
-      CheckoutSession candidate = mergeIntoSession(base, fact, effectivePayment, now)
-          .updatedAt(now).version(base.version() + 1).build();
+      CheckoutSession candidate =
+          mergeIntoSession(base, fact, effectivePayment, now)
+              .updatedAt(now)
+              .version(base.version() + 1)
+              .build();
       if (newSession || !candidate.sameStateAs(base)) {
         newSessionState = candidate;
       }
@@ -82,32 +96,53 @@ public final class SessionRules {
 
   private static PaymentRecord mergePayment(PaymentRecord known, Observation fact, Instant now) {
     Observation.PaymentFact reported = fact.payment();
-    boolean takeReport = stands(known.status(), known.statusAt(), reported.status(), fact.observedAt(),
-        known.status() != null && known.status().isFinal(), reported.status() != null && reported.status().isFinal());
+    boolean takeReport =
+        stands(
+            known.status(),
+            known.statusAt(),
+            reported.status(),
+            fact.observedAt(),
+            known.status() != null && known.status().isFinal(),
+            reported.status() != null && reported.status().isFinal());
     PaymentStatus status = takeReport ? reported.status() : known.status();
     Instant statusAt = takeReport ? fact.observedAt() : known.statusAt();
     String nextAction = takeReport ? reported.nextAction() : known.nextAction();
-    return new PaymentRecord(known.id(), status, statusAt, first(known.sessionId(), fact.sessionId()),
+    return new PaymentRecord(
+        known.id(),
+        status,
+        statusAt,
+        first(known.sessionId(), fact.sessionId()),
         PaymentStatus.REQUIRES_ACTION.equals(status) ? nextAction : null,
-        first(known.amount(), reported.amount()), first(known.currency(), reported.currency()), now,
+        first(known.amount(), reported.amount()),
+        first(known.currency(), reported.currency()),
+        now,
         known.version() + 1);
   }
 
-  private static CheckoutSession.Builder mergeIntoSession(CheckoutSession base, Observation fact,
-      PaymentRecord payment, Instant now) {
+  private static CheckoutSession.Builder mergeIntoSession(
+      CheckoutSession base, Observation fact, PaymentRecord payment, Instant now) {
     SessionStatus status = base.status();
     Instant statusAt = base.statusAt();
-    if (base.id().equals(fact.sessionId()) && stands(status, statusAt, fact.sessionStatus(), fact.observedAt(),
-        status != null && status.isFinal(), fact.sessionStatus() != null && fact.sessionStatus().isFinal())) {
+    if (base.id().equals(fact.sessionId())
+        && stands(
+            status,
+            statusAt,
+            fact.sessionStatus(),
+            fact.observedAt(),
+            status != null && status.isFinal(),
+            fact.sessionStatus() != null && fact.sessionStatus().isFinal())) {
       status = fact.sessionStatus();
       statusAt = fact.observedAt();
     }
     CheckoutSession.Builder merged = base.toBuilder().status(status).statusAt(statusAt);
-    boolean linked = payment != null
-        && (base.id().equals(payment.sessionId()) || payment.id().equals(base.paymentIntentId()));
+    boolean linked =
+        payment != null
+            && (base.id().equals(payment.sessionId())
+                || payment.id().equals(base.paymentIntentId()));
     if (linked) {
       // The session shows its payment as the payment's own record has it (already merged).
-      merged.paymentIntentId(first(base.paymentIntentId(), payment.id()))
+      merged
+          .paymentIntentId(first(base.paymentIntentId(), payment.id()))
           .paymentStatus(payment.status())
           .paymentStatusAt(payment.statusAt())
           .nextAction(payment.nextAction())
@@ -117,8 +152,10 @@ public final class SessionRules {
     CheckoutSession view = merged.build();
     boolean succeeded = PaymentStatus.SUCCEEDED.equals(view.paymentStatus());
     boolean amountKnown = view.paymentAmount() != null && view.paymentCurrency() != null;
-    boolean exactAmount = amountKnown && view.paymentAmount() == base.amount()
-        && view.paymentCurrency().equals(base.currency());
+    boolean exactAmount =
+        amountKnown
+            && view.paymentAmount() == base.amount()
+            && view.paymentCurrency().equals(base.currency());
     return merged
         .paid(succeeded && exactAmount && !SessionStatus.EXPIRED.equals(status))
         .attention(attention(succeeded, amountKnown, exactAmount, status))
@@ -128,12 +165,17 @@ public final class SessionRules {
 
   /**
    * Whether a report replaces what is known of a status (and its time): a final status never
-   * changes; a final one beats one that is not; otherwise the later report stands — the same
-   * status reported again later moves its time on, so an older report of another status can
-   * never come back over it — and two different statuses reported at the same instant are
-   * ordered by name, so any arrival order agrees.
+   * changes; a final one beats one that is not; otherwise the later report stands — the same status
+   * reported again later moves its time on, so an older report of another status can never come
+   * back over it — and two different statuses reported at the same instant are ordered by name, so
+   * any arrival order agrees.
    */
-  static <S> boolean stands(S known, Instant knownAt, S reported, Instant reportedAt, boolean knownFinal,
+  static <S> boolean stands(
+      S known,
+      Instant knownAt,
+      S reported,
+      Instant reportedAt,
+      boolean knownFinal,
       boolean reportedFinal) {
     if (reported == null) {
       return false;
@@ -157,7 +199,8 @@ public final class SessionRules {
   }
 
   /** Why money that moved needs an operator, or null when nothing does. */
-  private static String attention(boolean succeeded, boolean amountKnown, boolean exactAmount, SessionStatus status) {
+  private static String attention(
+      boolean succeeded, boolean amountKnown, boolean exactAmount, SessionStatus status) {
     if (!succeeded) {
       return null;
     }
@@ -175,15 +218,18 @@ public final class SessionRules {
     if (!merged.awaitsSettlement()) {
       return 0;
     }
-    return fact.fromSweep() && base.awaitsSettlement() ? base.settleChecks() + 1 : base.settleChecks();
+    return fact.fromSweep() && base.awaitsSettlement()
+        ? base.settleChecks() + 1
+        : base.settleChecks();
   }
 
   /**
    * When the sweeper next asks about an unsettled payment: {@link #FIRST_SETTLE_CHECK} after it
-   * became one, then after each look twice the last interval, at most
-   * {@link #MAX_SETTLE_CHECK_INTERVAL}. Null once there is nothing to settle.
+   * became one, then after each look twice the last interval, at most {@link
+   * #MAX_SETTLE_CHECK_INTERVAL}. Null once there is nothing to settle.
    */
-  private static Instant nextSettleCheck(CheckoutSession base, CheckoutSession merged, Observation fact, Instant now) {
+  private static Instant nextSettleCheck(
+      CheckoutSession base, CheckoutSession merged, Observation fact, Instant now) {
     if (!merged.awaitsSettlement()) {
       return null;
     }

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * A checkout session's status, as Fintoc names it: {@code created → in_progress → finished |
- * expired}. Any string is one (a status we do not know is stored, and means "still open");
- * {@code finished} and {@code expired} are final and never change once recorded.
+ * expired}. Any string is one (a status we do not know is stored, and means "still open"); {@code
+ * finished} and {@code expired} are final and never change once recorded.
  */
 public record SessionStatus(String wire) {
   public static final SessionStatus CREATED = new SessionStatus("created");
@@ -13,8 +13,16 @@ public record SessionStatus(String wire) {
   public static final SessionStatus FINISHED = new SessionStatus("finished");
   public static final SessionStatus EXPIRED = new SessionStatus("expired");
 
-  private static final Map<String, SessionStatus> KNOWN = Map.of(CREATED.wire, CREATED,
-      IN_PROGRESS.wire, IN_PROGRESS, FINISHED.wire, FINISHED, EXPIRED.wire, EXPIRED);
+  private static final Map<String, SessionStatus> KNOWN =
+      Map.of(
+          CREATED.wire,
+          CREATED,
+          IN_PROGRESS.wire,
+          IN_PROGRESS,
+          FINISHED.wire,
+          FINISHED,
+          EXPIRED.wire,
+          EXPIRED);
 
   public SessionStatus {
     if (wire == null || wire.isBlank()) {
@@ -24,7 +32,9 @@ public record SessionStatus(String wire) {
 
   /** Any name Fintoc sends; null stays null (no status reported). */
   public static SessionStatus fromWire(String value) {
-    return value == null || value.isBlank() ? null : KNOWN.getOrDefault(value, new SessionStatus(value));
+    return value == null || value.isBlank()
+        ? null
+        : KNOWN.getOrDefault(value, new SessionStatus(value));
   }
 
   public boolean isFinal() {

@@ -14,24 +14,28 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
- * The adapters' paths for a function's priming, each through the adapter's own API and each
- * safe: the secret's read is stopped before the wire, reads are of items that do not exist,
- * and every write is conditioned so that DynamoDB refuses it. Request building, signing,
- * endpoint rules and the responses — refusals included — are then in the snapshot.
+ * The adapters' paths for a function's priming, each through the adapter's own API and each safe:
+ * the secret's read is stopped before the wire, reads are of items that do not exist, and every
+ * write is conditioned so that DynamoDB refuses it. Request building, signing, endpoint rules and
+ * the responses — refusals included — are then in the snapshot.
  */
 public final class AdapterPriming {
   private AdapterPriming() {}
 
   /**
-   * The secret's read as far as the wire: built, its endpoint resolved, credentials fetched and
-   * the request signed, then stopped. No secret — not even a request for one — is in the
-   * snapshot. Nothing to do when the secret is local (no Secrets Manager client).
+   * The secret's read as far as the wire: built, its endpoint resolved, credentials fetched and the
+   * request signed, then stopped. No secret — not even a request for one — is in the snapshot.
+   * Nothing to do when the secret is local (no Secrets Manager client).
    */
   public static void secretRead(SecretSource secrets) {
     if (secrets instanceof SecretsManagerSecretSource source) {
       try {
-        source.client().getSecretValue(r -> r.secretId(source.secretId())
-            .overrideConfiguration(o -> o.addPlugin(NOT_SENT)));
+        source
+            .client()
+            .getSecretValue(
+                r ->
+                    r.secretId(source.secretId())
+                        .overrideConfiguration(o -> o.addPlugin(NOT_SENT)));
       } catch (NotSent expected) {
         // stopped before the wire, as intended
       }
@@ -39,18 +43,19 @@ public final class AdapterPriming {
   }
 
   /**
-   * A consistent read of a session that does not exist, and a commit conditioned on a version
-   * it cannot have (no session has version -1), which DynamoDB cancels: nothing is written.
+   * A consistent read of a session that does not exist, and a commit conditioned on a version it
+   * cannot have (no session has version -1), which DynamoDB cancels: nothing is written.
    */
-  public static void sessionStorage(SessionRepository sessions, CheckoutSession sample, Instant now) {
+  public static void sessionStorage(
+      SessionRepository sessions, CheckoutSession sample, Instant now) {
     sessions.find(Samples.SESSION_ID);
     sessions.findPayment(Samples.PAYMENT_ID);
     sessions.commitEvent(null, null, now, new SessionRules.Result(sample, false, null), -1, 0);
   }
 
   /**
-   * The claim store's transaction and update, both conditioned on a claim token nobody holds,
-   * so DynamoDB refuses them: nothing is written.
+   * The claim store's transaction and update, both conditioned on a claim token nobody holds, so
+   * DynamoDB refuses them: nothing is written.
    */
   public static void claims(IdempotencyStore claims, CheckoutSession sample) {
     try {
@@ -74,11 +79,16 @@ public final class AdapterPriming {
     }
   }
 
-  private static final SdkPlugin NOT_SENT = config -> config.overrideConfiguration(o -> o.addExecutionInterceptor(
-      new ExecutionInterceptor() {
-        @Override
-        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-          throw new NotSent();
-        }
-      }));
+  private static final SdkPlugin NOT_SENT =
+      config ->
+          config.overrideConfiguration(
+              o ->
+                  o.addExecutionInterceptor(
+                      new ExecutionInterceptor() {
+                        @Override
+                        public void beforeTransmission(
+                            Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                          throw new NotSent();
+                        }
+                      }));
 }

@@ -7,15 +7,15 @@ import org.crac.Resource;
 
 /**
  * A handler's SnapStart priming. Lambda publishes a SnapStart version by running init, calling
- * every registered hook's {@code beforeCheckpoint}, and snapshotting the JVM; each cold start
- * then resumes from that snapshot. Whatever the priming ran — classes loaded and initialised,
- * code compiled, the SDK's request pipeline — is in the snapshot, so the first request after a
- * restore does not pay for it. Without SnapStart the hook never runs and nothing changes.
+ * every registered hook's {@code beforeCheckpoint}, and snapshotting the JVM; each cold start then
+ * resumes from that snapshot. Whatever the priming ran — classes loaded and initialised, code
+ * compiled, the SDK's request pipeline — is in the snapshot, so the first request after a restore
+ * does not pay for it. Without SnapStart the hook never runs and nothing changes.
  *
- * <p>Each function's composition root registers its priming: the handler's paths on made-up
- * input ({@link Samples}) and the adapters' ({@link AdapterPriming}). It never fetches a secret
- * (a snapshot must not hold one), never calls Fintoc and never writes to the table. A priming
- * that fails is logged and ignored: it is an optimisation, never a reason to fail a deployment.
+ * <p>Each function's composition root registers its priming: the handler's paths on made-up input
+ * ({@link Samples}) and the adapters' ({@link AdapterPriming}). It never fetches a secret (a
+ * snapshot must not hold one), never calls Fintoc and never writes to the table. A priming that
+ * fails is logged and ignored: it is an optimisation, never a reason to fail a deployment.
  */
 public final class Priming implements Resource {
   private final String function;
@@ -27,8 +27,8 @@ public final class Priming implements Resource {
   }
 
   /**
-   * Registers {@code prime} to run before the snapshot. The runtime's context holds hooks
-   * weakly: keep the returned object in a field of the handler.
+   * Registers {@code prime} to run before the snapshot. The runtime's context holds hooks weakly:
+   * keep the returned object in a field of the handler.
    */
   public static Priming register(String function, Runnable prime) {
     Priming priming = new Priming(function, prime);
@@ -41,10 +41,21 @@ public final class Priming implements Resource {
     long started = System.nanoTime();
     try {
       prime.run();
-      Log.info("snapstart_primed", "function", function, "ms", (System.nanoTime() - started) / 1_000_000);
+      Log.info(
+          "snapstart_primed",
+          "function",
+          function,
+          "ms",
+          (System.nanoTime() - started) / 1_000_000);
     } catch (RuntimeException e) {
-      Log.warn("snapstart_priming_failed", "function", function, "error", e.getClass().getName(),
-          "message", e.getMessage());
+      Log.warn(
+          "snapstart_priming_failed",
+          "function",
+          function,
+          "error",
+          e.getClass().getName(),
+          "message",
+          e.getMessage());
     }
   }
 

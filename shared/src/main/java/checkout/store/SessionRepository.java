@@ -1,14 +1,13 @@
 package checkout.store;
 
-import static checkout.store.Attr.s;
 import static checkout.store.Attr.n;
+import static checkout.store.Attr.s;
 
-
-import checkout.session.SessionStatus;
-import checkout.session.SessionRules;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentRecord;
 import checkout.session.PaymentStatus;
+import checkout.session.SessionRules;
+import checkout.session.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +26,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Checkout sessions in DynamoDB, through the low-level client and attribute maps (no
- * reflection mapping: it costs cold-start time and hides the conditions that keep money safe).
+ * Checkout sessions in DynamoDB, through the low-level client and attribute maps (no reflection
+ * mapping: it costs cold-start time and hides the conditions that keep money safe).
  */
 public final class SessionRepository {
   private final DynamoDbClient dynamo;
@@ -39,26 +38,38 @@ public final class SessionRepository {
     this.table = table;
   }
 
-  /** Strongly consistent, so a session is visible to GetSession as soon as CreateSession answered. */
+  /**
+   * Strongly consistent, so a session is visible to GetSession as soon as CreateSession answered.
+   */
   public Optional<CheckoutSession> find(String id) {
-    Map<String, AttributeValue> item = Storage.call("GetItem session", () -> dynamo.getItem(r -> r
-        .tableName(table)
-        .key(Map.of(SessionsTable.PK, s(SessionsTable.sessionKey(id))))
-        .consistentRead(true))).item();
+    Map<String, AttributeValue> item =
+        Storage.call(
+                "GetItem session",
+                () ->
+                    dynamo.getItem(
+                        r ->
+                            r.tableName(table)
+                                .key(Map.of(SessionsTable.PK, s(SessionsTable.sessionKey(id))))
+                                .consistentRead(true)))
+            .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
   }
 
   /**
    * Stores a session that is not stored yet. Returns false, changing nothing, when one with the
-   * same id exists: a retry that Fintoc answered with the same session, or a webhook that got
-   * there first — either way the stored one is newer or equal, and must not be overwritten.
+   * same id exists: a retry that Fintoc answered with the same session, or a webhook that got there
+   * first — either way the stored one is newer or equal, and must not be overwritten.
    */
   public boolean insert(CheckoutSession session) {
     try {
-      Storage.call("PutItem session", () -> dynamo.putItem(r -> r
-          .tableName(table)
-          .item(toItem(session))
-          .conditionExpression("attribute_not_exists(" + SessionsTable.PK + ")")));
+      Storage.call(
+          "PutItem session",
+          () ->
+              dynamo.putItem(
+                  r ->
+                      r.tableName(table)
+                          .item(toItem(session))
+                          .conditionExpression("attribute_not_exists(" + SessionsTable.PK + ")")));
       return true;
     } catch (ConditionalCheckFailedException exists) {
       return false;
@@ -66,26 +77,48 @@ public final class SessionRepository {
   }
 
   public Optional<PaymentRecord> findPayment(String paymentIntentId) {
-    Map<String, AttributeValue> item = Storage.call("GetItem payment", () -> dynamo.getItem(r -> r
-        .tableName(table)
-        .key(Map.of(SessionsTable.PK, s(SessionsTable.PAYMENT_PREFIX + paymentIntentId)))
-        .consistentRead(true))).item();
+    Map<String, AttributeValue> item =
+        Storage.call(
+                "GetItem payment",
+                () ->
+                    dynamo.getItem(
+                        r ->
+                            r.tableName(table)
+                                .key(
+                                    Map.of(
+                                        SessionsTable.PK,
+                                        s(SessionsTable.PAYMENT_PREFIX + paymentIntentId)))
+                                .consistentRead(true)))
+            .item();
     if (item == null || item.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new PaymentRecord(Attr.string(item, "id"),
-        PaymentStatus.fromWire(Attr.string(item, "payment_status")), Attr.instant(item, "status_at"),
-        Attr.string(item, "session_id"), Attr.string(item, "next_action"), Attr.optionalNumber(item, "amount"),
-        Attr.string(item, "currency"), Attr.instant(item, "updated_at"), Attr.number(item, "version")));
+    return Optional.of(
+        new PaymentRecord(
+            Attr.string(item, "id"),
+            PaymentStatus.fromWire(Attr.string(item, "payment_status")),
+            Attr.instant(item, "status_at"),
+            Attr.string(item, "session_id"),
+            Attr.string(item, "next_action"),
+            Attr.optionalNumber(item, "amount"),
+            Attr.string(item, "currency"),
+            Attr.instant(item, "updated_at"),
+            Attr.number(item, "version")));
   }
 
   /** The two sparse indexes the sweeper reads: what is due, per shard, by a time. */
   public enum Due {
     /** Sessions still open, by expires_at. */
-    OPEN(SessionsTable.OPEN_INDEX, SessionsTable.OPEN_SHARD, SessionsTable.OPEN_SHARD_PREFIX,
+    OPEN(
+        SessionsTable.OPEN_INDEX,
+        SessionsTable.OPEN_SHARD,
+        SessionsTable.OPEN_SHARD_PREFIX,
         SessionsTable.OPEN_EXPIRES_AT),
     /** Sessions over at Fintoc whose payment is not final, by when the sweeper next asks. */
-    UNSETTLED(SessionsTable.UNSETTLED_INDEX, SessionsTable.UNSETTLED_SHARD, SessionsTable.UNSETTLED_SHARD_PREFIX,
+    UNSETTLED(
+        SessionsTable.UNSETTLED_INDEX,
+        SessionsTable.UNSETTLED_SHARD,
+        SessionsTable.UNSETTLED_SHARD_PREFIX,
         SessionsTable.UNSETTLED_CHECK_AT);
 
     private final String index;
@@ -120,25 +153,39 @@ public final class SessionRepository {
   public record DuePage(List<String> sessionIds, int itemsRead, Double readCapacity, Cursor next) {}
 
   /**
-   * The sessions of {@code shard} due before {@code cutoff} (epoch seconds), from {@code from}
-   * on. A key condition only — no filter: a Limit counts items before a filter, and a filter
-   * still pays for what it drops — so a page reads what is due and nothing else.
+   * The sessions of {@code shard} due before {@code cutoff} (epoch seconds), from {@code from} on.
+   * A key condition only — no filter: a Limit counts items before a filter, and a filter still pays
+   * for what it drops — so a page reads what is due and nothing else.
    */
   public DuePage due(Due due, int shard, long cutoff, int pageSize, Cursor from) {
-    QueryResponse page = Storage.call("Query " + due.index, () -> dynamo.query(r -> r
-        .tableName(table)
-        .indexName(due.index)
-        .keyConditionExpression("#shard = :shard AND #due < :cutoff")
-        .expressionAttributeNames(Map.of("#shard", due.shardAttribute, "#due", due.sortAttribute))
-        .expressionAttributeValues(Map.of(":shard", s(due.shardPrefix + shard), ":cutoff", n(cutoff)))
-        .limit(pageSize)
-        .exclusiveStartKey(from == null ? null : from.lastKey)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    List<String> ids = page.items().stream()
-        .map(item -> item.get(SessionsTable.PK).s().substring(SessionsTable.SESSION_PREFIX.length())).toList();
-    Double capacity = page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits();
-    Cursor next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-        ? new Cursor(page.lastEvaluatedKey()) : null;
+    QueryResponse page =
+        Storage.call(
+            "Query " + due.index,
+            () ->
+                dynamo.query(
+                    r ->
+                        r.tableName(table)
+                            .indexName(due.index)
+                            .keyConditionExpression("#shard = :shard AND #due < :cutoff")
+                            .expressionAttributeNames(
+                                Map.of("#shard", due.shardAttribute, "#due", due.sortAttribute))
+                            .expressionAttributeValues(
+                                Map.of(":shard", s(due.shardPrefix + shard), ":cutoff", n(cutoff)))
+                            .limit(pageSize)
+                            .exclusiveStartKey(from == null ? null : from.lastKey)
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    List<String> ids =
+        page.items().stream()
+            .map(
+                item ->
+                    item.get(SessionsTable.PK).s().substring(SessionsTable.SESSION_PREFIX.length()))
+            .toList();
+    Double capacity =
+        page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits();
+    Cursor next =
+        page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+            ? new Cursor(page.lastEvaluatedKey())
+            : null;
     return new DuePage(ids, page.scannedCount(), capacity, next);
   }
 
@@ -155,16 +202,21 @@ public final class SessionRepository {
   static final Duration EVENT_RETENTION = Duration.ofDays(30);
 
   /**
-   * Writes an event's marker and the states it changes in one transaction, each state only if
-   * it is still the version that was read, so an event is applied exactly once and a
-   * concurrent change is never overwritten.
+   * Writes an event's marker and the states it changes in one transaction, each state only if it is
+   * still the version that was read, so an event is applied exactly once and a concurrent change is
+   * never overwritten.
    *
    * @param eventId the webhook event's id, or null for a change with no event (the sweeper's)
    * @param sessionVersion the version read (ignored when the result's session is new)
    * @param paymentVersion the version read, 0 when the payment record did not exist
    */
-  public Commit commitEvent(String eventId, String eventType, Instant now, SessionRules.Result result,
-      long sessionVersion, long paymentVersion) {
+  public Commit commitEvent(
+      String eventId,
+      String eventType,
+      Instant now,
+      SessionRules.Result result,
+      long sessionVersion,
+      long paymentVersion) {
     List<TransactWriteItem> writes = new ArrayList<>();
     if (eventId != null) {
       Map<String, AttributeValue> marker = new HashMap<>();
@@ -176,20 +228,26 @@ public final class SessionRepository {
       writes.add(put(marker, "attribute_not_exists(" + SessionsTable.PK + ")", null));
     }
     if (result.session() != null) {
-      writes.add(result.newSession()
-          ? put(toItem(result.session()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
-          : put(toItem(result.session()), "version = :expected", sessionVersion));
+      writes.add(
+          result.newSession()
+              ? put(
+                  toItem(result.session()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
+              : put(toItem(result.session()), "version = :expected", sessionVersion));
     }
     if (writes.isEmpty() && result.payment() == null) {
       return Commit.APPLIED; // nothing to mark, nothing changed
     }
     if (result.payment() != null) {
-      writes.add(paymentVersion == 0
-          ? put(toItem(result.payment()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
-          : put(toItem(result.payment()), "version = :expected", paymentVersion));
+      writes.add(
+          paymentVersion == 0
+              ? put(
+                  toItem(result.payment()), "attribute_not_exists(" + SessionsTable.PK + ")", null)
+              : put(toItem(result.payment()), "version = :expected", paymentVersion));
     }
     try {
-      Storage.call("TransactWriteItems event", () -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
+      Storage.call(
+          "TransactWriteItems event",
+          () -> dynamo.transactWriteItems(r -> r.transactItems(writes)));
       return Commit.APPLIED;
     } catch (TransactionCanceledException cancelled) {
       List<CancellationReason> reasons = cancelled.cancellationReasons();
@@ -202,17 +260,23 @@ public final class SessionRepository {
           return Commit.CONFLICT;
         }
       }
-      throw new StorageUnavailableException("TransactWriteItems event cancelled: " + reasons, cancelled);
+      throw new StorageUnavailableException(
+          "TransactWriteItems event cancelled: " + reasons, cancelled);
     }
   }
 
-  private TransactWriteItem put(Map<String, AttributeValue> item, String condition, Long expectedVersion) {
-    return TransactWriteItem.builder().put(Put.builder()
-        .tableName(table)
-        .item(item)
-        .conditionExpression(condition)
-        .expressionAttributeValues(expectedVersion == null ? null : Map.of(":expected", n(expectedVersion)))
-        .build()).build();
+  private TransactWriteItem put(
+      Map<String, AttributeValue> item, String condition, Long expectedVersion) {
+    return TransactWriteItem.builder()
+        .put(
+            Put.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression(condition)
+                .expressionAttributeValues(
+                    expectedVersion == null ? null : Map.of(":expected", n(expectedVersion)))
+                .build())
+        .build();
   }
 
   public static Map<String, AttributeValue> toItem(PaymentRecord payment) {
@@ -220,7 +284,8 @@ public final class SessionRepository {
     item.put(SessionsTable.PK, s(SessionsTable.PAYMENT_PREFIX + payment.id()));
     item.put("type", s("payment"));
     item.put("id", s(payment.id()));
-    Attr.putIfPresent(item, "payment_status", payment.status() == null ? null : payment.status().wire());
+    Attr.putIfPresent(
+        item, "payment_status", payment.status() == null ? null : payment.status().wire());
     Attr.putIfPresent(item, "status_at", payment.statusAt());
     Attr.putIfPresent(item, "session_id", payment.sessionId());
     Attr.putIfPresent(item, "next_action", payment.nextAction());
@@ -238,7 +303,10 @@ public final class SessionRepository {
     item.put("id", s(session.id()));
     item.put("status", s(session.status().wire()));
     Attr.putIfPresent(item, "status_at", session.statusAt());
-    Attr.putIfPresent(item, "payment_status", session.paymentStatus() == null ? null : session.paymentStatus().wire());
+    Attr.putIfPresent(
+        item,
+        "payment_status",
+        session.paymentStatus() == null ? null : session.paymentStatus().wire());
     Attr.putIfPresent(item, "payment_status_at", session.paymentStatusAt());
     Attr.putIfPresent(item, "payment_intent_id", session.paymentIntentId());
     item.put("amount", n(session.amount()));

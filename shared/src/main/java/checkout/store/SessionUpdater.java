@@ -1,20 +1,20 @@
 package checkout.store;
 
+import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentRecord;
 import checkout.session.SessionRules;
-import checkout.log.Log;
 import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Applies a fact from Fintoc to what we store, the one way every writer does (the webhook and
- * the sweeper): read what it concerns, decide with {@link SessionRules}, commit conditioned on
- * the versions read. A concurrent change makes the commit fail cleanly; then it reads again and
- * decides again, so a webhook racing the sweeper wins or loses cleanly and nothing moves back.
+ * Applies a fact from Fintoc to what we store, the one way every writer does (the webhook and the
+ * sweeper): read what it concerns, decide with {@link SessionRules}, commit conditioned on the
+ * versions read. A concurrent change makes the commit fail cleanly; then it reads again and decides
+ * again, so a webhook racing the sweeper wins or loses cleanly and nothing moves back.
  */
 public final class SessionUpdater {
   /** Contention on one session is a handful of writers at most; past this, let the caller retry. */
@@ -35,23 +35,39 @@ public final class SessionUpdater {
    * What the state was, and what it became (null when the session is unknown to us); {@code
    * retries}: how many commits lost to a concurrent change first (contention, for the logs).
    */
-  public record Update(SessionRepository.Commit commit, CheckoutSession before, CheckoutSession after, int retries) {}
+  public record Update(
+      SessionRepository.Commit commit,
+      CheckoutSession before,
+      CheckoutSession after,
+      int retries) {}
 
   /**
    * @param eventId the webhook event this fact came from (applied at most once), or null
    */
   public Update record(Observation fact, String eventId, String eventType) {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      PaymentRecord payment = fact.payment() == null ? null : sessions.findPayment(fact.payment().id()).orElse(null);
-      String sessionId = fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
+      PaymentRecord payment =
+          fact.payment() == null ? null : sessions.findPayment(fact.payment().id()).orElse(null);
+      String sessionId =
+          fact.sessionId() != null
+              ? fact.sessionId()
+              : payment == null ? null : payment.sessionId();
       CheckoutSession session = sessionId == null ? null : sessions.find(sessionId).orElse(null);
 
       SessionRules.Result result = SessionRules.merge(fact, session, payment, clock.instant());
-      SessionRepository.Commit commit = sessions.commitEvent(eventId, eventType, clock.instant(), result,
-          session == null ? 0 : session.version(), payment == null ? 0 : payment.version());
+      SessionRepository.Commit commit =
+          sessions.commitEvent(
+              eventId,
+              eventType,
+              clock.instant(),
+              result,
+              session == null ? 0 : session.version(),
+              payment == null ? 0 : payment.version());
       if (commit != SessionRepository.Commit.CONFLICT) {
         CheckoutSession after = result.session() != null ? result.session() : session;
-        if (commit == SessionRepository.Commit.APPLIED && after != null && after.attention() != null
+        if (commit == SessionRepository.Commit.APPLIED
+            && after != null
+            && after.attention() != null
             && (session == null || !after.attention().equals(session.attention()))) {
           logAttention(after, eventId);
         }
@@ -64,15 +80,32 @@ public final class SessionUpdater {
 
   /** Money moved in a way the merchant must look at: said once, when it becomes true. */
   private static void logAttention(CheckoutSession session, String eventId) {
-    String action = switch (session.attention()) {
-      case SessionRules.PAID_AFTER_EXPIRY -> "a payment succeeded on an expired session: reconcile the order";
-      case SessionRules.AMOUNT_MISMATCH -> "a payment succeeded for another amount or currency than the order's:"
-          + " do not fulfil; refund or collect the difference";
-      default -> "a payment succeeded but Fintoc did not report its amount: check it in Fintoc's dashboard";
-    };
-    Log.warn(session.attention(), "session_id", session.id(), "event_id", eventId, "amount", session.amount(),
-        "currency", session.currency(), "payment_amount", session.paymentAmount(),
-        "payment_currency", session.paymentCurrency(), "action", action);
+    String action =
+        switch (session.attention()) {
+          case SessionRules.PAID_AFTER_EXPIRY ->
+              "a payment succeeded on an expired session: reconcile the order";
+          case SessionRules.AMOUNT_MISMATCH ->
+              "a payment succeeded for another amount or currency than the order's:"
+                  + " do not fulfil; refund or collect the difference";
+          default ->
+              "a payment succeeded but Fintoc did not report its amount: check it in Fintoc's dashboard";
+        };
+    Log.warn(
+        session.attention(),
+        "session_id",
+        session.id(),
+        "event_id",
+        eventId,
+        "amount",
+        session.amount(),
+        "currency",
+        session.currency(),
+        "payment_amount",
+        session.paymentAmount(),
+        "payment_currency",
+        session.paymentCurrency(),
+        "action",
+        action);
   }
 
   private void pause(int attempt) {

@@ -3,17 +3,19 @@ package checkout.store;
 /**
  * The layout of the one DynamoDB table (template.yaml: SessionsTable). Every item has a string
  * partition key {@code pk} whose prefix says what it is:
+ *
  * <ul>
  *   <li>{@code SESSION#cs_…} — a checkout session;
  *   <li>{@code IDEMPOTENCY#…} — which session a create request's key produced;
  *   <li>{@code PAYMENT#pi_…} — a payment intent's status, also before its session is known;
- *   <li>{@code EVENT#evt_…} — a webhook event that was applied (written in the same
- *       transaction as its change, so an event is applied exactly once);
+ *   <li>{@code EVENT#evt_…} — a webhook event that was applied (written in the same transaction as
+ *       its change, so an event is applied exactly once);
  *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog).
  * </ul>
- * Open sessions also carry {@code open_shard} and {@code open_expires_at}, removed when the
- * session closes, so the sparse index {@code open-by-expiry} holds only open sessions: the
- * sweeper's Query cost grows with the sessions to close, not with the table.
+ *
+ * Open sessions also carry {@code open_shard} and {@code open_expires_at}, removed when the session
+ * closes, so the sparse index {@code open-by-expiry} holds only open sessions: the sweeper's Query
+ * cost grows with the sessions to close, not with the table.
  */
 public final class SessionsTable {
   private SessionsTable() {}
@@ -27,22 +29,25 @@ public final class SessionsTable {
 
   public static final String OPEN_INDEX = "open-by-expiry";
   public static final String OPEN_SHARD = "open_shard";
+
   /** Seconds since the epoch; the index's sort key. */
   public static final String OPEN_EXPIRES_AT = "open_expires_at";
+
   /**
    * One index partition takes about 1 000 writes/s; spreading sessions over a few shards keeps
-   * creation unbounded while the sweeper queries each shard (of both sweep indexes). Changing it strands the
-   * sessions written under the old count, so it is a constant, not a setting.
+   * creation unbounded while the sweeper queries each shard (of both sweep indexes). Changing it
+   * strands the sessions written under the old count, so it is a constant, not a setting.
    */
   public static final int OPEN_SHARDS = 8;
 
   /**
-   * The sparse index of sessions that are over at Fintoc but whose payment is not final yet
-   * ({@link CheckoutSession#awaitsSettlement()}): partition {@link #UNSETTLED_SHARD}, sort
-   * {@link #UNSETTLED_CHECK_AT} (when the sweeper next asks, epoch seconds). Only such sessions
-   * carry those attributes, so the sweeper reads what it must settle, whatever the table's size.
+   * The sparse index of sessions that are over at Fintoc but whose payment is not final yet ({@link
+   * CheckoutSession#awaitsSettlement()}): partition {@link #UNSETTLED_SHARD}, sort {@link
+   * #UNSETTLED_CHECK_AT} (when the sweeper next asks, epoch seconds). Only such sessions carry
+   * those attributes, so the sweeper reads what it must settle, whatever the table's size.
    */
   public static final String UNSETTLED_INDEX = "unsettled-by-check";
+
   public static final String UNSETTLED_SHARD = "unsettled_shard";
   public static final String UNSETTLED_CHECK_AT = "unsettled_check_at";
 
@@ -52,6 +57,7 @@ public final class SessionsTable {
    * rarely (GET /prices is cacheable), so one partition is enough.
    */
   public static final String ACTIVE_PRICES_INDEX = "active-prices";
+
   public static final String CATALOG = "catalog";
   public static final String CATALOG_ACTIVE = "active";
   public static final String CATALOG_POSITION = "catalog_position";

@@ -6,9 +6,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Runs a DynamoDB call and turns the faults a retry can fix (throttling, 5xx, no connection)
- * into {@link StorageUnavailableException}. Anything else — a conditional check, a validation
- * error that means our code is wrong — is left for the caller.
+ * Runs a DynamoDB call and turns the faults a retry can fix (throttling, 5xx, no connection) into
+ * {@link StorageUnavailableException}. Anything else — a conditional check, a validation error that
+ * means our code is wrong — is left for the caller.
  */
 public final class Storage {
   private Storage() {}

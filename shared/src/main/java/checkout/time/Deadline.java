@@ -3,10 +3,10 @@ package checkout.time;
 import java.time.Duration;
 
 /**
- * When the work of an invocation must be done: from what Lambda says is left
- * ({@code Context.getRemainingTimeInMillis()}), on the monotonic clock. Whatever waits or calls
- * out asks it how long it may take, so a request that cannot finish in time stops and answers
- * while it still can, instead of being killed half-way.
+ * When the work of an invocation must be done: from what Lambda says is left ({@code
+ * Context.getRemainingTimeInMillis()}), on the monotonic clock. Whatever waits or calls out asks it
+ * how long it may take, so a request that cannot finish in time stops and answers while it still
+ * can, instead of being killed half-way.
  */
 public final class Deadline {
   /** No invocation limit (tests, tools): every bound is the caller's own. */

@@ -14,8 +14,8 @@ import org.crac.Resource;
  * <p>Under SnapStart every execution environment resumes from one snapshot, generator state
  * included: without a new seed they would all draw the same "random" waits and retry together,
  * which is what jitter exists to prevent. So a Jitter registers itself for the runtime's
- * after-restore hook and reseeds there from the kernel's entropy (SecureRandom), which the
- * snapshot does not hold. Without SnapStart the hook never runs.
+ * after-restore hook and reseeds there from the kernel's entropy (SecureRandom), which the snapshot
+ * does not hold. Without SnapStart the hook never runs.
  */
 public final class Jitter implements Resource {
   private volatile RandomGenerator random;

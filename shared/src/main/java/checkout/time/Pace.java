@@ -3,10 +3,10 @@ package checkout.time;
 import java.time.Duration;
 
 /**
- * At most {@code perSecond} starts a second, shared by the threads that ask: each takes the
- * next free slot and waits for it. The sweeper paces its Fintoc calls with it, so a large
- * backlog never takes more than its share of Fintoc's rate limit (100 requests/s per
- * organisation, shared with CreateSession).
+ * At most {@code perSecond} starts a second, shared by the threads that ask: each takes the next
+ * free slot and waits for it. The sweeper paces its Fintoc calls with it, so a large backlog never
+ * takes more than its share of Fintoc's rate limit (100 requests/s per organisation, shared with
+ * CreateSession).
  */
 public final class Pace {
   private final long intervalNanos;

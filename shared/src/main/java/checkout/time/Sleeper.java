@@ -3,9 +3,9 @@ package checkout.time;
 import java.time.Duration;
 
 /**
- * Waiting, and the monotonic time that waiting passes — made injectable so tests neither sleep
- * nor depend on how fast the machine is: a test's sleeper records each wait and moves its own
- * time on by it.
+ * Waiting, and the monotonic time that waiting passes — made injectable so tests neither sleep nor
+ * depend on how fast the machine is: a test's sleeper records each wait and moves its own time on
+ * by it.
  */
 @FunctionalInterface
 public interface Sleeper {

@@ -23,7 +23,8 @@ class ConfigTest {
 
   @Test
   void aMalformedNumberNamesTheVariable() {
-    assertThatThrownBy(() -> Config.of(Map.of("MAX_AMOUNT_CLP", "ten")).longValue("MAX_AMOUNT_CLP", 1))
+    assertThatThrownBy(
+            () -> Config.of(Map.of("MAX_AMOUNT_CLP", "ten")).longValue("MAX_AMOUNT_CLP", 1))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("MAX_AMOUNT_CLP");
   }

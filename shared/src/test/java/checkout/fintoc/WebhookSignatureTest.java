@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import checkout.json.Json;
 import checkout.fintoc.WebhookSignature.Failure;
 import checkout.fintoc.WebhookSignature.VerificationException;
+import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class WebhookSignatureTest {
   static final String SECRET = "whsec_test_secret";
   static final long T = 1743890251L;
-  static final byte[] BODY = "{\"id\":\"evt_1\",\"type\":\"payment_intent.succeeded\"}".getBytes(StandardCharsets.UTF_8);
+  static final byte[] BODY =
+      "{\"id\":\"evt_1\",\"type\":\"payment_intent.succeeded\"}".getBytes(StandardCharsets.UTF_8);
 
   static Clock at(long epochSecond) {
     return Clock.fixed(Instant.ofEpochSecond(epochSecond), ZoneOffset.UTC);
@@ -32,7 +33,8 @@ class WebhookSignatureTest {
 
   static void assertRefused(Runnable verification, Failure failure, String message) {
     assertThatThrownBy(verification::run)
-        .isInstanceOfSatisfying(VerificationException.class, e -> assertThat(e.failure()).isEqualTo(failure))
+        .isInstanceOfSatisfying(
+            VerificationException.class, e -> assertThat(e.failure()).isEqualTo(failure))
         .hasMessage(message);
   }
 
@@ -44,32 +46,54 @@ class WebhookSignatureTest {
     }
     byte[] body = vector.get("body").asText().getBytes(StandardCharsets.UTF_8);
 
-    assertThatCode(() -> verify(body, vector.get("header").asText(), List.of(vector.get("secret").asText()), vector.get("timestamp").asLong()))
+    assertThatCode(
+            () ->
+                verify(
+                    body,
+                    vector.get("header").asText(),
+                    List.of(vector.get("secret").asText()),
+                    vector.get("timestamp").asLong()))
         .doesNotThrowAnyException();
-    assertThat(WebhookSignature.sign(body, vector.get("secret").asText(), vector.get("timestamp").asLong()))
+    assertThat(
+            WebhookSignature.sign(
+                body, vector.get("secret").asText(), vector.get("timestamp").asLong()))
         .isEqualTo(vector.get("header").asText());
   }
 
   @Test
   void aMissingHeaderIsRefusedAsMissing() {
-    assertRefused(() -> verify(BODY, null, List.of(SECRET), T), Failure.MISSING_HEADER, "no Fintoc-Signature header");
-    assertRefused(() -> verify(BODY, "  ", List.of(SECRET), T), Failure.MISSING_HEADER, "no Fintoc-Signature header");
+    assertRefused(
+        () -> verify(BODY, null, List.of(SECRET), T),
+        Failure.MISSING_HEADER,
+        "no Fintoc-Signature header");
+    assertRefused(
+        () -> verify(BODY, "  ", List.of(SECRET), T),
+        Failure.MISSING_HEADER,
+        "no Fintoc-Signature header");
   }
 
   @Test
   void aHeaderWithoutTimestampOrSignatureIsRefusedAsMalformed() {
     String message = "Fintoc-Signature is not of the form t=<unix seconds>,v1=<hex>";
-    assertRefused(() -> verify(BODY, "v1=abc", List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
-    assertRefused(() -> verify(BODY, "t=" + T, List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
-    assertRefused(() -> verify(BODY, "t=yesterday,v1=abc", List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
-    assertRefused(() -> verify(BODY, "garbage", List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
+    assertRefused(
+        () -> verify(BODY, "v1=abc", List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
+    assertRefused(
+        () -> verify(BODY, "t=" + T, List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
+    assertRefused(
+        () -> verify(BODY, "t=yesterday,v1=abc", List.of(SECRET), T),
+        Failure.MALFORMED_HEADER,
+        message);
+    assertRefused(
+        () -> verify(BODY, "garbage", List.of(SECRET), T), Failure.MALFORMED_HEADER, message);
   }
 
   @Test
   void aSignatureThatMatchesNothingIsRefused() {
     String header = WebhookSignature.sign(BODY, "whsec_other", T);
 
-    assertRefused(() -> verify(BODY, header, List.of(SECRET), T), Failure.NO_MATCHING_SIGNATURE,
+    assertRefused(
+        () -> verify(BODY, header, List.of(SECRET), T),
+        Failure.NO_MATCHING_SIGNATURE,
         "no v1 signature matches the body with any webhook secret");
   }
 
@@ -79,7 +103,9 @@ class WebhookSignatureTest {
     byte[] tampered = BODY.clone();
     tampered[tampered.length - 2] = 'x';
 
-    assertRefused(() -> verify(tampered, header, List.of(SECRET), T), Failure.NO_MATCHING_SIGNATURE,
+    assertRefused(
+        () -> verify(tampered, header, List.of(SECRET), T),
+        Failure.NO_MATCHING_SIGNATURE,
         "no v1 signature matches the body with any webhook secret");
   }
 
@@ -90,15 +116,24 @@ class WebhookSignatureTest {
     assertThatCode(() -> verify(BODY, header, List.of(SECRET), T + 300)).doesNotThrowAnyException();
     assertThatCode(() -> verify(BODY, header, List.of(SECRET), T - 300)).doesNotThrowAnyException();
     String message = "the signature's timestamp is outside the tolerance";
-    assertRefused(() -> verify(BODY, header, List.of(SECRET), T + 301), Failure.TIMESTAMP_OUTSIDE_TOLERANCE, message);
-    assertRefused(() -> verify(BODY, header, List.of(SECRET), T - 301), Failure.TIMESTAMP_OUTSIDE_TOLERANCE, message);
+    assertRefused(
+        () -> verify(BODY, header, List.of(SECRET), T + 301),
+        Failure.TIMESTAMP_OUTSIDE_TOLERANCE,
+        message);
+    assertRefused(
+        () -> verify(BODY, header, List.of(SECRET), T - 301),
+        Failure.TIMESTAMP_OUTSIDE_TOLERANCE,
+        message);
   }
 
   @Test
   void theToleranceIsConfigurable() {
     String header = WebhookSignature.sign(BODY, SECRET, T);
 
-    assertThatCode(() -> WebhookSignature.verify(BODY, header, List.of(SECRET), Duration.ofSeconds(600), at(T + 599)))
+    assertThatCode(
+            () ->
+                WebhookSignature.verify(
+                    BODY, header, List.of(SECRET), Duration.ofSeconds(600), at(T + 599)))
         .doesNotThrowAnyException();
   }
 
@@ -112,20 +147,39 @@ class WebhookSignatureTest {
 
   @Test
   void duringARotationBothSecretsAreAccepted() {
-    assertThatCode(() -> verify(BODY, WebhookSignature.sign(BODY, "whsec_old", T), List.of("whsec_new", "whsec_old"), T))
+    assertThatCode(
+            () ->
+                verify(
+                    BODY,
+                    WebhookSignature.sign(BODY, "whsec_old", T),
+                    List.of("whsec_new", "whsec_old"),
+                    T))
         .doesNotThrowAnyException();
-    assertThatCode(() -> verify(BODY, WebhookSignature.sign(BODY, "whsec_new", T), List.of("whsec_new", "whsec_old"), T))
+    assertThatCode(
+            () ->
+                verify(
+                    BODY,
+                    WebhookSignature.sign(BODY, "whsec_new", T),
+                    List.of("whsec_new", "whsec_old"),
+                    T))
         .doesNotThrowAnyException();
   }
 
   @Test
   void crlfAndPrettyPrintedBodiesAreVerifiedByteForByte() {
-    byte[] pretty = "{\r\n  \"id\": \"evt_1\",\r\n  \"type\": \"payment_intent.succeeded\"\n}\n".getBytes(StandardCharsets.UTF_8);
+    byte[] pretty =
+        "{\r\n  \"id\": \"evt_1\",\r\n  \"type\": \"payment_intent.succeeded\"\n}\n"
+            .getBytes(StandardCharsets.UTF_8);
     String header = WebhookSignature.sign(pretty, SECRET, T);
 
     assertThatCode(() -> verify(pretty, header, List.of(SECRET), T)).doesNotThrowAnyException();
-    byte[] lf = new String(pretty, StandardCharsets.UTF_8).replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
-    assertRefused(() -> verify(lf, header, List.of(SECRET), T), Failure.NO_MATCHING_SIGNATURE,
+    byte[] lf =
+        new String(pretty, StandardCharsets.UTF_8)
+            .replace("\r\n", "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    assertRefused(
+        () -> verify(lf, header, List.of(SECRET), T),
+        Failure.NO_MATCHING_SIGNATURE,
         "no v1 signature matches the body with any webhook secret");
   }
 }

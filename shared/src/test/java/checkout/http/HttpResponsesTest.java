@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 class HttpResponsesTest {
   @Test
   void theErrorBodyHasCodeMessageAndParam() {
-    APIGatewayV2HTTPResponse response = HttpResponses.error(ApiException.invalid("invalid_amount", "bad", "amount"));
+    APIGatewayV2HTTPResponse response =
+        HttpResponses.error(ApiException.invalid("invalid_amount", "bad", "amount"));
 
     assertThat(response.getStatusCode()).isEqualTo(400);
-    assertThat(Json.parse(response.getBody())).isEqualTo(
-        Json.parse("{\"error\": {\"code\": \"invalid_amount\", \"message\": \"bad\", \"param\": \"amount\"}}"));
+    assertThat(Json.parse(response.getBody()))
+        .isEqualTo(
+            Json.parse(
+                "{\"error\": {\"code\": \"invalid_amount\", \"message\": \"bad\", \"param\": \"amount\"}}"));
   }
 
   @Test
@@ -23,7 +26,8 @@ class HttpResponsesTest {
     assertThat(status(new FintocException(Kind.REJECTED, 400, "x", "m", null))).isEqualTo(400);
     assertThat(status(new FintocException(Kind.REJECTED, 409, "x", "m", null))).isEqualTo(409);
     assertThat(status(new FintocException(Kind.REJECTED, 418, "x", "m", null))).isEqualTo(400);
-    assertThat(status(new FintocException(Kind.AUTHENTICATION, 401, null, "m", null))).isEqualTo(502);
+    assertThat(status(new FintocException(Kind.AUTHENTICATION, 401, null, "m", null)))
+        .isEqualTo(502);
     assertThat(status(new FintocException(Kind.RATE_LIMITED, 429, null, "m", null))).isEqualTo(503);
     assertThat(status(new FintocException(Kind.UNAVAILABLE, 500, null, "m", null))).isEqualTo(502);
     assertThat(status(new FintocException(Kind.TIMEOUT, 0, null, "m", null))).isEqualTo(504);
@@ -31,7 +35,8 @@ class HttpResponsesTest {
 
   @Test
   void anUnexpectedFailureIsA500WithoutAStackTraceInTheBody() {
-    APIGatewayV2HTTPResponse response = HttpResponses.failure(new IllegalStateException("boom at line 3"));
+    APIGatewayV2HTTPResponse response =
+        HttpResponses.failure(new IllegalStateException("boom at line 3"));
 
     assertThat(response.getStatusCode()).isEqualTo(500);
     assertThat(response.getBody()).doesNotContain("boom").doesNotContain("IllegalStateException");

@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class SecretsManagerSecretSourceTest {
   @Test
   void theSecretJsonGivesTheKeyAndBothWebhookSecretsCurrentFirst() {
-    FintocSecrets secrets = SecretsManagerSecretSource.parse(
-        "{\"secret_key\": \"sk_test_1\", \"webhook_secret\": \"whsec_new\", \"previous_webhook_secret\": \"whsec_old\"}");
+    FintocSecrets secrets =
+        SecretsManagerSecretSource.parse(
+            "{\"secret_key\": \"sk_test_1\", \"webhook_secret\": \"whsec_new\", \"previous_webhook_secret\": \"whsec_old\"}");
 
     assertThat(secrets.secretKey()).isEqualTo("sk_test_1");
     assertThat(secrets.webhookSecrets()).containsExactly("whsec_new", "whsec_old");
@@ -37,8 +38,9 @@ class SecretsManagerSecretSourceTest {
 
   @Test
   void theSecretJsonMayAlsoHoldTheKeyTheMerchantsBackendSignsOrdersWith() {
-    FintocSecrets secrets = SecretsManagerSecretSource.parse(
-        "{\"secret_key\": \"sk_test_1\", \"webhook_secret\": \"whsec_new\", \"order_signing_secret\": \"k_0123\"}");
+    FintocSecrets secrets =
+        SecretsManagerSecretSource.parse(
+            "{\"secret_key\": \"sk_test_1\", \"webhook_secret\": \"whsec_new\", \"order_signing_secret\": \"k_0123\"}");
 
     assertThat(secrets.orderSigningSecret()).isEqualTo("k_0123");
   }
@@ -50,21 +52,26 @@ class SecretsManagerSecretSourceTest {
         .hasMessageNotContaining("sk_live_plain_text_key");
   }
 
-  /** A Secrets Manager on loopback that answers the secret, or fails while {@code failing} is set. */
+  /**
+   * A Secrets Manager on loopback that answers the secret, or fails while {@code failing} is set.
+   */
   static HttpServer secretsManager(AtomicInteger requests, AtomicBoolean failing) throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      byte[] body = (failing.get()
-          ? "{\"__type\": \"InternalServiceError\", \"Message\": \"unavailable\"}"
-          : "{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
-              + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-      exchange.sendResponseHeaders(failing.get() ? 500 : 200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          byte[] body =
+              (failing.get()
+                      ? "{\"__type\": \"InternalServiceError\", \"Message\": \"unavailable\"}"
+                      : "{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
+                          + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+          exchange.sendResponseHeaders(failing.get() ? 500 : 200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     return server;
   }
@@ -73,7 +80,8 @@ class SecretsManagerSecretSourceTest {
     return SecretsManagerClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
         .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
         .build();
@@ -83,26 +91,46 @@ class SecretsManagerSecretSourceTest {
   static final class StepClock extends Clock {
     Instant now = Instant.parse("2026-11-21T12:00:00Z");
 
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   @Test
-  void aFailedRefreshKeepsServingTheCachedSecretForABoundedTimeAndTriesAgainLater() throws Exception {
+  void aFailedRefreshKeepsServingTheCachedSecretForABoundedTimeAndTriesAgainLater()
+      throws Exception {
     AtomicInteger requests = new AtomicInteger();
     AtomicBoolean failing = new AtomicBoolean();
     HttpServer server = secretsManager(requests, failing);
     StepClock clock = new StepClock();
-    try (SecretsManagerClient client = client(server); LogLines logs = new LogLines()) {
-      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1), clock);
+    try (SecretsManagerClient client = client(server);
+        LogLines logs = new LogLines()) {
+      var source =
+          new SecretsManagerSecretSource(
+              client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1), clock);
       assertThat(source.current().secretKey()).isEqualTo("sk_test_1");
 
       failing.set(true);
       clock.now = clock.now.plus(Duration.ofMinutes(6)); // past the TTL: a read is due, and fails
-      assertThat(source.current().secretKey()).as("the cached one, still good").isEqualTo("sk_test_1");
+      assertThat(source.current().secretKey())
+          .as("the cached one, still good")
+          .isEqualTo("sk_test_1");
       assertThat(requests).hasValue(2);
-      assertThat(logs.lines).anySatisfy(line -> assertThat(line).contains("secret_refresh_failed").doesNotContain("sk_test_1"));
+      assertThat(logs.lines)
+          .anySatisfy(
+              line ->
+                  assertThat(line).contains("secret_refresh_failed").doesNotContain("sk_test_1"));
 
       clock.now = clock.now.plus(Duration.ofSeconds(10));
       source.current();
@@ -113,7 +141,8 @@ class SecretsManagerSecretSourceTest {
       assertThat(requests).as("asked again").hasValue(3);
 
       clock.now = clock.now.plus(Duration.ofHours(1));
-      assertThatThrownBy(source::current).as("an hour past its TTL, too old to trust")
+      assertThatThrownBy(source::current)
+          .as("an hour past its TTL, too old to trust")
           .isInstanceOf(SecretUnavailableException.class);
     } finally {
       server.stop(0);
@@ -126,8 +155,9 @@ class SecretsManagerSecretSourceTest {
     AtomicBoolean failing = new AtomicBoolean();
     HttpServer server = secretsManager(requests, failing);
     try (SecretsManagerClient client = client(server)) {
-      var source = new SecretsManagerSecretSource(client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1),
-          new StepClock());
+      var source =
+          new SecretsManagerSecretSource(
+              client, "fintoc", Duration.ofMinutes(5), Duration.ofHours(1), new StepClock());
       source.current();
       failing.set(true);
 
@@ -152,7 +182,9 @@ class SecretsManagerSecretSourceTest {
   void printingTheSecretsNeverShowsThem() {
     FintocSecrets secrets = new FintocSecrets("sk_live_abc", List.of("whsec_abc"), "order_key_abc");
 
-    assertThat(secrets.toString()).doesNotContain("sk_live_abc").doesNotContain("whsec_abc")
+    assertThat(secrets.toString())
+        .doesNotContain("sk_live_abc")
+        .doesNotContain("whsec_abc")
         .doesNotContain("order_key_abc");
   }
 }

@@ -15,19 +15,20 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Whatever order Fintoc's events arrive in, however often each arrives, and whenever the
- * sweeper looks in between, a session ends with the same {@code paid}, {@code payment_status}
- * and {@code attention} as when everything arrives in Fintoc's own order.
+ * Whatever order Fintoc's events arrive in, however often each arrives, and whenever the sweeper
+ * looks in between, a session ends with the same {@code paid}, {@code payment_status} and {@code
+ * attention} as when everything arrives in Fintoc's own order.
  *
- * <p>A history is what Fintoc does to one session: its payment goes through statuses that are
- * not final (documented ones, and one Fintoc might add), maybe to a final one; the session
- * finishes or expires at some point of that; each change is an event stamped with its time,
- * and the sweeper may look at any moment (it sees the state of that moment). The rules run in
- * memory, with the payment record kept apart as the table keeps it.
+ * <p>A history is what Fintoc does to one session: its payment goes through statuses that are not
+ * final (documented ones, and one Fintoc might add), maybe to a final one; the session finishes or
+ * expires at some point of that; each change is an event stamped with its time, and the sweeper may
+ * look at any moment (it sees the state of that moment). The rules run in memory, with the payment
+ * record kept apart as the table keeps it.
  */
 class OrderIndependenceProperties {
   static final Instant T0 = InMemoryTable.T0;
-  static final List<String> NOT_FINAL = List.of("created", "in_progress", "pending", "requires_action", "processing");
+  static final List<String> NOT_FINAL =
+      List.of("created", "in_progress", "pending", "requires_action", "processing");
   static final List<String> FINAL = List.of("succeeded", "failed", "rejected", "expired");
 
   /** One session's history at Fintoc, in Fintoc's order, and the sweeper's looks. */
@@ -45,7 +46,12 @@ class OrderIndependenceProperties {
         .as(OrderIndependenceProperties::history);
   }
 
-  static History history(List<String> path, String end, int sessionEndsAt, boolean sessionExpires, long amount,
+  static History history(
+      List<String> path,
+      String end,
+      int sessionEndsAt,
+      boolean sessionExpires,
+      long amount,
       long seed) {
     List<String> statuses = new ArrayList<>(path);
     if (end != null) {
@@ -79,11 +85,14 @@ class OrderIndependenceProperties {
   }
 
   static Observation.PaymentFact payment(String status, long amount) {
-    return status == null ? null : new Observation.PaymentFact("pi_1", PaymentStatus.fromWire(status), null, amount, "CLP");
+    return status == null
+        ? null
+        : new Observation.PaymentFact("pi_1", PaymentStatus.fromWire(status), null, amount, "CLP");
   }
 
   static Observation sessionEvent(String status, String paymentStatus, long amount, Instant at) {
-    return new Observation("cs_1", SessionStatus.fromWire(status), null, payment(paymentStatus, amount), at, false);
+    return new Observation(
+        "cs_1", SessionStatus.fromWire(status), null, payment(paymentStatus, amount), at, false);
   }
 
   static Observation paymentEvent(String status, long amount, Instant at) {
@@ -92,7 +101,13 @@ class OrderIndependenceProperties {
   }
 
   static Observation sweep(String sessionStatus, String paymentStatus, long amount, Instant at) {
-    return new Observation("cs_1", SessionStatus.fromWire(sessionStatus), null, payment(paymentStatus, amount), at, true);
+    return new Observation(
+        "cs_1",
+        SessionStatus.fromWire(sessionStatus),
+        null,
+        payment(paymentStatus, amount),
+        at,
+        true);
   }
 
   static String applied(List<Observation> facts) {
@@ -102,7 +117,8 @@ class OrderIndependenceProperties {
   }
 
   @Property(tries = 2000)
-  void anyOrderAndAnyDuplicatesEndAsFintocsOrderEnds(@ForAll("histories") History history, @ForAll long shuffleSeed) {
+  void anyOrderAndAnyDuplicatesEndAsFintocsOrderEnds(
+      @ForAll("histories") History history, @ForAll long shuffleSeed) {
     List<Observation> inOrder = new ArrayList<>(history.inFintocOrder());
     inOrder.addAll(history.sweeps());
     inOrder.sort((a, b) -> a.observedAt().compareTo(b.observedAt()));
@@ -123,15 +139,19 @@ class OrderIndependenceProperties {
   }
 
   @Property(tries = 500)
-  void paidMeansSucceededForTheExactAmountOnASessionThatDidNotExpire(@ForAll("histories") History history) {
+  void paidMeansSucceededForTheExactAmountOnASessionThatDidNotExpire(
+      @ForAll("histories") History history) {
     InMemoryTable table = new InMemoryTable();
     history.inFintocOrder().forEach(table::apply);
     history.sweeps().forEach(table::apply);
     CheckoutSession session = table.session;
 
     boolean exact = session.paymentAmount() != null && session.paymentAmount() == 15000;
-    assertThat(session.paid()).isEqualTo(PaymentStatus.SUCCEEDED.equals(session.paymentStatus()) && exact
-        && !SessionStatus.EXPIRED.equals(session.status()));
+    assertThat(session.paid())
+        .isEqualTo(
+            PaymentStatus.SUCCEEDED.equals(session.paymentStatus())
+                && exact
+                && !SessionStatus.EXPIRED.equals(session.status()));
     if (session.paid()) {
       assertThat(session.attention()).isNull();
     }

@@ -22,7 +22,8 @@ class StatusTransitionsTest {
     for (String done : List.of("succeeded", "failed", "rejected", "expired")) {
       assertThat(PaymentStatus.fromWire(done).isFinal()).as(done).isTrue();
     }
-    for (String notYet : List.of("created", "in_progress", "pending", "requires_action", "processing", "on_hold")) {
+    for (String notYet :
+        List.of("created", "in_progress", "pending", "requires_action", "processing", "on_hold")) {
       assertThat(PaymentStatus.fromWire(notYet).isFinal()).as(notYet).isFalse();
     }
     assertThat(PaymentStatus.fromWire("processing").isKnown()).isFalse();

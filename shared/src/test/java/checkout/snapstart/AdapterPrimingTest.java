@@ -16,20 +16,33 @@ class AdapterPrimingTest {
   void primingBuildsAndSignsTheReadButNeverSendsItAndTheNextReadStillReads() throws Exception {
     AtomicInteger requests = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      byte[] body = ("{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
-          + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          byte[] body =
+              ("{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
+                      + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
-      Platform platform = Platform.builder(Config.of(Map.of("SESSIONS_TABLE", "t", "AWS_REGION", "us-east-1",
-          "FINTOC_SECRET_ARN", "fintoc",
-          "SECRETS_MANAGER_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort()))).build();
+      Platform platform =
+          Platform.builder(
+                  Config.of(
+                      Map.of(
+                          "SESSIONS_TABLE",
+                          "t",
+                          "AWS_REGION",
+                          "us-east-1",
+                          "FINTOC_SECRET_ARN",
+                          "fintoc",
+                          "SECRETS_MANAGER_ENDPOINT",
+                          "http://127.0.0.1:" + server.getAddress().getPort())))
+              .build();
 
       AdapterPriming.secretRead(platform.secrets());
       assertThat(requests).as("requests sent by priming").hasValue(0);

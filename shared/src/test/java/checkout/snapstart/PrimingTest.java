@@ -26,19 +26,31 @@ class PrimingTest {
     priming.beforeCheckpoint(null);
 
     assertThat(ran).containsExactly("primed");
-    assertThat(lines).singleElement().asString().startsWith("INFO ").contains("\"event\":\"snapstart_primed\"")
-        .contains("\"function\":\"GetSession\"").contains("\"ms\":");
+    assertThat(lines)
+        .singleElement()
+        .asString()
+        .startsWith("INFO ")
+        .contains("\"event\":\"snapstart_primed\"")
+        .contains("\"function\":\"GetSession\"")
+        .contains("\"ms\":");
   }
 
   @Test
   void aPrimingThatFailsIsLoggedAndNeverFailsTheSnapshot() {
-    Priming priming = Priming.register("CreateSession", () -> {
-      throw new IllegalStateException("DynamoDB unreachable");
-    });
+    Priming priming =
+        Priming.register(
+            "CreateSession",
+            () -> {
+              throw new IllegalStateException("DynamoDB unreachable");
+            });
 
     assertThatCode(() -> priming.beforeCheckpoint(null)).doesNotThrowAnyException();
 
-    assertThat(lines).singleElement().asString().startsWith("WARN ")
-        .contains("\"event\":\"snapstart_priming_failed\"").contains("DynamoDB unreachable");
+    assertThat(lines)
+        .singleElement()
+        .asString()
+        .startsWith("WARN ")
+        .contains("\"event\":\"snapstart_priming_failed\"")
+        .contains("DynamoDB unreachable");
   }
 }

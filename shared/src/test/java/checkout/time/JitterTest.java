@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class JitterTest {
   static long[] draws(Jitter jitter) {
-    return LongStream.range(0, 16).map(i -> jitter.upTo(Duration.ofSeconds(10)).toMillis()).toArray();
+    return LongStream.range(0, 16)
+        .map(i -> jitter.upTo(Duration.ofSeconds(10)).toMillis())
+        .toArray();
   }
 
   @Test

@@ -10,9 +10,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
- * Makes chosen calls of a real SDK client fail as DynamoDB fails under load (a throttling
- * error, before anything is sent), so tests can show that a fault leaves nothing half-written.
- * Everything else goes to DynamoDB Local unchanged.
+ * Makes chosen calls of a real SDK client fail as DynamoDB fails under load (a throttling error,
+ * before anything is sent), so tests can show that a fault leaves nothing half-written. Everything
+ * else goes to DynamoDB Local unchanged.
  */
 public final class FaultInjector implements ExecutionInterceptor {
   private volatile Predicate<SdkRequest> matcher = r -> false;
@@ -36,10 +36,11 @@ public final class FaultInjector implements ExecutionInterceptor {
       throw DynamoDbException.builder()
           .message("injected fault")
           .statusCode(400)
-          .awsErrorDetails(AwsErrorDetails.builder()
-              .errorCode("ProvisionedThroughputExceededException")
-              .errorMessage("injected fault")
-              .build())
+          .awsErrorDetails(
+              AwsErrorDetails.builder()
+                  .errorCode("ProvisionedThroughputExceededException")
+                  .errorMessage("injected fault")
+                  .build())
           .build();
     }
   }

@@ -1,7 +1,7 @@
 package checkout.testing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -21,11 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Fintoc for the tests: the local stack's {@link FintocSimulator} (the one Fintoc fake), with
  * WireMock in front of it only as a recorder and a fault proxy. Everything is proxied to the
- * simulator — auth, validation, ids, statuses, Idempotency-Key replay, its own faults
- * ({@link #faults()}: Fintoc's errors kept under their key, the rate limiter's 429, failed
- * retrievals, slow answers, dropped connections) — unless a test puts a higher-priority WireMock
- * stub in front (priority 1) for a fault only the wire shows (a proxy's HTML 503, a delayed
- * network, a malformed answer).
+ * simulator — auth, validation, ids, statuses, Idempotency-Key replay, its own faults ({@link
+ * #faults()}: Fintoc's errors kept under their key, the rate limiter's 429, failed retrievals, slow
+ * answers, dropped connections) — unless a test puts a higher-priority WireMock stub in front
+ * (priority 1) for a fault only the wire shows (a proxy's HTML 503, a delayed network, a malformed
+ * answer).
  */
 public final class FintocStub implements AutoCloseable {
   public static final String SECRET_KEY = "sk_test_stub_0123456789abcdef";
@@ -40,8 +40,14 @@ public final class FintocStub implements AutoCloseable {
     simulatorServer = Exchanges.serve(0, "fintoc-stub", exchange -> holder[0].handle(exchange));
     URI simulatorUrl = URI.create("http://127.0.0.1:" + simulatorServer.getAddress().getPort());
     // Ids like Fintoc's test mode, numbered so tests can name them: cs_test_000001, pi_test_000001.
-    simulator = new FintocSimulator(SECRET_KEY, simulatorUrl, "https://checkout.fintoc.com/checkout_sessions/", clock,
-        prefix -> String.format("%s_%06d", prefix, ids.incrementAndGet()), null);
+    simulator =
+        new FintocSimulator(
+            SECRET_KEY,
+            simulatorUrl,
+            "https://checkout.fintoc.com/checkout_sessions/",
+            clock,
+            prefix -> String.format("%s_%06d", prefix, ids.incrementAndGet()),
+            null);
     holder[0] = simulator;
     server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     server.start();
@@ -53,15 +59,22 @@ public final class FintocStub implements AutoCloseable {
     server.resetAll();
     simulator.reset(SECRET_KEY);
     ids.set(0);
-    server.stubFor(any(urlPathMatching("/.*")).atPriority(10)
-        .willReturn(aResponse().proxiedFrom("http://127.0.0.1:" + simulatorServer.getAddress().getPort())));
+    server.stubFor(
+        any(urlPathMatching("/.*"))
+            .atPriority(10)
+            .willReturn(
+                aResponse()
+                    .proxiedFrom("http://127.0.0.1:" + simulatorServer.getAddress().getPort())));
   }
 
   public String baseUrl() {
     return server.baseUrl();
   }
 
-  /** The simulator itself, not through WireMock: where a dropped connection reaches the client as one. */
+  /**
+   * The simulator itself, not through WireMock: where a dropped connection reaches the client as
+   * one.
+   */
   public String directUrl() {
     return "http://127.0.0.1:" + simulatorServer.getAddress().getPort();
   }
@@ -71,7 +84,10 @@ public final class FintocStub implements AutoCloseable {
     return server;
   }
 
-  /** The simulator's own faults: what Fintoc itself does wrong, kept under the key as Fintoc keeps it. */
+  /**
+   * The simulator's own faults: what Fintoc itself does wrong, kept under the key as Fintoc keeps
+   * it.
+   */
   public FintocSimulator.Faults faults() {
     return simulator.faults();
   }
@@ -85,7 +101,10 @@ public final class FintocStub implements AutoCloseable {
     return server.findAll(postRequestedFor(urlEqualTo("/v2/checkout_sessions")));
   }
 
-  /** The Idempotency-Key of each create Fintoc received, as it arrived (WireMock's log waits for answers). */
+  /**
+   * The Idempotency-Key of each create Fintoc received, as it arrived (WireMock's log waits for
+   * answers).
+   */
   public List<String> createKeys() {
     return simulator.createKeys();
   }
@@ -96,8 +115,8 @@ public final class FintocStub implements AutoCloseable {
   }
 
   /**
-   * From now on Fintoc reports this session with this status (and, when given, its payment
-   * intent and that payment's status), as after the customer acted on the hosted page.
+   * From now on Fintoc reports this session with this status (and, when given, its payment intent
+   * and that payment's status), as after the customer acted on the hosted page.
    */
   public void holdSession(String id, String status, String paymentIntentId, String paymentStatus) {
     simulator.hold(id, status, paymentIntentId, paymentStatus);
@@ -105,8 +124,7 @@ public final class FintocStub implements AutoCloseable {
 
   /** How many times Fintoc was asked for a session. */
   public int retrievals() {
-    return server.findAll(getRequestedFor(
-        urlPathMatching("/v2/checkout_sessions/.*"))).size();
+    return server.findAll(getRequestedFor(urlPathMatching("/v2/checkout_sessions/.*"))).size();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package checkout.testing;
 
-import java.util.concurrent.TimeoutException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
@@ -26,15 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /**
- * Runs a function's deployment package as the Lambda Java runtime does: the package unpacked
- * into a task root, a fresh JVM whose entry point is the official Runtime Interface Client, and
- * a loopback implementation of the Lambda Runtime API that serves events and collects results.
- * Test support only; never shipped in a function.
+ * Runs a function's deployment package as the Lambda Java runtime does: the package unpacked into a
+ * task root, a fresh JVM whose entry point is the official Runtime Interface Client, and a loopback
+ * implementation of the Lambda Runtime API that serves events and collects results. Test support
+ * only; never shipped in a function.
  */
 public final class LambdaRunner implements AutoCloseable {
   private static final String API = "/2018-06-01/runtime";
@@ -63,16 +63,17 @@ public final class LambdaRunner implements AutoCloseable {
   public record Result(String body, long nanos) {}
 
   /**
-   * How Lambda starts the environment. {@code SNAP_START} is how it publishes a SnapStart
-   * version and resumes it: init, then the runtime's before-checkpoint hooks, then
-   * {@code /restore/next} (where Lambda snapshots, and later resumes), then the after-restore
-   * hooks, then events. Here the snapshot is not taken — the same JVM simply goes on — so what
-   * is measured after the restore is the first invocation as a restored environment has it,
-   * without the time to load the snapshot itself. As under SnapStart, the runtime supplies
-   * container credentials ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI}), not access-key variables.
+   * How Lambda starts the environment. {@code SNAP_START} is how it publishes a SnapStart version
+   * and resumes it: init, then the runtime's before-checkpoint hooks, then {@code /restore/next}
+   * (where Lambda snapshots, and later resumes), then the after-restore hooks, then events. Here
+   * the snapshot is not taken — the same JVM simply goes on — so what is measured after the restore
+   * is the first invocation as a restored environment has it, without the time to load the snapshot
+   * itself. As under SnapStart, the runtime supplies container credentials ({@code
+   * AWS_CONTAINER_CREDENTIALS_FULL_URI}), not access-key variables.
    */
   public enum Mode {
-    ON_DEMAND, SNAP_START
+    ON_DEMAND,
+    SNAP_START
   }
 
   /**
@@ -81,18 +82,30 @@ public final class LambdaRunner implements AutoCloseable {
    * @param environment the function's variables (template plus overrides), as Lambda sets them
    * @param javaHome the JDK to run it on (the runtime image's Java version)
    */
-  public static LambdaRunner start(Path jar, String handler, Map<String, String> environment, Path javaHome) {
+  public static LambdaRunner start(
+      Path jar, String handler, Map<String, String> environment, Path javaHome) {
     return start(jar, handler, environment, javaHome, List.of());
   }
 
-  /** @param jvmOptions extra options for the function's JVM (e.g. class-load logging) */
-  public static LambdaRunner start(Path jar, String handler, Map<String, String> environment, Path javaHome,
+  /**
+   * @param jvmOptions extra options for the function's JVM (e.g. class-load logging)
+   */
+  public static LambdaRunner start(
+      Path jar,
+      String handler,
+      Map<String, String> environment,
+      Path javaHome,
       List<String> jvmOptions) {
     return start(jar, handler, environment, javaHome, jvmOptions, Mode.ON_DEMAND);
   }
 
-  public static LambdaRunner start(Path jar, String handler, Map<String, String> environment, Path javaHome,
-      List<String> jvmOptions, Mode mode) {
+  public static LambdaRunner start(
+      Path jar,
+      String handler,
+      Map<String, String> environment,
+      Path javaHome,
+      List<String> jvmOptions,
+      Mode mode) {
     try {
       return new LambdaRunner(jar, handler, environment, javaHome, jvmOptions, mode);
     } catch (IOException e) {
@@ -100,30 +113,47 @@ public final class LambdaRunner implements AutoCloseable {
     }
   }
 
-  private LambdaRunner(Path jar, String handler, Map<String, String> environment, Path javaHome,
-      List<String> jvmOptions, Mode mode) throws IOException {
+  private LambdaRunner(
+      Path jar,
+      String handler,
+      Map<String, String> environment,
+      Path javaHome,
+      List<String> jvmOptions,
+      Mode mode)
+      throws IOException {
     taskRoot = Files.createTempDirectory("lambda-task");
     unzip(jar, taskRoot);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "runtime-api");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "runtime-api");
+              t.setDaemon(true);
+              return t;
+            }));
     server.createContext(API + "/invocation/next", this::next);
     server.createContext(API + "/invocation/", this::result);
-    server.createContext(API + "/init/error", exchange -> {
-      initError.complete(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      respond(exchange, 202, "");
-    });
-    server.createContext(API + "/restore/next", exchange -> {
-      restoreNext.complete(System.nanoTime());
-      respond(exchange, 200, "");
-    });
-    server.createContext(API + "/restore/error", exchange -> {
-      initError.complete("restore error: " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      respond(exchange, 202, "");
-    });
+    server.createContext(
+        API + "/init/error",
+        exchange -> {
+          initError.complete(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          respond(exchange, 202, "");
+        });
+    server.createContext(
+        API + "/restore/next",
+        exchange -> {
+          restoreNext.complete(System.nanoTime());
+          respond(exchange, 200, "");
+        });
+    server.createContext(
+        API + "/restore/error",
+        exchange -> {
+          initError.complete(
+              "restore error: "
+                  + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          respond(exchange, 202, "");
+        });
     server.createContext("/credentials", this::credentials);
     server.start();
 
@@ -140,7 +170,9 @@ public final class LambdaRunner implements AutoCloseable {
     env.put("AWS_DEFAULT_REGION", "us-east-1");
     if (mode == Mode.SNAP_START) {
       env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
-      env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + server.getAddress().getPort() + "/credentials");
+      env.put(
+          "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/credentials");
       env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", credentialsToken);
     } else {
       env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
@@ -163,8 +195,12 @@ public final class LambdaRunner implements AutoCloseable {
     command.add(runtimeClasspath());
     command.add("com.amazonaws.services.lambda.runtime.api.client.AWSLambda");
     command.add(handler);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(taskRoot.resolveSibling(taskRoot.getFileName() + ".log").toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(
+                    taskRoot.resolveSibling(taskRoot.getFileName() + ".log").toFile()));
     // The RIC loads user code from its working directory, which is /var/task in Lambda.
     builder.directory(taskRoot.toFile());
     builder.environment().clear();
@@ -175,27 +211,33 @@ public final class LambdaRunner implements AutoCloseable {
   }
 
   /**
-   * The JDK closest to a Lambda runtime ({@code java25} → a JDK 25 under /usr/lib/jvm), or the
-   * JDK running the tests when that version is not installed (the packages are bytecode 17).
+   * The JDK closest to a Lambda runtime ({@code java25} → a JDK 25 under /usr/lib/jvm), or the JDK
+   * running the tests when that version is not installed (the packages are bytecode 17).
    */
   public static Path javaHomeFor(String runtime) {
     String version = runtime.replaceAll("\\D", "");
     try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
-      return homes.filter(home -> home.getFileName().toString().matches(".*\\D" + version + "(\\D.*)?"))
+      return homes
+          .filter(home -> home.getFileName().toString().matches(".*\\D" + version + "(\\D.*)?"))
           .filter(home -> Files.isExecutable(home.resolve("bin/java")))
-          .sorted().findFirst().orElse(Path.of(System.getProperty("java.home")));
+          .sorted()
+          .findFirst()
+          .orElse(Path.of(System.getProperty("java.home")));
     } catch (IOException e) {
       return Path.of(System.getProperty("java.home"));
     }
   }
 
-  /** The RIC and what it needs, as the managed runtime has them: its own jars, not the function's. */
+  /**
+   * The RIC and what it needs, as the managed runtime has them: its own jars, not the function's.
+   */
   private static String runtimeClasspath() {
     List<String> entries = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       String name = Path.of(entry).getFileName().toString();
       if (name.startsWith("aws-lambda-java-runtime-interface-client")
-          || name.startsWith("aws-lambda-java-serialization") || name.startsWith("aws-lambda-java-core")) {
+          || name.startsWith("aws-lambda-java-serialization")
+          || name.startsWith("aws-lambda-java-core")) {
         entries.add(entry);
       }
     }
@@ -232,9 +274,15 @@ public final class LambdaRunner implements AutoCloseable {
     long started = System.nanoTime();
     queue.put(new Invocation(id, event));
     try {
-      String body = CompletableFuture.anyOf(result, initError.thenApply(e -> {
-        throw new IllegalStateException("init error: " + e);
-      })).thenApply(String.class::cast).get(60, TimeUnit.SECONDS);
+      String body =
+          CompletableFuture.anyOf(
+                  result,
+                  initError.thenApply(
+                      e -> {
+                        throw new IllegalStateException("init error: " + e);
+                      }))
+              .thenApply(String.class::cast)
+              .get(60, TimeUnit.SECONDS);
       return new Result(body, System.nanoTime() - started);
     } catch (TimeoutException e) {
       throw new IllegalStateException("no answer in 60 s; log: " + log(), e);
@@ -268,14 +316,23 @@ public final class LambdaRunner implements AutoCloseable {
     // The RIC's native client crashes on a /next answer without Content-Type.
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", invocation.id());
-    exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 300_000));
-    exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn",
-        "arn:aws:lambda:us-east-1:123456789012:function:local-function");
-    exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
+    exchange
+        .getResponseHeaders()
+        .add("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 300_000));
+    exchange
+        .getResponseHeaders()
+        .add(
+            "Lambda-Runtime-Invoked-Function-Arn",
+            "arn:aws:lambda:us-east-1:123456789012:function:local-function");
+    exchange
+        .getResponseHeaders()
+        .add("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
     respond(exchange, 200, invocation.event());
   }
 
-  /** The container-credentials endpoint, in the shape the SDK's ContainerCredentialsProvider reads. */
+  /**
+   * The container-credentials endpoint, in the shape the SDK's ContainerCredentialsProvider reads.
+   */
   private void credentials(HttpExchange exchange) throws IOException {
     if (!credentialsToken.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       respond(exchange, 403, "{\"message\": \"bad authorization token\"}");
@@ -283,12 +340,18 @@ public final class LambdaRunner implements AutoCloseable {
     }
     credentialReads.incrementAndGet();
     String expiration = Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS).toString();
-    respond(exchange, 200, "{\"AccessKeyId\": \"test\", \"SecretAccessKey\": \"test\", \"Token\": \"test\", "
-        + "\"Expiration\": \"" + expiration + "\"}");
+    respond(
+        exchange,
+        200,
+        "{\"AccessKeyId\": \"test\", \"SecretAccessKey\": \"test\", \"Token\": \"test\", "
+            + "\"Expiration\": \""
+            + expiration
+            + "\"}");
   }
 
   private void result(HttpExchange exchange) throws IOException {
-    String[] parts = exchange.getRequestURI().getPath().substring((API + "/invocation/").length()).split("/");
+    String[] parts =
+        exchange.getRequestURI().getPath().substring((API + "/invocation/").length()).split("/");
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     CompletableFuture<String> result = pending.remove(parts[0]);
     if (result != null) {

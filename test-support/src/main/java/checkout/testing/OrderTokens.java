@@ -10,23 +10,29 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Orders signed the way a merchant's backend signs them (a JWT, HS256), written out from RFC
- * 7515 rather than through the code under test, so the tests check that code against the
- * standard. Also signs with other headers, to show what is refused.
+ * Orders signed the way a merchant's backend signs them (a JWT, HS256), written out from RFC 7515
+ * rather than through the code under test, so the tests check that code against the standard. Also
+ * signs with other headers, to show what is refused.
  */
 public final class OrderTokens {
   private OrderTokens() {}
 
-  /** The required claims: an order of {@code amount} in {@code currency}, valid until {@code exp}. */
+  /**
+   * The required claims: an order of {@code amount} in {@code currency}, valid until {@code exp}.
+   */
   public static ObjectNode order(String orderId, long amount, String currency, Instant exp) {
-    return Json.object().put("order_id", orderId).put("amount", amount).put("currency", currency)
+    return Json.object()
+        .put("order_id", orderId)
+        .put("amount", amount)
+        .put("currency", currency)
         .put("exp", exp.getEpochSecond());
   }
 
   /** One line of a signed order, in Fintoc's price_data shape. */
   public static ObjectNode line(long quantity, String currency, long unitAmount, String name) {
     ObjectNode line = Json.object().put("quantity", quantity);
-    ObjectNode priceData = line.putObject("price_data").put("currency", currency).put("unit_amount", unitAmount);
+    ObjectNode priceData =
+        line.putObject("price_data").put("currency", currency).put("unit_amount", unitAmount);
     priceData.putObject("product_data").put("name", name);
     return line;
   }
@@ -41,8 +47,11 @@ public final class OrderTokens {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-          mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+      return input
+          + "."
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -50,10 +59,15 @@ public final class OrderTokens {
 
   /** An unsigned token ({@code alg: none}), as an attacker would send one. */
   public static String unsigned(ObjectNode claims) {
-    return encode(Json.write(Json.object().put("alg", "none").put("typ", "JWT"))) + "." + encode(Json.write(claims)) + ".";
+    return encode(Json.write(Json.object().put("alg", "none").put("typ", "JWT")))
+        + "."
+        + encode(Json.write(claims))
+        + ".";
   }
 
   private static String encode(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Waits recorded, never slept, and its own monotonic time moved on by each: a test neither
- * sleeps nor depends on how fast the machine is, and can check the waits themselves.
+ * Waits recorded, never slept, and its own monotonic time moved on by each: a test neither sleeps
+ * nor depends on how fast the machine is, and can check the waits themselves.
  */
 public final class RecordingSleeper implements Sleeper {
   private final List<Duration> waits;

@@ -9,8 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * DynamoDB Local, the Fintoc stub and the Secrets Manager stub, with the configuration that
- * points a function at them — the same variables the function reads in Lambda.
+ * DynamoDB Local, the Fintoc stub and the Secrets Manager stub, with the configuration that points
+ * a function at them — the same variables the function reads in Lambda.
  */
 public final class TestStack implements AutoCloseable {
   public static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
@@ -39,22 +39,28 @@ public final class TestStack implements AutoCloseable {
   }
 
   /**
-   * A function's platform on this stack: {@code config}, the fixed clock, and waits recorded
-   * rather than slept (retries and pacing cost a test nothing). Tests add what they replace: a
-   * faulty DynamoDB client, a shared secret source, their own clock or a real sleeper.
+   * A function's platform on this stack: {@code config}, the fixed clock, and waits recorded rather
+   * than slept (retries and pacing cost a test nothing). Tests add what they replace: a faulty
+   * DynamoDB client, a shared secret source, their own clock or a real sleeper.
    */
   public static Platform.Builder platform(Config config) {
     return Platform.builder(config).clock(CLOCK).sleeper(new RecordingSleeper());
   }
 
   /**
-   * What env.json would give a function run out of process (Runtime Interface Client, sam
-   * local) to reach this stack: the table, the stubs, and the stack's own redirect origins.
+   * What env.json would give a function run out of process (Runtime Interface Client, sam local) to
+   * reach this stack: the table, the stubs, and the stack's own redirect origins.
    */
   public static Map<String, String> functionOverrides(Config config) {
     Map<String, String> overrides = new HashMap<>();
-    for (String name : new String[] {"SESSIONS_TABLE", "FINTOC_API_URL", "FINTOC_SECRET_ARN", "DYNAMODB_ENDPOINT",
-        "SECRETS_MANAGER_ENDPOINT"}) {
+    for (String name :
+        new String[] {
+          "SESSIONS_TABLE",
+          "FINTOC_API_URL",
+          "FINTOC_SECRET_ARN",
+          "DYNAMODB_ENDPOINT",
+          "SECRETS_MANAGER_ENDPOINT"
+        }) {
       overrides.put(name, config.required(name));
     }
     overrides.put("ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000");

@@ -1,8 +1,8 @@
 package checkout.deployment.local;
 
+import checkout.json.Json;
 import checkout.local.LocalOptions;
 import checkout.local.LocalStack;
-import checkout.json.Json;
 import checkout.local.fintoc.WebhookSender;
 import checkout.testing.MutableClock;
 import checkout.testing.ProjectFiles;
@@ -27,44 +27,71 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * Load with chaos against the local stack (loopback, bounded): N checkouts, each ending one of
- * the ways a payment can end at Fintoc, with every webhook delivered two or three times,
- * shuffled and at once, and a share of them never delivered at all — then the sweeper, run as
- * the schedule would run it, must recover what the lost webhooks would have said. At the end
- * every session we store is compared with what Fintoc (the simulator) says of it.
+ * Load with chaos against the local stack (loopback, bounded): N checkouts, each ending one of the
+ * ways a payment can end at Fintoc, with every webhook delivered two or three times, shuffled and
+ * at once, and a share of them never delivered at all — then the sweeper, run as the schedule would
+ * run it, must recover what the lost webhooks would have said. At the end every session we store is
+ * compared with what Fintoc (the simulator) says of it.
  *
  * <pre>./mvnw -q -DskipTests install && ./mvnw -q -pl deployment-tests exec:exec@chaos
  *     [-Dsessions=200] [-Dconcurrency=16] [-Dloss=0.1] [-Dcopies=2-3] [-Dwarmup=50]</pre>
- * ({@code concurrency}: webhook deliveries in flight at once; {@code copies}: how many times
- * each event is delivered; {@code warmup}: sessions run first and measured apart.)
  *
- * Prints sessions, deliveries, lost (must be 0: a final outcome at Fintoc that we never
+ * ({@code concurrency}: webhook deliveries in flight at once; {@code copies}: how many times each
+ * event is delivered; {@code warmup}: sessions run first and measured apart.)
+ *
+ * <p>Prints sessions, deliveries, lost (must be 0: a final outcome at Fintoc that we never
  * recorded), wrong (must be 0: an outcome recorded differently from Fintoc's) and the webhook
- * latency as Fintoc sees it (p50 / p99 of each delivery's round trip), for the warm-up and for
- * the measured sessions. Exits 1 unless lost and wrong are both 0 over all sessions.
+ * latency as Fintoc sees it (p50 / p99 of each delivery's round trip), for the warm-up and for the
+ * measured sessions. Exits 1 unless lost and wrong are both 0 over all sessions.
  */
 public final class ChaosLoad {
   /** How a checkout ends: the steps a person takes on the hosted page. */
-  static final List<List<String>> ENDINGS = List.of(
-      List.of("succeeded"), List.of("failed"), List.of("rejected"), List.of("pending", "succeeded"),
-      List.of("pending", "failed"), List.of("requires_action", "pending", "succeeded"), List.of("processing", "succeeded"),
-      List.of("in_progress", "expire"), List.of("expire"), List.of("cancel"));
+  static final List<List<String>> ENDINGS =
+      List.of(
+          List.of("succeeded"),
+          List.of("failed"),
+          List.of("rejected"),
+          List.of("pending", "succeeded"),
+          List.of("pending", "failed"),
+          List.of("requires_action", "pending", "succeeded"),
+          List.of("processing", "succeeded"),
+          List.of("in_progress", "expire"),
+          List.of("expire"),
+          List.of("cancel"));
 
   /** What to run: see the command above for each. */
-  record Settings(int sessions, int warmup, int concurrency, int minCopies, int maxCopies, double loss) {
+  record Settings(
+      int sessions, int warmup, int concurrency, int minCopies, int maxCopies, double loss) {
     static Settings fromSystemProperties() {
       String[] copies = System.getProperty("copies", "2-3").split("-");
-      return new Settings(Integer.getInteger("sessions", 200), Integer.getInteger("warmup", 50),
-          Integer.getInteger("concurrency", 16), Integer.parseInt(copies[0]), Integer.parseInt(copies[copies.length - 1]),
+      return new Settings(
+          Integer.getInteger("sessions", 200),
+          Integer.getInteger("warmup", 50),
+          Integer.getInteger("concurrency", 16),
+          Integer.parseInt(copies[0]),
+          Integer.parseInt(copies[copies.length - 1]),
           Double.parseDouble(System.getProperty("loss", "0.1")));
     }
   }
 
   /** What it saw; latencies in nanoseconds, sorted, of the measured sessions' deliveries only. */
-  record Report(int sessions, int deliveries, int refused, int neverDelivered, int sweeps, long sweptClosed,
-                long sweptSettled, List<String> lost, List<String> wrong, List<Long> latencies,
-                List<Long> warmupLatencies, double warmupSeconds, double checkoutSeconds, boolean quiet,
-                int webhookInstances, int fewestCopies) {
+  record Report(
+      int sessions,
+      int deliveries,
+      int refused,
+      int neverDelivered,
+      int sweeps,
+      long sweptClosed,
+      long sweptSettled,
+      List<String> lost,
+      List<String> wrong,
+      List<Long> latencies,
+      List<Long> warmupLatencies,
+      double warmupSeconds,
+      double checkoutSeconds,
+      boolean quiet,
+      int webhookInstances,
+      int fewestCopies) {
     double p50() {
       return percentile(latencies, 0.50);
     }
@@ -78,22 +105,38 @@ public final class ChaosLoad {
     Settings settings = Settings.fromSystemProperties();
     Report report = run(settings);
     System.out.println();
-    System.out.printf("warm-up         %d sessions in %.1f s: %d deliveries, p50 %.1f ms, p99 %.1f ms (not counted below)%n",
-        settings.warmup(), report.warmupSeconds(), report.warmupLatencies().size(),
-        percentile(report.warmupLatencies(), 0.50) / 1e6, percentile(report.warmupLatencies(), 0.99) / 1e6);
-    System.out.printf("sessions        %d (checkouts done in %.1f s%s)%n", settings.sessions(), report.checkoutSeconds(),
+    System.out.printf(
+        "warm-up         %d sessions in %.1f s: %d deliveries, p50 %.1f ms, p99 %.1f ms (not counted below)%n",
+        settings.warmup(),
+        report.warmupSeconds(),
+        report.warmupLatencies().size(),
+        percentile(report.warmupLatencies(), 0.50) / 1e6,
+        percentile(report.warmupLatencies(), 0.99) / 1e6);
+    System.out.printf(
+        "sessions        %d (checkouts done in %.1f s%s)%n",
+        settings.sessions(),
+        report.checkoutSeconds(),
         report.quiet() ? "" : "; webhooks still retrying after 5 min");
-    System.out.printf("deliveries      %d (%d answered non-2xx and redelivered; %d events never delivered)%n",
+    System.out.printf(
+        "deliveries      %d (%d answered non-2xx and redelivered; %d events never delivered)%n",
         report.deliveries(), report.refused(), report.neverDelivered());
-    System.out.printf("sweeps          %d (closed %d sessions, settled %d payments)%n", report.sweeps(),
-        report.sweptClosed(), report.sweptSettled());
-    System.out.printf("lost            %d (of all %d sessions)%n", report.lost().size(), report.sessions());
+    System.out.printf(
+        "sweeps          %d (closed %d sessions, settled %d payments)%n",
+        report.sweeps(), report.sweptClosed(), report.sweptSettled());
+    System.out.printf(
+        "lost            %d (of all %d sessions)%n", report.lost().size(), report.sessions());
     System.out.printf("wrong           %d%n", report.wrong().size());
     System.out.printf("webhook p50     %.1f ms%n", report.p50() / 1e6);
-    System.out.printf("webhook p99     %.1f ms (%.1f x p50)%n", report.p99() / 1e6, report.p99() / Math.max(1, report.p50()));
-    System.out.printf("webhook max     %.1f ms%n",
-        report.latencies().isEmpty() ? 0 : report.latencies().get(report.latencies().size() - 1) / 1e6);
-    System.out.printf("instances       %d of WebhookHandlerFunction started%n", report.webhookInstances());
+    System.out.printf(
+        "webhook p99     %.1f ms (%.1f x p50)%n",
+        report.p99() / 1e6, report.p99() / Math.max(1, report.p50()));
+    System.out.printf(
+        "webhook max     %.1f ms%n",
+        report.latencies().isEmpty()
+            ? 0
+            : report.latencies().get(report.latencies().size() - 1) / 1e6);
+    System.out.printf(
+        "instances       %d of WebhookHandlerFunction started%n", report.webhookInstances());
     report.lost().stream().limit(20).forEach(problem -> System.out.println("lost  " + problem));
     report.wrong().stream().limit(20).forEach(problem -> System.out.println("wrong " + problem));
     System.exit(report.lost().isEmpty() && report.wrong().isEmpty() ? 0 : 1);
@@ -104,14 +147,27 @@ public final class ChaosLoad {
     AtomicInteger ids = new AtomicInteger();
     // The sweeper may call as fast as the simulator answers: pacing is not what is measured here.
     Path env = Files.createTempFile("env", ".json");
-    ObjectNode envJson = (ObjectNode) Json.parse(Files.readString(ProjectFiles.resolve("env.json")));
+    ObjectNode envJson =
+        (ObjectNode) Json.parse(Files.readString(ProjectFiles.resolve("env.json")));
     envJson.putObject("ExpirySweeperFunction").put("SWEEP_CALLS_PER_SECOND", "1000");
     Files.writeString(env, Json.write(envJson));
 
-    WebhookSender.Chaos chaos = new WebhookSender.Chaos(settings.minCopies(), settings.maxCopies(), true,
-        settings.loss(), 7, settings.concurrency());
-    try (LocalStack stack = LocalStack.start(LocalOptions.forTests(ProjectFiles.resolve("template.yaml"), clock,
-        prefix -> prefix + "_load" + ids.incrementAndGet()).withEnvVars(env).withWebhookChaos(chaos))) {
+    WebhookSender.Chaos chaos =
+        new WebhookSender.Chaos(
+            settings.minCopies(),
+            settings.maxCopies(),
+            true,
+            settings.loss(),
+            7,
+            settings.concurrency());
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalOptions.forTests(
+                    ProjectFiles.resolve("template.yaml"),
+                    clock,
+                    prefix -> prefix + "_load" + ids.incrementAndGet())
+                .withEnvVars(env)
+                .withWebhookChaos(chaos))) {
       StackClient client = new StackClient(stack);
       WebhookSender webhooks = stack.simulator().webhooks();
       System.out.printf("%d checkouts, 8 at once; webhooks: %s%n", settings.sessions(), chaos);
@@ -138,7 +194,9 @@ public final class ChaosLoad {
       long sweptClosed = 0;
       clock.advance(Duration.ofHours(24).plusMinutes(11));
       for (int round = 0; round < 12; round++) {
-        JsonNode summary = Json.parse(client.invoke("ExpirySweeperFunction", "{\"source\": \"chaos-load\"}").body());
+        JsonNode summary =
+            Json.parse(
+                client.invoke("ExpirySweeperFunction", "{\"source\": \"chaos-load\"}").body());
         sweeps++;
         sweptSettled += summary.path("settled").asLong();
         sweptClosed += summary.path("expired").asLong() + summary.path("finished").asLong();
@@ -149,19 +207,40 @@ public final class ChaosLoad {
       List<String> lost = new ArrayList<>();
       List<String> wrong = new ArrayList<>();
       for (String id : endings.keySet()) {
-        JsonNode theirs = Json.parse(client.send(HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions/" + id))
-            .header("Authorization", stack.secretKey()).build()).body());
-        JsonNode ours = Json.parse(client.get(stack.apiUrl().resolve("/checkout-sessions/" + id)).body());
+        JsonNode theirs =
+            Json.parse(
+                client
+                    .send(
+                        HttpRequest.newBuilder(
+                                stack.fintocUrl().resolve("/v2/checkout_sessions/" + id))
+                            .header("Authorization", stack.secretKey())
+                            .build())
+                    .body());
+        JsonNode ours =
+            Json.parse(client.get(stack.apiUrl().resolve("/checkout-sessions/" + id)).body());
         String theirStatus = theirs.path("status").asText();
         String theirPayment = theirs.at("/payment_resource/payment_intent/status").asText(null);
         boolean theirPaid = "succeeded".equals(theirPayment) && !"expired".equals(theirStatus);
         String ourStatus = ours.path("status").asText();
-        String ourPayment = ours.path("payment_status").isNull() ? null : ours.path("payment_status").asText();
-        String problem = id + " " + endings.get(id) + ": Fintoc " + theirStatus + "/" + theirPayment + ", ours " + ours;
+        String ourPayment =
+            ours.path("payment_status").isNull() ? null : ours.path("payment_status").asText();
+        String problem =
+            id
+                + " "
+                + endings.get(id)
+                + ": Fintoc "
+                + theirStatus
+                + "/"
+                + theirPayment
+                + ", ours "
+                + ours;
         if (isFinalSession(theirStatus) && !isFinalSession(ourStatus)
-            || theirPayment != null && isFinal(theirPayment) && (ourPayment == null || !isFinal(ourPayment))) {
+            || theirPayment != null
+                && isFinal(theirPayment)
+                && (ourPayment == null || !isFinal(ourPayment))) {
           lost.add(problem);
-        } else if (!theirStatus.equals(ourStatus) || !Objects.equals(theirPayment, ourPayment)
+        } else if (!theirStatus.equals(ourStatus)
+            || !Objects.equals(theirPayment, ourPayment)
             || theirPaid != ours.path("paid").asBoolean()) {
           wrong.add(problem);
         }
@@ -169,17 +248,36 @@ public final class ChaosLoad {
 
       List<WebhookSender.Attempt> all = webhooks.attempts();
       int refused = (int) all.stream().filter(a -> a.status() < 200 || a.status() >= 300).count();
-      return new Report(endings.size(), all.size() - measuredFrom, refused, webhooks.lost().size(), sweeps,
-          sweptClosed, sweptSettled, lost, wrong, sortedNanos(all.subList(measuredFrom, all.size())),
-          sortedNanos(all.subList(0, measuredFrom)), warmupSeconds, checkoutSeconds, quiet,
+      return new Report(
+          endings.size(),
+          all.size() - measuredFrom,
+          refused,
+          webhooks.lost().size(),
+          sweeps,
+          sweptClosed,
+          sweptSettled,
+          lost,
+          wrong,
+          sortedNanos(all.subList(measuredFrom, all.size())),
+          sortedNanos(all.subList(0, measuredFrom)),
+          warmupSeconds,
+          checkoutSeconds,
+          quiet,
           stack.functions().get("WebhookHandlerFunction").instancesStarted(),
-          all.stream().collect(Collectors.groupingBy(WebhookSender.Attempt::eventId, Collectors.counting()))
-              .values().stream().mapToInt(Long::intValue).min().orElse(0));
+          all.stream()
+              .collect(Collectors.groupingBy(WebhookSender.Attempt::eventId, Collectors.counting()))
+              .values()
+              .stream()
+              .mapToInt(Long::intValue)
+              .min()
+              .orElse(0));
     }
   }
 
   /** {@code count} checkouts, 8 at once, each walked to one of {@link #ENDINGS} at Fintoc. */
-  static void checkouts(StackClient client, String name, int count, Map<String, List<String>> endings) throws Exception {
+  static void checkouts(
+      StackClient client, String name, int count, Map<String, List<String>> endings)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> runs = new ArrayList<>();
@@ -187,14 +285,16 @@ public final class ChaosLoad {
       for (int i = 0; i < count; i++) {
         List<String> ending = ENDINGS.get(random.nextInt(ENDINGS.size()));
         String order = "order-" + name + "-" + i;
-        runs.add(pool.submit(() -> {
-          JsonNode created = client.create(order);
-          for (String step : ending) {
-            client.choose(created, step);
-          }
-          endings.put(created.path("id").asText(), ending);
-          return null;
-        }));
+        runs.add(
+            pool.submit(
+                () -> {
+                  JsonNode created = client.create(order);
+                  for (String step : ending) {
+                    client.choose(created, step);
+                  }
+                  endings.put(created.path("id").asText(), ending);
+                  return null;
+                }));
       }
       for (Future<?> run : runs) {
         run.get();
@@ -205,7 +305,8 @@ public final class ChaosLoad {
   }
 
   static List<Long> sortedNanos(List<WebhookSender.Attempt> attempts) {
-    List<Long> nanos = new ArrayList<>(attempts.stream().map(WebhookSender.Attempt::nanos).toList());
+    List<Long> nanos =
+        new ArrayList<>(attempts.stream().map(WebhookSender.Attempt::nanos).toList());
     Collections.sort(nanos);
     return nanos;
   }
@@ -219,6 +320,8 @@ public final class ChaosLoad {
   }
 
   static double percentile(List<Long> sorted, double p) {
-    return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * p) - 1));
+    return sorted.isEmpty()
+        ? 0
+        : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * p) - 1));
   }
 }

@@ -23,9 +23,14 @@ class LocalStackChaosTest {
 
   @BeforeAll
   static void start() {
-    stack = LocalStack.start(LocalOptions.forTests(ProjectFiles.resolve("template.yaml"),
-            new MutableClock(TestStack.NOW), LocalStackTest.ids("chaos"))
-        .withEnvVars(ProjectFiles.resolve("env.json")).withWebhookChaos(WebhookSender.Chaos.TWICE));
+    stack =
+        LocalStack.start(
+            LocalOptions.forTests(
+                    ProjectFiles.resolve("template.yaml"),
+                    new MutableClock(TestStack.NOW),
+                    LocalStackTest.ids("chaos"))
+                .withEnvVars(ProjectFiles.resolve("env.json"))
+                .withWebhookChaos(WebhookSender.Chaos.TWICE));
     client = new StackClient(stack);
   }
 
@@ -44,11 +49,20 @@ class LocalStackChaosTest {
 
     assertThat(session.path("status").asText()).isEqualTo("finished");
     assertThat(session.path("payment_status").asText()).isEqualTo("succeeded");
-    Map<String, List<Integer>> byEvent = stack.simulator().webhooks().attempts()
-        .subList(before, stack.simulator().webhooks().attempts().size()).stream()
-        .collect(Collectors.groupingBy(WebhookSender.Attempt::eventId,
-            Collectors.mapping(WebhookSender.Attempt::status, Collectors.toList())));
-    assertThat(byEvent).hasSize(2).allSatisfy((id, statuses) -> assertThat(statuses).containsExactly(200, 200));
+    Map<String, List<Integer>> byEvent =
+        stack
+            .simulator()
+            .webhooks()
+            .attempts()
+            .subList(before, stack.simulator().webhooks().attempts().size())
+            .stream()
+            .collect(
+                Collectors.groupingBy(
+                    WebhookSender.Attempt::eventId,
+                    Collectors.mapping(WebhookSender.Attempt::status, Collectors.toList())));
+    assertThat(byEvent)
+        .hasSize(2)
+        .allSatisfy((id, statuses) -> assertThat(statuses).containsExactly(200, 200));
   }
 
   @Test
@@ -67,6 +81,7 @@ class LocalStackChaosTest {
   void anExpiryDeliveredTwiceEndsExpired() throws Exception {
     JsonNode created = client.create("order-chaos-expired");
     client.choose(created, "expire");
-    assertThat(client.settled(created.path("id").asText()).path("status").asText()).isEqualTo("expired");
+    assertThat(client.settled(created.path("id").asText()).path("status").asText())
+        .isEqualTo("expired");
   }
 }

@@ -2,20 +2,20 @@ package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
+import checkout.fintoc.WebhookSignature;
+import checkout.json.Json;
 import checkout.local.LocalOptions;
 import checkout.local.LocalStack;
-import checkout.json.Json;
 import checkout.local.lambda.LocalFunction;
 import checkout.testing.MutableClock;
 import checkout.testing.OrderTokens;
 import checkout.testing.ProjectFiles;
 import checkout.testing.TestStack;
-import checkout.fintoc.WebhookSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
@@ -35,15 +35,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The local stack as a developer (or the browser test) uses it: started on free ports from the
- * template and env.json, every function from its deployment jar, driven through the API, the
- * hosted page and the Invoke API.
+ * template and env.json, every function from its deployment jar, driven through the API, the hosted
+ * page and the Invoke API.
  */
 class LocalStackTest {
   static final MutableClock clock = new MutableClock(TestStack.NOW);
   static LocalStack stack;
   static StackClient client;
 
-  /** Deterministic ids, distinct per stack (two stacks in one JVM share DynamoDB Local's engine). */
+  /**
+   * Deterministic ids, distinct per stack (two stacks in one JVM share DynamoDB Local's engine).
+   */
   static Function<String, String> ids(String stackTag) {
     AtomicInteger next = new AtomicInteger();
     return prefix -> prefix + "_" + stackTag + next.incrementAndGet();
@@ -51,8 +53,10 @@ class LocalStackTest {
 
   @BeforeAll
   static void start() {
-    stack = LocalStack.start(LocalOptions.forTests(ProjectFiles.resolve("template.yaml"), clock, ids("plain"))
-        .withEnvVars(ProjectFiles.resolve("env.json")));
+    stack =
+        LocalStack.start(
+            LocalOptions.forTests(ProjectFiles.resolve("template.yaml"), clock, ids("plain"))
+                .withEnvVars(ProjectFiles.resolve("env.json")));
     client = new StackClient(stack);
   }
 
@@ -63,16 +67,16 @@ class LocalStackTest {
 
   @ParameterizedTest(name = "choosing {0} on the hosted page ends as status {1}, payment {2}")
   @CsvSource({
-      "succeeded, finished, succeeded",
-      "failed, finished, failed",
-      "rejected, finished, rejected",
-      "pending, finished, pending",
-      "requires_action, finished, requires_action",
-      "expire, expired, ",
-      "cancel, created, ",
+    "succeeded, finished, succeeded",
+    "failed, finished, failed",
+    "rejected, finished, rejected",
+    "pending, finished, pending",
+    "requires_action, finished, requires_action",
+    "expire, expired, ",
+    "cancel, created, ",
   })
-  void everyOutcomeOnTheHostedPageEndsInTheRightGetSessionState(String outcome, String status, String payment)
-      throws Exception {
+  void everyOutcomeOnTheHostedPageEndsInTheRightGetSessionState(
+      String outcome, String status, String payment) throws Exception {
     JsonNode created = client.create("order-" + outcome);
 
     HttpResponse<String> chosen = client.choose(created, outcome);
@@ -80,11 +84,16 @@ class LocalStackTest {
     boolean leaves = outcome.equals("cancel") || outcome.equals("expire");
     assertThat(chosen.statusCode()).isEqualTo(303);
     assertThat(chosen.headers().firstValue("Location"))
-        .contains(leaves ? "http://localhost:3000/cancel.html" : "http://localhost:3000/success.html");
+        .contains(
+            leaves ? "http://localhost:3000/cancel.html" : "http://localhost:3000/success.html");
     JsonNode session = client.settled(created.path("id").asText());
     assertThat(session.path("status").asText()).isEqualTo(status);
     assertThat(session.path("paid").asBoolean()).isEqualTo("succeeded".equals(payment));
-    assertThat(session.path("payment_status").isNull() ? null : session.path("payment_status").asText()).isEqualTo(payment);
+    assertThat(
+            session.path("payment_status").isNull()
+                ? null
+                : session.path("payment_status").asText())
+        .isEqualTo(payment);
     assertThat(session.path("order").asText()).isEqualTo("order-" + outcome);
   }
 
@@ -92,7 +101,8 @@ class LocalStackTest {
   void aPaymentThatNeedsAnotherApproverShowsTheNextActionThenSettlesPaid() throws Exception {
     JsonNode created = client.create("order-approval");
     client.choose(created, "requires_action");
-    assertThat(client.settled(created.path("id").asText()).path("next_action").path("type").asText())
+    assertThat(
+            client.settled(created.path("id").asText()).path("next_action").path("type").asText())
         .isEqualTo("approve_payment");
 
     assertThat(client.choose(created, "succeeded").statusCode()).isEqualTo(303);
@@ -107,7 +117,8 @@ class LocalStackTest {
     JsonNode created = client.create("order-pending-fails");
     client.choose(created, "pending");
     client.choose(created, "failed");
-    assertThat(client.settled(created.path("id").asText()).path("payment_status").asText()).isEqualTo("failed");
+    assertThat(client.settled(created.path("id").asText()).path("payment_status").asText())
+        .isEqualTo("failed");
   }
 
   @Test
@@ -116,7 +127,8 @@ class LocalStackTest {
     client.choose(created, "succeeded");
     HttpResponse<String> again = client.choose(created, "failed");
     assertThat(again.statusCode()).isEqualTo(409);
-    assertThat(client.settled(created.path("id").asText()).path("payment_status").asText()).isEqualTo("succeeded");
+    assertThat(client.settled(created.path("id").asText()).path("payment_status").asText())
+        .isEqualTo("succeeded");
   }
 
   @Test
@@ -124,12 +136,14 @@ class LocalStackTest {
     JsonNode created = client.create("order-abandoned");
     clock.advance(Duration.ofHours(24).plusMinutes(11));
 
-    HttpResponse<String> invoked = client.invoke("ExpirySweeperFunction", "{\"source\": \"local-test\"}");
+    HttpResponse<String> invoked =
+        client.invoke("ExpirySweeperFunction", "{\"source\": \"local-test\"}");
 
     assertThat(invoked.statusCode()).isEqualTo(200);
     assertThat(invoked.headers().firstValue("X-Amz-Function-Error")).isEmpty();
     assertThat(Json.parse(invoked.body()).path("expired").asInt()).isGreaterThanOrEqualTo(1);
-    assertThat(client.settled(created.path("id").asText()).path("status").asText()).isEqualTo("expired");
+    assertThat(client.settled(created.path("id").asText()).path("status").asText())
+        .isEqualTo("expired");
   }
 
   @Test
@@ -139,11 +153,13 @@ class LocalStackTest {
     String id = created.path("id").asText();
     assertThat(client.settled(id).path("payment_status").asText()).isEqualTo("pending");
 
-    client.chooseLosingWebhooks(created, "succeeded"); // the bank settles; Fintoc's webhooks never arrive
+    client.chooseLosingWebhooks(
+        created, "succeeded"); // the bank settles; Fintoc's webhooks never arrive
     assertThat(client.settled(id).path("paid").asBoolean()).as("nobody told us yet").isFalse();
     clock.advance(Duration.ofMinutes(11));
 
-    HttpResponse<String> invoked = client.invoke("ExpirySweeperFunction", "{\"source\": \"local-test\"}");
+    HttpResponse<String> invoked =
+        client.invoke("ExpirySweeperFunction", "{\"source\": \"local-test\"}");
 
     assertThat(Json.parse(invoked.body()).path("settled").asInt()).isGreaterThanOrEqualTo(1);
     JsonNode session = client.settled(id);
@@ -156,7 +172,8 @@ class LocalStackTest {
     JsonNode created = client.create("order-left-mid-transfer");
     assertThat(client.choose(created, "in_progress").statusCode()).isEqualTo(303);
 
-    client.choose(created, "expire"); // expired, carrying the in_progress payment; then the payment expires
+    client.choose(
+        created, "expire"); // expired, carrying the in_progress payment; then the payment expires
 
     JsonNode session = client.settled(created.path("id").asText());
     assertThat(session.path("status").asText()).isEqualTo("expired");
@@ -188,35 +205,56 @@ class LocalStackTest {
   void anUnknownFunctionIsResourceNotFound() {
     HttpResponse<String> invoked = client.invoke("NoSuchFunction", "{}");
     assertThat(invoked.statusCode()).isEqualTo(404);
-    assertThat(invoked.headers().firstValue("X-Amzn-ErrorType")).contains("ResourceNotFoundException");
+    assertThat(invoked.headers().firstValue("X-Amzn-ErrorType"))
+        .contains("ResourceNotFoundException");
   }
 
   @Test
   void aFunctionSeesOnlyItsOwnPackageLikeInLambda() {
     // CreateSessionHandler is on this test's classpath but not in get-session.jar.
     LocalFunction.Definition getSession = stack.functions().get("GetSessionFunction").definition();
-    LocalFunction misconfigured = new LocalFunction(new LocalFunction.Definition("Misconfigured", getSession.jar(),
-        "checkout.createsession.CreateSessionHandler::handleRequest", getSession.environment(), 3, 128), clock);
+    LocalFunction misconfigured =
+        new LocalFunction(
+            new LocalFunction.Definition(
+                "Misconfigured",
+                getSession.jar(),
+                "checkout.createsession.CreateSessionHandler::handleRequest",
+                getSession.environment(),
+                3,
+                128),
+            clock);
 
     LocalFunction.Result result = misconfigured.invoke("{}".getBytes(StandardCharsets.UTF_8));
 
     assertThat(result.error()).isTrue();
-    assertThat(Json.parse(result.text()).path("errorType").asText()).isEqualTo("java.lang.ClassNotFoundException");
+    assertThat(Json.parse(result.text()).path("errorType").asText())
+        .isEqualTo("java.lang.ClassNotFoundException");
   }
 
   @Test
   void anInvalidOrderIsA400NamingTheProblemAndReachesNeitherFintocNorTheTable() {
-    HttpResponse<String> list = client.send(HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
-        .header("Authorization", stack.secretKey()).build());
+    HttpResponse<String> list =
+        client.send(
+            HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
+                .header("Authorization", stack.secretKey())
+                .build());
     int before = Json.parse(list.body()).size();
 
-    HttpResponse<String> response = client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json",
-        StackClient.order("order-bad").replace("\"line_items\"", "\"amount\": 1, \"line_items\""));
+    HttpResponse<String> response =
+        client.post(
+            stack.apiUrl().resolve("/checkout-sessions"),
+            "application/json",
+            StackClient.order("order-bad")
+                .replace("\"line_items\"", "\"amount\": 1, \"line_items\""));
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(Json.parse(response.body()).path("error").path("param").asText()).isEqualTo("amount");
-    HttpResponse<String> after = client.send(HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
-        .header("Authorization", stack.secretKey()).build());
+    assertThat(Json.parse(response.body()).path("error").path("param").asText())
+        .isEqualTo("amount");
+    HttpResponse<String> after =
+        client.send(
+            HttpRequest.newBuilder(stack.fintocUrl().resolve("/v2/checkout_sessions"))
+                .header("Authorization", stack.secretKey())
+                .build());
     assertThat(Json.parse(after.body()).size()).isEqualTo(before);
   }
 
@@ -227,7 +265,8 @@ class LocalStackTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Cache-Control")).contains("public, max-age=60");
     JsonNode prices = Json.parse(response.body()).path("prices");
-    assertThat(prices.findValuesAsText("id")).containsExactly("price_grano_1kg", "price_molido_250g", "price_taza");
+    assertThat(prices.findValuesAsText("id"))
+        .containsExactly("price_grano_1kg", "price_molido_250g", "price_taza");
     assertThat(prices.get(0).path("unit_amount").asLong()).isEqualTo(15000);
   }
 
@@ -237,14 +276,18 @@ class LocalStackTest {
     JsonNode second = client.create("order-same-cart");
 
     assertThat(second.path("id").asText()).isNotEqualTo(first.path("id").asText());
-    assertThat(second.path("redirect_url").asText()).isNotEqualTo(first.path("redirect_url").asText());
+    assertThat(second.path("redirect_url").asText())
+        .isNotEqualTo(first.path("redirect_url").asText());
   }
 
   @Test
   void oneCustomersDoubleClickWithOneKeyGetsOneCheckout() throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(stack.apiUrl().resolve("/checkout-sessions"))
-        .header("Content-Type", "application/json").header("Idempotency-Key", "9b1f7c3e-0d4a-4f7e-8c2b-6a5d3e1f0a99")
-        .POST(HttpRequest.BodyPublishers.ofString(StackClient.order("order-double-click"))).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(stack.apiUrl().resolve("/checkout-sessions"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", "9b1f7c3e-0d4a-4f7e-8c2b-6a5d3e1f0a99")
+            .POST(HttpRequest.BodyPublishers.ofString(StackClient.order("order-double-click")))
+            .build();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       Callable<HttpResponse<String>> click = () -> client.send(request);
@@ -261,11 +304,19 @@ class LocalStackTest {
 
   @Test
   void anOrderTheBackendSignedIsPaidThroughTheHostedPage() throws Exception {
-    String token = OrderTokens.sign(OrderTokens.order("order-signed-1", 18990, "CLP",
-        clock.instant().plus(Duration.ofMinutes(30))), stack.orderSigningSecret());
-    HttpResponse<String> created = client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json", """
+    String token =
+        OrderTokens.sign(
+            OrderTokens.order(
+                "order-signed-1", 18990, "CLP", clock.instant().plus(Duration.ofMinutes(30))),
+            stack.orderSigningSecret());
+    HttpResponse<String> created =
+        client.post(
+            stack.apiUrl().resolve("/checkout-sessions"),
+            "application/json",
+            """
         {"order_token": "%s", "success_url": "http://localhost:3000/success.html",
-         "cancel_url": "http://localhost:3000/cancel.html"}""".formatted(token));
+         "cancel_url": "http://localhost:3000/cancel.html"}"""
+                .formatted(token));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonNode session = Json.parse(created.body());
 
@@ -279,25 +330,36 @@ class LocalStackTest {
 
   @Test
   void aWebhookWithABadSignatureIsRefused() {
-    HttpRequest request = HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
-        .header("Content-Type", "application/json")
-        .header(WebhookSignature.HEADER, "t=" + clock.instant().getEpochSecond() + ",v1=" + "0".repeat(64))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"evt_forged\",\"type\":\"payment_intent.succeeded\",\"data\":{}}"))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
+            .header("Content-Type", "application/json")
+            .header(
+                WebhookSignature.HEADER,
+                "t=" + clock.instant().getEpochSecond() + ",v1=" + "0".repeat(64))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":\"evt_forged\",\"type\":\"payment_intent.succeeded\",\"data\":{}}"))
+            .build();
     HttpResponse<String> response = client.send(request);
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("invalid_signature");
+    assertThat(Json.parse(response.body()).path("error").path("code").asText())
+        .isEqualTo("invalid_signature");
   }
 
   @Test
   void aBinaryBodyReachesTheFunctionBase64EncodedAndItsSignatureStillVerifies() {
-    byte[] body = "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"refund.succeeded\",\"data\":{}}"
-        .getBytes(StandardCharsets.UTF_8);
-    HttpRequest request = HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
-        .header("Content-Type", "application/octet-stream")
-        .header(WebhookSignature.HEADER, WebhookSignature.sign(body, stack.webhookSecret(), clock.instant().getEpochSecond()))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    byte[] body =
+        "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"refund.succeeded\",\"data\":{}}"
+            .getBytes(StandardCharsets.UTF_8);
+    HttpRequest request =
+        HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
+            .header("Content-Type", "application/octet-stream")
+            .header(
+                WebhookSignature.HEADER,
+                WebhookSignature.sign(
+                    body, stack.webhookSecret(), clock.instant().getEpochSecond()))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     assertThat(client.send(request).statusCode()).isEqualTo(200);
   }
 
@@ -307,7 +369,8 @@ class LocalStackTest {
     HttpResponse<String> response = client.send(preflight(origin));
     assertThat(response.statusCode()).isEqualTo(204);
     assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).contains(origin);
-    assertThat(response.headers().firstValue("Access-Control-Allow-Headers")).contains("content-type,idempotency-key");
+    assertThat(response.headers().firstValue("Access-Control-Allow-Headers"))
+        .contains("content-type,idempotency-key");
     assertThat(response.headers().firstValue("Access-Control-Max-Age")).contains("600");
   }
 
@@ -330,9 +393,11 @@ class LocalStackTest {
   void theStorefrontIsServedAtTheRoot() {
     HttpResponse<String> page = client.get(stack.apiUrl().resolve("/"));
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
     assertThat(page.body()).contains("Pay with Fintoc");
-    assertThat(client.get(stack.apiUrl().resolve("/checkout.js")).headers().firstValue("Content-Type"))
+    assertThat(
+            client.get(stack.apiUrl().resolve("/checkout.js")).headers().firstValue("Content-Type"))
         .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
   }
 
@@ -345,13 +410,15 @@ class LocalStackTest {
 
   @Test
   void everyFunctionGetsTheTemplatesVariablesPointedAtTheStack() {
-    Map<String, String> env = stack.functions().get("CreateSessionFunction").definition().environment();
-    assertThat(env).containsEntry("SESSIONS_TABLE", "fintoc-checkout-sessions")
+    Map<String, String> env =
+        stack.functions().get("CreateSessionFunction").definition().environment();
+    assertThat(env)
+        .containsEntry("SESSIONS_TABLE", "fintoc-checkout-sessions")
         .containsEntry("FINTOC_API_URL", stack.fintocUrl().toString())
         .containsEntry("DYNAMODB_ENDPOINT", stack.dynamoDbEndpoint().toString())
         .containsEntry("FINTOC_SECRET_ARN", "")
         .containsEntry("MAX_AMOUNT_CLP", "10000000");
-    assertThat(env.get("ALLOWED_REDIRECT_ORIGINS")).contains("http://127.0.0.1:" + stack.apiUrl().getPort());
+    assertThat(env.get("ALLOWED_REDIRECT_ORIGINS"))
+        .contains("http://127.0.0.1:" + stack.apiUrl().getPort());
   }
-
 }

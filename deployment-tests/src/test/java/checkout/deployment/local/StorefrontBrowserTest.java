@@ -2,17 +2,17 @@ package checkout.deployment.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.io.File;
 import checkout.local.LocalOptions;
 import checkout.local.LocalStack;
 import checkout.testing.MutableClock;
 import checkout.testing.ProjectFiles;
 import checkout.testing.TestStack;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -52,14 +52,19 @@ class StorefrontBrowserTest {
 
     Path screenshots = ProjectFiles.resolve("deployment-tests/target/screenshots");
     Path log = ProjectFiles.resolve("deployment-tests/target/browser-test.log");
-    try (LocalStack stack = LocalStack.start(LocalOptions.forTests(ProjectFiles.resolve("template.yaml"),
-            new MutableClock(TestStack.NOW), LocalStackTest.ids("browser"))
-        .withEnvVars(ProjectFiles.resolve("env.json")))) {
+    try (LocalStack stack =
+        LocalStack.start(
+            LocalOptions.forTests(
+                    ProjectFiles.resolve("template.yaml"),
+                    new MutableClock(TestStack.NOW),
+                    LocalStackTest.ids("browser"))
+                .withEnvVars(ProjectFiles.resolve("env.json")))) {
       // The store on localhost, the API on 127.0.0.1: two origins, so every call is a CORS call.
-      ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "storefront.test.mjs")
-          .directory(BROWSER_TESTS.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      ProcessBuilder node =
+          new ProcessBuilder("node", "--test", "--test-reporter=spec", "storefront.test.mjs")
+              .directory(BROWSER_TESTS.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       node.environment().put("STORE_URL", "http://localhost:" + stack.apiUrl().getPort());
       node.environment().put("API_URL", stack.apiUrl().toString());
       node.environment().put("SCREENSHOT_DIR", screenshots.toString());
@@ -74,7 +79,9 @@ class StorefrontBrowserTest {
       String output = Files.readString(log, StandardCharsets.UTF_8);
       System.out.println(output);
       assertThat(finished).as("browser test finished within 3 minutes").isTrue();
-      assertThat(process.exitValue()).as("node --test exit status; its output:%n%s", output).isZero();
+      assertThat(process.exitValue())
+          .as("node --test exit status; its output:%n%s", output)
+          .isZero();
       assertThat(output).contains("pass 7").contains("fail 0");
     }
     assertThat(screenshots.resolve("paid-3-success.png")).exists();

@@ -5,23 +5,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * What the browser asked for, each field checked. It names no amount: either catalog prices
- * and quantities ({@code cart}) or an order the merchant's backend signed ({@code orderToken}),
- * exactly one of them.
+ * What the browser asked for, each field checked. It names no amount: either catalog prices and
+ * quantities ({@code cart}) or an order the merchant's backend signed ({@code orderToken}), exactly
+ * one of them.
  *
- * @param customerFields the customer's own choices, ready for Fintoc: success_url, cancel_url,
- *     and when sent customer_data, customer_email, metadata, expires_at
+ * @param customerFields the customer's own choices, ready for Fintoc: success_url, cancel_url, and
+ *     when sent customer_data, customer_email, metadata, expires_at
  * @param senderInstitution the bank the customer picked (from the shop's list), or null
  */
-public record CheckoutRequest(List<CartLine> cart, String orderToken, ObjectNode customerFields,
-    String senderInstitution) {
+public record CheckoutRequest(
+    List<CartLine> cart, String orderToken, ObjectNode customerFields, String senderInstitution) {
 
   /** The request as the browser sent it, checked: what a client's key is bound to. */
   public ObjectNode asSent() {
     ObjectNode sent = customerFields.deepCopy();
     if (cart != null) {
       ArrayNode lines = sent.putArray("line_items");
-      cart.forEach(line -> lines.addObject().put("price", line.price()).put("quantity", line.quantity()));
+      cart.forEach(
+          line -> lines.addObject().put("price", line.price()).put("quantity", line.quantity()));
     }
     if (orderToken != null) {
       sent.put("order_token", orderToken);

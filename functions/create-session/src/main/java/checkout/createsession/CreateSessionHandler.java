@@ -14,16 +14,18 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Duration;
 
 /**
- * {@code POST /checkout-sessions}: price the order on the server (catalog prices, or an order
- * the merchant's backend signed), create the session at Fintoc, store it, answer 201 with the
- * {@code redirect_url} the storefront sends the customer to.
+ * {@code POST /checkout-sessions}: price the order on the server (catalog prices, or an order the
+ * merchant's backend signed), create the session at Fintoc, store it, answer 201 with the {@code
+ * redirect_url} the storefront sends the customer to.
  */
-public final class CreateSessionHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class CreateSessionHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   /** Kept from the invocation's deadline to give a claim back and answer. */
   static final Duration MARGIN = Duration.ofMillis(1500);
 
   private final CheckoutRequestParser parser;
   private final CreateSessionService service;
+
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
 
@@ -57,7 +59,9 @@ public final class CreateSessionHandler implements RequestHandler<APIGatewayV2HT
    * and answer. Outside Lambda (no context) only the configured bounds apply.
    */
   static Deadline deadline(Context context) {
-    return context == null ? Deadline.NONE : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN);
+    return context == null
+        ? Deadline.NONE
+        : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN);
   }
 
   /** Fintoc accepts keys up to 255 characters; we take printable ASCII so logs stay readable. */
@@ -65,9 +69,13 @@ public final class CreateSessionHandler implements RequestHandler<APIGatewayV2HT
     if (header == null) {
       return null;
     }
-    if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw ApiException.invalid("invalid_idempotency_key",
-          "The Idempotency-Key header must be 1 to 255 printable ASCII characters.", "Idempotency-Key");
+    if (header.isEmpty()
+        || header.length() > 255
+        || !header.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      throw ApiException.invalid(
+          "invalid_idempotency_key",
+          "The Idempotency-Key header must be 1 to 255 printable ASCII characters.",
+          "Idempotency-Key");
     }
     return header;
   }

@@ -33,60 +33,93 @@ final class CreateSessionRoot {
   private final CatalogPricing pricing;
   private final SessionRepository sessions;
   private final IdempotencyStore claims;
-  /** Reads the catalog beside the claim's write; one thread: a container serves one request at a time. */
-  private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-    Thread thread = new Thread(r, "catalog-read");
-    thread.setDaemon(true);
-    return thread;
-  });
+
+  /**
+   * Reads the catalog beside the claim's write; one thread: a container serves one request at a
+   * time.
+   */
+  private final ExecutorService background =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread thread = new Thread(r, "catalog-read");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   CreateSessionRoot(Platform platform) {
     this.platform = platform;
     this.settings = platform.settings();
     Clock clock = platform.clock();
-    this.pricing = new CatalogPricing(new PriceRepository(platform.dynamo(), settings.table()),
-        settings.checkout().maxAmounts());
+    this.pricing =
+        new CatalogPricing(
+            new PriceRepository(platform.dynamo(), settings.table()),
+            settings.checkout().maxAmounts());
     this.sessions = new SessionRepository(platform.dynamo(), settings.table());
     this.claims = new IdempotencyStore(platform.dynamo(), settings.table());
     this.parser = new CheckoutRequestParser(settings, clock);
-    this.service = new CreateSessionService(pricing, new SignedOrder(platform.secrets(), settings, clock),
-        new FintocClient(FintocOptions.from(settings.fintoc()), platform.secrets(), platform.sleeper(), new Jitter()),
-        sessions, claims, settings, clock, platform.sleeper(), background);
+    this.service =
+        new CreateSessionService(
+            pricing,
+            new SignedOrder(platform.secrets(), settings, clock),
+            new FintocClient(
+                FintocOptions.from(settings.fintoc()),
+                platform.secrets(),
+                platform.sleeper(),
+                new Jitter()),
+            sessions,
+            claims,
+            settings,
+            clock,
+            platform.sleeper(),
+            background);
   }
 
   /**
    * Short of Fintoc, of the secret and of any write: a refused order through the whole handler
-   * (mapping, parsing, the error body); a catalog read, on the background thread, of a price
-   * that does not exist; the storage and claim paths, their writes refused; the secret's read
-   * stopped before the wire; the signature's HMAC on a made-up key; Fintoc's answer mapped to a
-   * session and to our 201 body; and last, because it needs a configured redirect origin, a
-   * valid order as far as the request body Fintoc would get.
+   * (mapping, parsing, the error body); a catalog read, on the background thread, of a price that
+   * does not exist; the storage and claim paths, their writes refused; the secret's read stopped
+   * before the wire; the signature's HMAC on a made-up key; Fintoc's answer mapped to a session and
+   * to our 201 body; and last, because it needs a configured redirect origin, a valid order as far
+   * as the request body Fintoc would get.
    */
   void prime(CreateSessionHandler handler) {
-    handler.handleRequest(ApiEvent.request("POST", "/checkout-sessions").header("content-type", "application/json")
-        .body("{}").event(), null);
+    handler.handleRequest(
+        ApiEvent.request("POST", "/checkout-sessions")
+            .header("content-type", "application/json")
+            .body("{}")
+            .event(),
+        null);
     try {
-      background.submit(() -> pricing.price(List.of(new CheckoutRequest.CartLine(Samples.PRICE_ID, 1)))).get();
+      background
+          .submit(() -> pricing.price(List.of(new CheckoutRequest.CartLine(Samples.PRICE_ID, 1))))
+          .get();
     } catch (ExecutionException unknownPrice) {
       // read, and refused as a price this catalog does not have: as intended
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    CheckoutSession sample = FintocCheckoutSession.toSession(Samples.fintocSession("created"),
-        settings.orderReferenceKey(), platform.clock().instant());
+    CheckoutSession sample =
+        FintocCheckoutSession.toSession(
+            Samples.fintocSession("created"),
+            settings.orderReferenceKey(),
+            platform.clock().instant());
     AdapterPriming.sessionStorage(sessions, sample, platform.clock().instant());
     AdapterPriming.claims(claims, sample);
     AdapterPriming.secretRead(platform.secrets());
     SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
     HttpResponses.json(201, CreatedView.of(sample));
-    String origin = settings.checkout().allowedRedirectOrigins().stream().sorted().findFirst().orElse(null);
+    String origin =
+        settings.checkout().allowedRedirectOrigins().stream().sorted().findFirst().orElse(null);
     if (origin != null) {
-      String order = """
+      String order =
+          """
           {"order_token": "priming", "success_url": "%1$s/success", "cancel_url": "%1$s/cancel",
-           "metadata": {"note": "priming"}}""".formatted(origin);
+           "metadata": {"note": "priming"}}"""
+              .formatted(origin);
       try {
         CheckoutRequest request = parser.parse(order.getBytes(StandardCharsets.UTF_8));
-        PricedOrder priced = new PricedOrder(PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null);
+        PricedOrder priced =
+            new PricedOrder(PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null);
         Json.write(SessionRequest.of(priced, request, null, settings).fintocParams());
       } catch (ApiException refused) {
         // an origin the rules refuse anyway (e.g. plain http): the refusal was primed instead

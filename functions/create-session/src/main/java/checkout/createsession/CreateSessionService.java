@@ -1,7 +1,6 @@
 package checkout.createsession;
 
 import checkout.config.Settings;
-import checkout.store.IdempotencyStore;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
@@ -9,6 +8,7 @@ import checkout.http.ApiException;
 import checkout.json.Json;
 import checkout.log.Log;
 import checkout.session.CheckoutSession;
+import checkout.store.IdempotencyStore;
 import checkout.store.SessionRepository;
 import checkout.store.StorageUnavailableException;
 import checkout.time.Deadline;
@@ -16,18 +16,17 @@ import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
- * Creates a checkout session for an order priced on the server, exactly once per idempotency
- * scope: prices the order (catalog or signed), claims the scope, creates the session at Fintoc
- * with the claim's key, stores it, and records which session the scope produced. Every step
- * can fail and be retried: Fintoc replays the same session for the same key, the row is written
- * only if absent, and the claim is released or expires.
+ * Creates a checkout session for an order priced on the server, exactly once per idempotency scope:
+ * prices the order (catalog or signed), claims the scope, creates the session at Fintoc with the
+ * claim's key, stores it, and records which session the scope produced. Every step can fail and be
+ * retried: Fintoc replays the same session for the same key, the row is written only if absent, and
+ * the claim is released or expires.
  *
  * <p>A scope keeps its session while that session can still be paid or was paid; once it ended
  * unpaid (expired, or its payment failed), the same order may start a new one. So replaying a
@@ -36,9 +35,10 @@ import java.util.function.Supplier;
 public final class CreateSessionService {
   /** How long a request waits for a concurrent one in its scope; then it answers 409. */
   static final Duration WAIT_FOR_CONCURRENT = Duration.ofSeconds(20);
+
   /**
-   * A request stops waiting for a concurrent one while this much of its invocation is still
-   * left: enough to create the session itself if the other one gives the claim back.
+   * A request stops waiting for a concurrent one while this much of its invocation is still left:
+   * enough to create the session itself if the other one gives the claim back.
    */
   static final Duration KEEP_FOR_CREATING = Duration.ofSeconds(8);
 
@@ -50,12 +50,20 @@ public final class CreateSessionService {
   private final Settings settings;
   private final Clock clock;
   private final Sleeper sleeper;
+
   /** Reads the catalog beside the claim's write (see CreateSessionRoot). */
   private final ExecutorService background;
 
-  CreateSessionService(CatalogPricing catalog, SignedOrder signedOrders, FintocClient fintoc,
-      SessionRepository sessions, IdempotencyStore idempotency, Settings settings, Clock clock,
-      Sleeper sleeper, ExecutorService background) {
+  CreateSessionService(
+      CatalogPricing catalog,
+      SignedOrder signedOrders,
+      FintocClient fintoc,
+      SessionRepository sessions,
+      IdempotencyStore idempotency,
+      Settings settings,
+      Clock clock,
+      Sleeper sleeper,
+      ExecutorService background) {
     this.catalog = catalog;
     this.signedOrders = signedOrders;
     this.fintoc = fintoc;
@@ -68,26 +76,36 @@ public final class CreateSessionService {
   }
 
   /**
-   * @param clientKey the request's Idempotency-Key header, or null: then the request is a
-   *     checkout of its own (a signed order is always scoped by its order_id)
-   * @param deadline the invocation's: waiting for a concurrent request and calling Fintoc stop
-   *     in time to answer (a retryable error, with the claim given back for the retry)
+   * @param clientKey the request's Idempotency-Key header, or null: then the request is a checkout
+   *     of its own (a signed order is always scoped by its order_id)
+   * @param deadline the invocation's: waiting for a concurrent request and calling Fintoc stop in
+   *     time to answer (a retryable error, with the claim given back for the retry)
    */
   public CheckoutSession create(CheckoutRequest request, String clientKey, Deadline deadline) {
     if (request.orderToken() != null) {
-      SessionRequest session = SessionRequest.of(signedOrders.verify(request.orderToken()), request, clientKey, settings);
+      SessionRequest session =
+          SessionRequest.of(
+              signedOrders.verify(request.orderToken()), request, clientKey, settings);
       return claimAndCreate(session.scope(), session.requestHash(), true, () -> session, deadline);
     }
     if (clientKey == null) {
-      SessionRequest session = SessionRequest.of(catalog.price(request.cart()), request, null, settings);
-      return createAtFintoc(session, null, new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey()),
+      SessionRequest session =
+          SessionRequest.of(catalog.price(request.cart()), request, null, settings);
+      return createAtFintoc(
+          session,
+          null,
+          new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey()),
           deadline);
     }
     // A keyed catalog order: its catalog read runs while the claim is written, one round trip
     // instead of two; a replay never waits for it. The claim is keyed to the order as sent.
     Future<PricedOrder> priced = background.submit(() -> catalog.price(request.cart()));
-    return claimAndCreate(SessionRequest.keyScope(clientKey), SessionRequest.sha256(Json.canonical(request.asSent())),
-        false, () -> SessionRequest.of(await(priced), request, clientKey, settings), deadline);
+    return claimAndCreate(
+        SessionRequest.keyScope(clientKey),
+        SessionRequest.sha256(Json.canonical(request.asSent())),
+        false,
+        () -> SessionRequest.of(await(priced), request, clientKey, settings),
+        deadline);
   }
 
   /**
@@ -97,8 +115,12 @@ public final class CreateSessionService {
    * @param orderScope the scope is a signed order's order_id (else a client's key)
    * @param session the request to Fintoc, asked for only by the owner
    */
-  private CheckoutSession claimAndCreate(String scope, String claimHash, boolean orderScope,
-      Supplier<SessionRequest> session, Deadline deadline) {
+  private CheckoutSession claimAndCreate(
+      String scope,
+      String claimHash,
+      boolean orderScope,
+      Supplier<SessionRequest> session,
+      Deadline deadline) {
     Duration waited = Duration.ZERO;
     Duration poll = Duration.ofMillis(50);
     while (true) {
@@ -110,8 +132,15 @@ public final class CreateSessionService {
       boolean sameRequest = claimHash.equals(seen.requestHash());
       IdempotencyStore.Acquired takenOver = null;
       if (IdempotencyStore.COMPLETE.equals(seen.state())) {
-        CheckoutSession made = sessions.find(seen.sessionId()).orElseThrow(() -> new IllegalStateException(
-            "idempotency claim completed with session " + seen.sessionId() + " but the session is missing"));
+        CheckoutSession made =
+            sessions
+                .find(seen.sessionId())
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "idempotency claim completed with session "
+                                + seen.sessionId()
+                                + " but the session is missing"));
         if (!made.endedUnpaid()) {
           if (sameRequest) {
             return made;
@@ -132,13 +161,20 @@ public final class CreateSessionService {
         takenOver = idempotency.takeOver(scope, seen, claimHash, !sameRequest, clock.instant());
       } else if (!sameRequest) {
         throw refused(orderScope, null);
-      } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0 || deadline.remaining().compareTo(KEEP_FOR_CREATING) < 0) {
-        throw new ApiException(409, "idempotency_in_progress",
-            "A request with this Idempotency-Key is still being processed; retry shortly.", null);
+      } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0
+          || deadline.remaining().compareTo(KEEP_FOR_CREATING) < 0) {
+        throw new ApiException(
+            409,
+            "idempotency_in_progress",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            null);
       } else {
         pause(poll);
         waited = waited.plus(poll);
-        poll = poll.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : poll.multipliedBy(2);
+        poll =
+            poll.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0
+                ? Duration.ofMillis(500)
+                : poll.multipliedBy(2);
       }
       if (takenOver != null) {
         return createAtFintoc(ready(session, scope, takenOver), scope, takenOver, deadline);
@@ -148,10 +184,11 @@ public final class CreateSessionService {
 
   /**
    * The owner's request to Fintoc. If it cannot be made (a price no longer sold, the catalog
-   * unreachable), the claim is withdrawn: nothing reached Fintoc, and a refused order must
-   * change nothing — the same key then works for a corrected cart.
+   * unreachable), the claim is withdrawn: nothing reached Fintoc, and a refused order must change
+   * nothing — the same key then works for a corrected cart.
    */
-  private SessionRequest ready(Supplier<SessionRequest> session, String scope, IdempotencyStore.Acquired claim) {
+  private SessionRequest ready(
+      Supplier<SessionRequest> session, String scope, IdempotencyStore.Acquired claim) {
     try {
       return session.get();
     } catch (RuntimeException e) {
@@ -164,42 +201,69 @@ public final class CreateSessionService {
     try {
       return priced.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException cause
+          ? cause
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StorageUnavailableException("interrupted while reading the catalog", e);
     }
   }
 
-  /** Another order in this scope: a reused key (422), or a signed order already being paid (409). */
+  /**
+   * Another order in this scope: a reused key (422), or a signed order already being paid (409).
+   */
   private static ApiException refused(boolean orderScope, String openSession) {
     if (orderScope) {
-      return new ApiException(409, "order_session_open", "This order already has a checkout session"
-          + (openSession == null ? " being created" : " (" + openSession + ")") + " for other contents; it keeps"
-          + " it until that one ends unpaid. Use a new order_id for a changed order.", "order_token.order_id");
+      return new ApiException(
+          409,
+          "order_session_open",
+          "This order already has a checkout session"
+              + (openSession == null ? " being created" : " (" + openSession + ")")
+              + " for other contents; it keeps"
+              + " it until that one ends unpaid. Use a new order_id for a changed order.",
+          "order_token.order_id");
     }
-    return new ApiException(422, "idempotency_key_reused",
-        "This Idempotency-Key was already used with a different request.", null);
+    return new ApiException(
+        422,
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used with a different request.",
+        null);
   }
 
-  private CheckoutSession createAtFintoc(SessionRequest request, String scope, IdempotencyStore.Acquired claim,
-      Deadline deadline) {
+  private CheckoutSession createAtFintoc(
+      SessionRequest request, String scope, IdempotencyStore.Acquired claim, Deadline deadline) {
     try {
-      JsonNode created = fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey(), deadline);
+      JsonNode created =
+          fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey(), deadline);
       CheckoutSession session = stored(request, created);
-      boolean inserted = scope == null ? sessions.insert(session) : idempotency.completeWith(scope, claim.token(), session);
+      boolean inserted =
+          scope == null
+              ? sessions.insert(session)
+              : idempotency.completeWith(scope, claim.token(), session);
       if (!inserted) {
         // Stored by an earlier attempt that failed later, or already updated by a webhook.
         session = sessions.find(session.id()).orElse(session);
       }
-      Log.info("session_created", "session_id", session.id(), "amount", session.amount(),
-          "currency", session.currency(), "pricing", session.pricing(), "order", session.orderReference());
+      Log.info(
+          "session_created",
+          "session_id",
+          session.id(),
+          "amount",
+          session.amount(),
+          "currency",
+          session.currency(),
+          "pricing",
+          session.pricing(),
+          "order",
+          session.orderReference());
       return session;
     } catch (RuntimeException e) {
       if (scope != null) {
         // A definite answer from Fintoc is stored there under the key and would be replayed:
         // the next attempt takes a new key. Without one, Fintoc may have made the session.
-        boolean answered = e instanceof FintocException fintocFailure && fintocFailure.status() != 0;
+        boolean answered =
+            e instanceof FintocException fintocFailure && fintocFailure.status() != 0;
         idempotency.release(scope, claim.token(), answered);
       }
       throw e;
@@ -211,13 +275,29 @@ public final class CreateSessionService {
    * currency we priced; if it answered with others, nobody is sent to pay it.
    */
   private CheckoutSession stored(SessionRequest request, JsonNode created) {
-    CheckoutSession fromFintoc = FintocCheckoutSession.toSession(created, settings.orderReferenceKey(), clock.instant());
+    CheckoutSession fromFintoc =
+        FintocCheckoutSession.toSession(created, settings.orderReferenceKey(), clock.instant());
     PricedOrder order = request.order();
     if (fromFintoc.amount() != order.amount() || !order.currency().equals(fromFintoc.currency())) {
-      Log.error("fintoc_amount_differs", null, "session_id", fromFintoc.id(), "amount", order.amount(),
-          "currency", order.currency(), "fintoc_amount", fromFintoc.amount(), "fintoc_currency", fromFintoc.currency());
-      throw new FintocException(FintocException.Kind.UNAVAILABLE, 200, null,
-          "Fintoc's session does not have the order's amount and currency", null);
+      Log.error(
+          "fintoc_amount_differs",
+          null,
+          "session_id",
+          fromFintoc.id(),
+          "amount",
+          order.amount(),
+          "currency",
+          order.currency(),
+          "fintoc_amount",
+          fromFintoc.amount(),
+          "fintoc_currency",
+          fromFintoc.currency());
+      throw new FintocException(
+          FintocException.Kind.UNAVAILABLE,
+          200,
+          null,
+          "Fintoc's session does not have the order's amount and currency",
+          null);
     }
     return fromFintoc.toBuilder()
         .orderReference(request.orderReference())
@@ -231,8 +311,11 @@ public final class CreateSessionService {
       sleeper.sleep(duration);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiException(409, "idempotency_in_progress",
-          "A request with this Idempotency-Key is still being processed; retry shortly.", null);
+      throw new ApiException(
+          409,
+          "idempotency_in_progress",
+          "A request with this Idempotency-Key is still being processed; retry shortly.",
+          null);
     }
   }
 }

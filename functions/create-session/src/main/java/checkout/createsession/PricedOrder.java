@@ -4,20 +4,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * An order priced on the server, by the catalog or by the merchant's signed order: what Fintoc
- * will be asked to charge. Nothing in it came from the browser unchecked.
+ * An order priced on the server, by the catalog or by the merchant's signed order: what Fintoc will
+ * be asked to charge. Nothing in it came from the browser unchecked.
  *
  * @param pricing {@link #CATALOG} or {@link #SIGNED_ORDER}
  * @param amount in the currency's smallest unit (CLP: pesos; MXN: centavos)
  * @param lineItems Fintoc's shape, {@code [{quantity, price_data}]}, each catalog line also with
- *     its {@code price} id (which is ours, and not sent to Fintoc); null when the signed order
- *     has none
+ *     its {@code price} id (which is ours, and not sent to Fintoc); null when the signed order has
+ *     none
  * @param orderId the signed order's {@code order_id}; null for a catalog order
  * @param customerData the signed order's {@code customer_data}, or null
  * @param metadata the signed order's {@code metadata}, or null
  */
-record PricedOrder(String pricing, long amount, String currency, ArrayNode lineItems, String orderId,
-    ObjectNode customerData, ObjectNode metadata) {
+record PricedOrder(
+    String pricing,
+    long amount,
+    String currency,
+    ArrayNode lineItems,
+    String orderId,
+    ObjectNode customerData,
+    ObjectNode metadata) {
   static final String CATALOG = "catalog";
   static final String SIGNED_ORDER = "signed_order";
 }

@@ -14,36 +14,45 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The checkout session to ask Fintoc for: the priced order, the customer's own choices, and
- * what the deployment decides (payment methods and their options, the business profile) —
- * assembled here and nowhere else, so what reaches Fintoc is exactly this.
+ * The checkout session to ask Fintoc for: the priced order, the customer's own choices, and what
+ * the deployment decides (payment methods and their options, the business profile) — assembled here
+ * and nowhere else, so what reaches Fintoc is exactly this.
  *
  * @param fintocParams the body of {@code POST /v2/checkout_sessions}
  * @param requestHash SHA-256 of the canonical params: the same order hashes the same
  * @param scope what an idempotency claim is keyed by: {@code order:<sha256 of order_id>} for a
- *     signed order, {@code key:<sha256 of Idempotency-Key>} for a catalog order sent with a
- *     key, null for one sent without (each such request is its own checkout)
+ *     signed order, {@code key:<sha256 of Idempotency-Key>} for a catalog order sent with a key,
+ *     null for one sent without (each such request is its own checkout)
  * @param orderReference the signed order's order_id, or the storefront's label in metadata
  */
-record SessionRequest(ObjectNode fintocParams, String requestHash, String scope, PricedOrder order,
+record SessionRequest(
+    ObjectNode fintocParams,
+    String requestHash,
+    String scope,
+    PricedOrder order,
     String orderReference) {
 
-  static SessionRequest of(PricedOrder order, CheckoutRequest request, String clientKey,
-      Settings settings) {
+  static SessionRequest of(
+      PricedOrder order, CheckoutRequest request, String clientKey, Settings settings) {
     ObjectNode customer = request.customerFields();
-    ObjectNode params = Json.object().put("amount", order.amount()).put("currency", order.currency());
+    ObjectNode params =
+        Json.object().put("amount", order.amount()).put("currency", order.currency());
     params.put("success_url", customer.get("success_url").asText());
     params.put("cancel_url", customer.get("cancel_url").asText());
     if (order.lineItems() != null) {
       ArrayNode fintocLines = Json.array();
-      order.lineItems().forEach(line -> fintocLines.add(((ObjectNode) line.deepCopy()).without("price")));
+      order
+          .lineItems()
+          .forEach(line -> fintocLines.add(((ObjectNode) line.deepCopy()).without("price")));
       params.set("line_items", fintocLines);
     }
     ObjectNode customerData = order.customerData();
     if (customer.has("customer_data")) {
       if (customerData != null) {
-        throw ApiException.invalid("conflicting_parameters",
-            "customer_data cannot be sent: the signed order sets it.", "customer_data");
+        throw ApiException.invalid(
+            "conflicting_parameters",
+            "customer_data cannot be sent: the signed order sets it.",
+            "customer_data");
       }
       customerData = (ObjectNode) customer.get("customer_data");
     }
@@ -51,7 +60,8 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
       params.set("customer_data", customerData);
     }
     copy(customer, params, "customer_email");
-    ObjectNode metadata = metadata(order, (ObjectNode) customer.get("metadata"), settings.orderReferenceKey());
+    ObjectNode metadata =
+        metadata(order, (ObjectNode) customer.get("metadata"), settings.orderReferenceKey());
     if (metadata != null) {
       params.set("metadata", metadata);
     }
@@ -60,11 +70,16 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
       ArrayNode methods = params.putArray("payment_method_types");
       settings.checkout().paymentMethodTypes().forEach(methods::add);
     }
-    ObjectNode options = settings.checkout().paymentMethodOptions() == null ? null : settings.checkout().paymentMethodOptions().deepCopy();
+    ObjectNode options =
+        settings.checkout().paymentMethodOptions() == null
+            ? null
+            : settings.checkout().paymentMethodOptions().deepCopy();
     if (request.senderInstitution() != null) {
       options = options == null ? Json.object() : options;
-      ObjectNode paymentIntent = options.has("payment_intent") ? (ObjectNode) options.get("payment_intent")
-          : options.putObject("payment_intent");
+      ObjectNode paymentIntent =
+          options.has("payment_intent")
+              ? (ObjectNode) options.get("payment_intent")
+              : options.putObject("payment_intent");
       paymentIntent.putObject("sender_account").put("institution_id", request.senderInstitution());
     }
     if (options != null) {
@@ -74,9 +89,14 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
       params.set("business_profile", settings.checkout().businessProfile().deepCopy());
     }
 
-    String scope = order.orderId() != null ? "order:" + sha256(order.orderId())
-        : clientKey != null ? keyScope(clientKey) : null;
-    String reference = order.orderId() != null ? order.orderId() : Json.text(metadata, settings.orderReferenceKey());
+    String scope =
+        order.orderId() != null
+            ? "order:" + sha256(order.orderId())
+            : clientKey != null ? keyScope(clientKey) : null;
+    String reference =
+        order.orderId() != null
+            ? order.orderId()
+            : Json.text(metadata, settings.orderReferenceKey());
     return new SessionRequest(params, sha256(Json.canonical(params)), scope, order, reference);
   }
 
@@ -86,11 +106,12 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
   }
 
   /**
-   * A catalog order's metadata is the storefront's (labels, never trusted). A signed order's is
-   * the backend's, with its order_id under the reference key; the browser may add keys of its
-   * own but change none of them.
+   * A catalog order's metadata is the storefront's (labels, never trusted). A signed order's is the
+   * backend's, with its order_id under the reference key; the browser may add keys of its own but
+   * change none of them.
    */
-  private static ObjectNode metadata(PricedOrder order, ObjectNode fromBrowser, String referenceKey) {
+  private static ObjectNode metadata(
+      PricedOrder order, ObjectNode fromBrowser, String referenceKey) {
     if (order.orderId() == null) {
       return fromBrowser;
     }
@@ -100,14 +121,20 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
       for (Iterator<Map.Entry<String, JsonNode>> it = fromBrowser.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = it.next();
         if (merged.has(entry.getKey())) {
-          throw ApiException.invalid("parameter_not_allowed",
-              "metadata." + entry.getKey() + " cannot be sent: the signed order sets it.", "metadata." + entry.getKey());
+          throw ApiException.invalid(
+              "parameter_not_allowed",
+              "metadata." + entry.getKey() + " cannot be sent: the signed order sets it.",
+              "metadata." + entry.getKey());
         }
         merged.set(entry.getKey(), entry.getValue());
       }
       if (merged.size() > CheckoutRequestParser.MAX_METADATA_KEYS) {
-        throw ApiException.invalid("invalid_metadata", "metadata and the signed order's metadata hold more than "
-            + CheckoutRequestParser.MAX_METADATA_KEYS + " keys together.", "metadata");
+        throw ApiException.invalid(
+            "invalid_metadata",
+            "metadata and the signed order's metadata hold more than "
+                + CheckoutRequestParser.MAX_METADATA_KEYS
+                + " keys together.",
+            "metadata");
       }
     }
     return merged;
@@ -121,7 +148,8 @@ record SessionRequest(ObjectNode fintocParams, String requestHash, String scope,
 
   static String sha256(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);

@@ -5,38 +5,37 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import checkout.store.PriceRepository;
-import java.nio.charset.StandardCharsets;
-import checkout.testing.DynamoDbLocal;
-import checkout.config.Settings;
-import checkout.store.CatalogImport;
 import checkout.catalog.Price;
 import checkout.config.Config;
+import checkout.config.Settings;
+import checkout.http.ApiEvent;
 import checkout.json.Json;
-import checkout.secrets.SecretSources;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
-import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
+import checkout.store.CatalogImport;
+import checkout.store.PriceRepository;
+import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
-import checkout.http.ApiEvent;
+import checkout.testing.DynamoDbLocal;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocStub;
 import checkout.testing.LogCapture;
 import checkout.testing.MutableClock;
 import checkout.testing.OrderTokens;
+import checkout.testing.RecordingSleeper;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestContext;
-import checkout.testing.RecordingSleeper;
 import checkout.testing.TestStack;
 import checkout.time.Sleeper;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,19 +53,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
-/** CreateSession end to end: the handler against DynamoDB Local and the Fintoc and Secrets Manager stubs. */
+/**
+ * CreateSession end to end: the handler against DynamoDB Local and the Fintoc and Secrets Manager
+ * stubs.
+ */
 class CreateSessionTest {
   static final TestStack stack = new TestStack();
+
   /** 15 000 CLP: one Café de grano from the catalog. */
-  static final String CLP_ORDER = """
+  static final String CLP_ORDER =
+      """
       {"line_items": [{"price": "price_grano_1kg", "quantity": 1}],
        "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
        "metadata": {"order_id": "order-42"}}""";
+
   /** 25 050 MXN centavos: two Té verde from the catalog. */
-  static final String MXN_ORDER = """
+  static final String MXN_ORDER =
+      """
       {"line_items": [{"price": "price_te_mx", "quantity": 2}],
        "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
        "customer_email": "ana@example.com", "metadata": {"order_id": "order-43"}}""";
+
   static final String FINTOC_KEY = "fcl_[0-9a-f]{32}_\\d+";
 
   Config config;
@@ -92,8 +99,10 @@ class CreateSessionTest {
     return create(handler, body, idempotencyKey);
   }
 
-  static APIGatewayV2HTTPResponse create(CreateSessionHandler handler, String body, String idempotencyKey) {
-    Map<String, String> headers = idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
+  static APIGatewayV2HTTPResponse create(
+      CreateSessionHandler handler, String body, String idempotencyKey) {
+    Map<String, String> headers =
+        idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey);
     return handler.handleRequest(ApiEvent.post("/checkout-sessions", body, headers), null);
   }
 
@@ -114,11 +123,15 @@ class CreateSessionTest {
 
   List<Map<String, AttributeValue>> rows(String prefix) {
     List<Map<String, AttributeValue>> rows = new ArrayList<>();
-    dynamo.scanPaginator(r -> r.tableName(config.required("SESSIONS_TABLE"))).items().forEach(item -> {
-      if (item.get("pk").s().startsWith(prefix)) {
-        rows.add(item);
-      }
-    });
+    dynamo
+        .scanPaginator(r -> r.tableName(config.required("SESSIONS_TABLE")))
+        .items()
+        .forEach(
+            item -> {
+              if (item.get("pk").s().startsWith(prefix)) {
+                rows.add(item);
+              }
+            });
     return rows;
   }
 
@@ -130,7 +143,9 @@ class CreateSessionTest {
   }
 
   SessionUpdater updater() {
-    return new SessionUpdater(new SessionRepository(dynamo, config.required("SESSIONS_TABLE")), TestStack.CLOCK,
+    return new SessionUpdater(
+        new SessionRepository(dynamo, config.required("SESSIONS_TABLE")),
+        TestStack.CLOCK,
         Sleeper.REAL);
   }
 
@@ -138,22 +153,29 @@ class CreateSessionTest {
 
   @Test
   void aCatalogOrderIsPricedFromTheCatalogCreatedAtFintocStoredAndAnsweredWithItsRedirectUrl() {
-    APIGatewayV2HTTPResponse response = create("""
+    APIGatewayV2HTTPResponse response =
+        create(
+            """
         {"line_items": [{"price": "price_grano_1kg", "quantity": 1}, {"price": "price_taza", "quantity": 2}],
          "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
-         "metadata": {"order_id": "order-42"}}""", "0b9c6a8e-7d7f-4f8e-9a63-2f5f1b3f7c11");
+         "metadata": {"order_id": "order-42"}}""",
+            "0b9c6a8e-7d7f-4f8e-9a63-2f5f1b3f7c11");
 
     assertThat(response.getStatusCode()).isEqualTo(201);
     JsonNode body = body(response);
     assertThat(body.get("id").asText()).isEqualTo("cs_test_000001");
-    assertThat(body.get("redirect_url").asText()).isEqualTo("https://checkout.fintoc.com/checkout_sessions/cs_test_000001");
+    assertThat(body.get("redirect_url").asText())
+        .isEqualTo("https://checkout.fintoc.com/checkout_sessions/cs_test_000001");
     assertThat(body.get("status").asText()).isEqualTo("created");
     assertThat(body.get("amount").asLong()).isEqualTo(32000);
     assertThat(body.get("currency").asText()).isEqualTo("CLP");
     assertThat(body.get("expires_at").asText()).isEqualTo("2026-11-22T12:00:00Z");
     assertThat(body.size()).isEqualTo(6);
 
-    assertThat(Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString())).isEqualTo(Json.parse("""
+    assertThat(Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString()))
+        .isEqualTo(
+            Json.parse(
+                """
         {"amount": 32000, "currency": "CLP",
          "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
          "line_items": [
@@ -167,14 +189,16 @@ class CreateSessionTest {
     assertThat(row.get("amount").n()).isEqualTo("32000");
     assertThat(row.get("pricing").s()).isEqualTo("catalog");
     assertThat(row.get("paid").bool()).isFalse();
-    assertThat(Json.parse(row.get("line_items").s()).findValuesAsText("price")).containsExactly("price_grano_1kg", "price_taza");
+    assertThat(Json.parse(row.get("line_items").s()).findValuesAsText("price"))
+        .containsExactly("price_grano_1kg", "price_taza");
     assertThat(row.get("order_reference").s()).isEqualTo("order-42");
     assertThat(row.get("redirect_url").s()).isEqualTo(body.get("redirect_url").asText());
     assertThat(row.get("success_url").s()).isEqualTo("https://shop.example.com/paid");
     assertThat(row.get("version").n()).isEqualTo("1");
     assertThat(row).doesNotContainKey("payment_status");
     assertThat(row.get("open_shard").s()).startsWith("OPEN#");
-    assertThat(row.get("open_expires_at").n()).isEqualTo(Long.toString(Instant.parse("2026-11-22T12:00:00Z").getEpochSecond()));
+    assertThat(row.get("open_expires_at").n())
+        .isEqualTo(Long.toString(Instant.parse("2026-11-22T12:00:00Z").getEpochSecond()));
   }
 
   @Test
@@ -185,7 +209,8 @@ class CreateSessionTest {
     assertThat(sent.getHeader("Authorization")).isEqualTo(FintocStub.SECRET_KEY);
     assertThat(sent.getHeader("Fintoc-Version")).isEqualTo("2026-02-01");
     assertThat(sent.getHeader("Idempotency-Key")).matches(FINTOC_KEY).doesNotContain("order-42");
-    assertThat(rows("IDEMPOTENCY#").get(0).get("pk").s()).as("the client's key is not stored either")
+    assertThat(rows("IDEMPOTENCY#").get(0).get("pk").s())
+        .as("the client's key is not stored either")
         .doesNotContain("order-42-attempt");
   }
 
@@ -200,17 +225,23 @@ class CreateSessionTest {
   }
 
   @ParameterizedTest(name = "{0} is refused with {2} and changes nothing")
-  @CsvSource(delimiter = '|', value = {
-      "a price the catalog does not have | [{\"price\": \"price_grano_1kg\", \"quantity\": 1}, {\"price\": \"price_nope\", \"quantity\": 1}] | unknown_price | line_items[1].price",
-      "a price no longer sold            | [{\"price\": \"price_retired\", \"quantity\": 1}]                                               | inactive_price | line_items[0].price",
-      "prices in two currencies          | [{\"price\": \"price_grano_1kg\", \"quantity\": 1}, {\"price\": \"price_te_mx\", \"quantity\": 1}]  | mixed_currencies | line_items[1].price",
-      "a quantity over the limit         | [{\"price\": \"price_grano_1kg\", \"quantity\": 101}]                                            | invalid_quantity | line_items[0].quantity",
-      "a total over the shop's maximum   | [{\"price\": \"price_grano_1kg\", \"quantity\": 7}]                                              | amount_too_large | line_items",
-  })
-  void aCatalogOrderThatCannotBeSoldIsRefusedNamingTheItem(String what, String lines, String code, String param) {
-    CreateSessionHandler capped = new CreateSessionHandler(TestStack.platform(config.with(Map.of("MAX_AMOUNT_CLP", "100000"))).build());
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a price the catalog does not have | [{\"price\": \"price_grano_1kg\", \"quantity\": 1}, {\"price\": \"price_nope\", \"quantity\": 1}] | unknown_price | line_items[1].price",
+        "a price no longer sold            | [{\"price\": \"price_retired\", \"quantity\": 1}]                                               | inactive_price | line_items[0].price",
+        "prices in two currencies          | [{\"price\": \"price_grano_1kg\", \"quantity\": 1}, {\"price\": \"price_te_mx\", \"quantity\": 1}]  | mixed_currencies | line_items[1].price",
+        "a quantity over the limit         | [{\"price\": \"price_grano_1kg\", \"quantity\": 101}]                                            | invalid_quantity | line_items[0].quantity",
+        "a total over the shop's maximum   | [{\"price\": \"price_grano_1kg\", \"quantity\": 7}]                                              | amount_too_large | line_items",
+      })
+  void aCatalogOrderThatCannotBeSoldIsRefusedNamingTheItem(
+      String what, String lines, String code, String param) {
+    CreateSessionHandler capped =
+        new CreateSessionHandler(
+            TestStack.platform(config.with(Map.of("MAX_AMOUNT_CLP", "100000"))).build());
 
-    APIGatewayV2HTTPResponse response = create(capped, CLP_ORDER.replaceFirst("\\[.*?]", lines), null);
+    APIGatewayV2HTTPResponse response =
+        create(capped, CLP_ORDER.replaceFirst("\\[.*?]", lines), null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(body(response).at("/error/code").asText()).isEqualTo(code);
@@ -221,7 +252,8 @@ class CreateSessionTest {
 
   @Test
   void aKeyedOrderRefusedForItsPricesLeavesNothingAndTheKeyStillServesTheCorrectedCart() {
-    APIGatewayV2HTTPResponse refused = create(CLP_ORDER.replace("price_grano_1kg", "price_retired"), "key-9");
+    APIGatewayV2HTTPResponse refused =
+        create(CLP_ORDER.replace("price_grano_1kg", "price_retired"), "key-9");
 
     assertThat(refused.getStatusCode()).isEqualTo(400);
     assertThat(written()).as("the claim written beside the catalog read was withdrawn").isEmpty();
@@ -232,7 +264,10 @@ class CreateSessionTest {
   void aPriceChangedByAnImportIsChargedFromTheNextOrderOn() {
     List<Price> raised = new ArrayList<>(TestCatalog.PRICES);
     raised.set(0, new Price("price_grano_1kg", "CLP", 16000, "Café de grano 1 kg", null, true, 0));
-    CatalogImport.run(new PriceRepository(dynamo, config.required("SESSIONS_TABLE")), raised, false,
+    CatalogImport.run(
+        new PriceRepository(dynamo, config.required("SESSIONS_TABLE")),
+        raised,
+        false,
         TestStack.NOW);
 
     assertThat(body(create(CLP_ORDER, null)).get("amount").asLong()).isEqualTo(16000);
@@ -240,9 +275,12 @@ class CreateSessionTest {
 
   @Test
   void theAttackFromTheIssueAnAmountOfOnePesoIsRefusedAndNeverReachesFintoc() {
-    APIGatewayV2HTTPResponse response = create("""
+    APIGatewayV2HTTPResponse response =
+        create(
+            """
         {"amount": 1, "currency": "CLP", "metadata": {"order_id": "order-1001"},
-         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"}""", null);
+         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"}""",
+            null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("parameter_not_allowed");
@@ -253,38 +291,60 @@ class CreateSessionTest {
 
   @Test
   void aRecipientAccountFromTheBrowserIsRefusedAndNeverReachesFintoc() {
-    APIGatewayV2HTTPResponse response = create(CLP_ORDER.replace("\"metadata\"", """
+    APIGatewayV2HTTPResponse response =
+        create(
+            CLP_ORDER.replace(
+                "\"metadata\"",
+                """
         "payment_method_options": {"payment_intent": {"recipient_account": {"holder_id": "771433855",
-          "number": "9999", "type": "checking_account", "institution_id": "cl_banco_de_chile"}}}, "metadata\""""), null);
+          "number": "9999", "type": "checking_account", "institution_id": "cl_banco_de_chile"}}}, "metadata\""""),
+            null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("parameter_not_allowed");
-    assertThat(body(response).at("/error/param").asText()).isEqualTo("payment_method_options.payment_intent.recipient_account");
+    assertThat(body(response).at("/error/param").asText())
+        .isEqualTo("payment_method_options.payment_intent.recipient_account");
     assertThat(stack.fintoc.createRequests()).isEmpty();
   }
 
   @Test
-  void theDeploymentDecidesPaymentMethodsTheirOptionsAndTheProfileAndTheCustomerOnlyPicksTheirBank() {
-    CreateSessionHandler configured = new CreateSessionHandler(TestStack.platform(config.with(Map.of(
-        "PAYMENT_METHOD_TYPES", "bank_transfer",
-        "PAYMENT_METHOD_OPTIONS", "{\"payment_intent\": {\"recipient_account\": {\"holder_id\": \"761234567\","
-            + " \"number\": \"123456\", \"type\": \"checking_account\", \"institution_id\": \"cl_banco_estado\"}}}",
-        "BUSINESS_PROFILE", "{\"name\": \"Tostaduría Local\"}",
-        "ALLOWED_SENDER_INSTITUTIONS", "cl_banco_de_chile,cl_banco_estado"))).build());
+  void
+      theDeploymentDecidesPaymentMethodsTheirOptionsAndTheProfileAndTheCustomerOnlyPicksTheirBank() {
+    CreateSessionHandler configured =
+        new CreateSessionHandler(
+            TestStack.platform(
+                    config.with(
+                        Map.of(
+                            "PAYMENT_METHOD_TYPES", "bank_transfer",
+                            "PAYMENT_METHOD_OPTIONS",
+                                "{\"payment_intent\": {\"recipient_account\": {\"holder_id\": \"761234567\","
+                                    + " \"number\": \"123456\", \"type\": \"checking_account\", \"institution_id\": \"cl_banco_estado\"}}}",
+                            "BUSINESS_PROFILE", "{\"name\": \"Tostaduría Local\"}",
+                            "ALLOWED_SENDER_INSTITUTIONS", "cl_banco_de_chile,cl_banco_estado")))
+                .build());
 
-    APIGatewayV2HTTPResponse response = create(configured, CLP_ORDER.replace("\"metadata\"",
-        "\"payment_method_options\": {\"payment_intent\": {\"sender_account\": {\"institution_id\": \"cl_banco_de_chile\"}}},"
-            + " \"metadata\""), null);
+    APIGatewayV2HTTPResponse response =
+        create(
+            configured,
+            CLP_ORDER.replace(
+                "\"metadata\"",
+                "\"payment_method_options\": {\"payment_intent\": {\"sender_account\": {\"institution_id\": \"cl_banco_de_chile\"}}},"
+                    + " \"metadata\""),
+            null);
 
     assertThat(response.getStatusCode()).isEqualTo(201);
     JsonNode sent = Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString());
     assertThat(sent.get("payment_method_types")).isEqualTo(Json.parse("[\"bank_transfer\"]"));
-    assertThat(sent.get("payment_method_options")).isEqualTo(Json.parse("""
+    assertThat(sent.get("payment_method_options"))
+        .isEqualTo(
+            Json.parse(
+                """
         {"payment_intent": {
           "recipient_account": {"holder_id": "761234567", "number": "123456", "type": "checking_account",
                                 "institution_id": "cl_banco_estado"},
           "sender_account": {"institution_id": "cl_banco_de_chile"}}}"""));
-    assertThat(sent.get("business_profile")).isEqualTo(Json.parse("{\"name\": \"Tostaduría Local\"}"));
+    assertThat(sent.get("business_profile"))
+        .isEqualTo(Json.parse("{\"name\": \"Tostaduría Local\"}"));
   }
 
   // ---- signed orders -----------------------------------------------------------------------
@@ -292,9 +352,11 @@ class CreateSessionTest {
   @Test
   void aSignedOrderIsChargedWhatTheBackendSignedAndItsOrderIdIsTheReference() {
     ObjectNode claims = signedOrder("order-9001", 18990);
-    claims.set("line_items", Json.array()
-        .add(OrderTokens.line(1, "CLP", 15000, "Café de grano 1 kg"))
-        .add(OrderTokens.line(1, "CLP", 3990, "Despacho")));
+    claims.set(
+        "line_items",
+        Json.array()
+            .add(OrderTokens.line(1, "CLP", 15000, "Café de grano 1 kg"))
+            .add(OrderTokens.line(1, "CLP", 3990, "Despacho")));
     claims.set("customer_data", Json.object().put("email", "ana@example.com").put("name", "Ana"));
     claims.set("metadata", Json.object().put("channel", "web"));
 
@@ -306,7 +368,8 @@ class CreateSessionTest {
     assertThat(sent.get("amount").asLong()).isEqualTo(18990);
     assertThat(Json.write(sent.get("line_items"))).isEqualTo(Json.write(claims.get("line_items")));
     assertThat(sent.get("customer_data")).isEqualTo(claims.get("customer_data"));
-    assertThat(sent.get("metadata")).isEqualTo(Json.parse("{\"channel\": \"web\", \"order_id\": \"order-9001\"}"));
+    assertThat(sent.get("metadata"))
+        .isEqualTo(Json.parse("{\"channel\": \"web\", \"order_id\": \"order-9001\"}"));
     Map<String, AttributeValue> row = rows("SESSION#").get(0);
     assertThat(row.get("order_reference").s()).isEqualTo("order-9001");
     assertThat(row.get("pricing").s()).isEqualTo("signed_order");
@@ -314,8 +377,9 @@ class CreateSessionTest {
 
   @Test
   void aSignedOrderWithABadSignatureIsRefusedAndChangesNothing() {
-    String forged = signedCheckout(signedOrder("order-9001", 18990))
-        .replaceAll("\"order_token\": \"([^\"]*)\\.[^.\"]*\"", "\"order_token\": \"$1.AAAA\"");
+    String forged =
+        signedCheckout(signedOrder("order-9001", 18990))
+            .replaceAll("\"order_token\": \"([^\"]*)\\.[^.\"]*\"", "\"order_token\": \"$1.AAAA\"");
 
     APIGatewayV2HTTPResponse response = create(forged, null);
 
@@ -327,9 +391,10 @@ class CreateSessionTest {
 
   @Test
   void anUnsignedOrderIsRefused() {
-    String unsigned = """
+    String unsigned =
+        """
         {"order_token": "%s", "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"}"""
-        .formatted(OrderTokens.unsigned(signedOrder("order-9001", 1)));
+            .formatted(OrderTokens.unsigned(signedOrder("order-9001", 1)));
 
     APIGatewayV2HTTPResponse response = create(unsigned, null);
 
@@ -345,9 +410,15 @@ class CreateSessionTest {
     JsonNode first = body(create(checkout, null));
     JsonNode again = body(create(checkout, null));
     JsonNode withAKey = body(create(checkout, "another-key"));
-    JsonNode resigned = body(create(signedCheckout(signedOrder("order-9001", 18990).put("iat", TestStack.NOW.getEpochSecond())), null));
+    JsonNode resigned =
+        body(
+            create(
+                signedCheckout(
+                    signedOrder("order-9001", 18990).put("iat", TestStack.NOW.getEpochSecond())),
+                null));
 
-    assertThat(List.of(again, withAKey, resigned)).allSatisfy(replay -> assertThat(replay).isEqualTo(first));
+    assertThat(List.of(again, withAKey, resigned))
+        .allSatisfy(replay -> assertThat(replay).isEqualTo(first));
     assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
     assertThat(rows("SESSION#")).hasSize(1);
   }
@@ -356,7 +427,8 @@ class CreateSessionTest {
   void aSignedOrderSentManyTimesAtOnceMakesOneSession() throws Exception {
     String checkout = signedCheckout(signedOrder("order-9002", 18990));
 
-    List<String> ids = race(8, container -> body(create(container, checkout, null)).get("id").asText());
+    List<String> ids =
+        race(8, container -> body(create(container, checkout, null)).get("id").asText());
 
     assertThat(ids).containsOnly("cs_test_000001");
     assertThat(stack.fintoc.createRequests()).hasSize(1);
@@ -366,13 +438,18 @@ class CreateSessionTest {
   void aSignedOrderWhoseCheckoutExpiredUnpaidMayStartANewOneUnderANewFintocKey() {
     String checkout = signedCheckout(signedOrder("order-9003", 18990));
     String first = body(create(checkout, null)).get("id").asText();
-    updater().record(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
+    updater()
+        .record(
+            Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false),
+            null,
+            null);
 
     JsonNode second = body(create(checkout, null));
 
     assertThat(second.get("id").asText()).isNotEqualTo(first);
     assertThat(second.get("status").asText()).isEqualTo("created");
-    List<String> keys = stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    List<String> keys =
+        stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
     assertThat(keys).hasSize(2);
     assertThat(keys.get(0)).endsWith("_1");
     assertThat(keys.get(1)).isEqualTo(keys.get(0).replaceAll("_1$", "_2"));
@@ -382,8 +459,17 @@ class CreateSessionTest {
   void aPaidSignedOrderIsNeverOfferedForPaymentAgain() {
     String checkout = signedCheckout(signedOrder("order-9004", 18990));
     String first = body(create(checkout, null)).get("id").asText();
-    updater().record(new Observation(first, SessionStatus.FINISHED, null,
-        new Observation.PaymentFact("pi_1", PaymentStatus.SUCCEEDED, null, 18990L, "CLP"), TestStack.NOW, false), null, null);
+    updater()
+        .record(
+            new Observation(
+                first,
+                SessionStatus.FINISHED,
+                null,
+                new Observation.PaymentFact("pi_1", PaymentStatus.SUCCEEDED, null, 18990L, "CLP"),
+                TestStack.NOW,
+                false),
+            null,
+            null);
 
     JsonNode replay = body(create(checkout, null));
 
@@ -396,7 +482,8 @@ class CreateSessionTest {
   void aChangedOrderUnderAnOrderIdWhoseCheckoutIsOpenIsRefused() {
     create(signedCheckout(signedOrder("order-9005", 18990)), null);
 
-    APIGatewayV2HTTPResponse changed = create(signedCheckout(signedOrder("order-9005", 25000)), null);
+    APIGatewayV2HTTPResponse changed =
+        create(signedCheckout(signedOrder("order-9005", 25000)), null);
 
     assertThat(changed.getStatusCode()).isEqualTo(409);
     assertThat(body(changed).at("/error/code").asText()).isEqualTo("order_session_open");
@@ -409,10 +496,17 @@ class CreateSessionTest {
     claims.set("customer_data", Json.object().put("email", "ana@example.com"));
     String checkout = signedCheckout(claims);
 
-    APIGatewayV2HTTPResponse otherCustomer = create(checkout.replace("\"success_url\"",
-        "\"customer_data\": {\"email\": \"eve@example.com\"}, \"success_url\""), null);
-    APIGatewayV2HTTPResponse otherOrder = create(checkout.replace("\"success_url\"",
-        "\"metadata\": {\"order_id\": \"order-1\"}, \"success_url\""), null);
+    APIGatewayV2HTTPResponse otherCustomer =
+        create(
+            checkout.replace(
+                "\"success_url\"",
+                "\"customer_data\": {\"email\": \"eve@example.com\"}, \"success_url\""),
+            null);
+    APIGatewayV2HTTPResponse otherOrder =
+        create(
+            checkout.replace(
+                "\"success_url\"", "\"metadata\": {\"order_id\": \"order-1\"}, \"success_url\""),
+            null);
 
     assertThat(otherCustomer.getStatusCode()).isEqualTo(400);
     assertThat(body(otherCustomer).at("/error/param").asText()).isEqualTo("customer_data");
@@ -425,7 +519,8 @@ class CreateSessionTest {
   void aShopWhoseSecretHasNoSigningKeyRefusesSignedOrders() {
     stack.secrets.holdSecret(FintocStub.SECRET_KEY, SecretsManagerStub.WEBHOOK_SECRET, null);
 
-    APIGatewayV2HTTPResponse response = create(signedCheckout(signedOrder("order-9007", 18990)), null);
+    APIGatewayV2HTTPResponse response =
+        create(signedCheckout(signedOrder("order-9007", 18990)), null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("signed_orders_not_enabled");
@@ -441,7 +536,8 @@ class CreateSessionTest {
     assertThat(second.get("id")).isNotEqualTo(first.get("id"));
     assertThat(second.get("redirect_url")).isNotEqualTo(first.get("redirect_url"));
     assertThat(stack.fintoc.sessionsCreated()).isEqualTo(2);
-    List<String> keys = stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    List<String> keys =
+        stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
     assertThat(keys).allMatch(k -> k.matches(FINTOC_KEY)).doesNotHaveDuplicates();
   }
 
@@ -468,12 +564,16 @@ class CreateSessionTest {
   }
 
   @Test
-  void concurrentRequestsWithOneIdempotencyKeyAllReturnTheSameSessionFromOneFintocCall() throws Exception {
-    List<String> ids = race(8, container -> {
-      APIGatewayV2HTTPResponse response = create(container, CLP_ORDER, "double-click");
-      assertThat(response.getStatusCode()).isEqualTo(201);
-      return body(response).get("id").asText();
-    });
+  void concurrentRequestsWithOneIdempotencyKeyAllReturnTheSameSessionFromOneFintocCall()
+      throws Exception {
+    List<String> ids =
+        race(
+            8,
+            container -> {
+              APIGatewayV2HTTPResponse response = create(container, CLP_ORDER, "double-click");
+              assertThat(response.getStatusCode()).isEqualTo(201);
+              return body(response).get("id").asText();
+            });
 
     assertThat(ids).containsOnly("cs_test_000001");
     assertThat(stack.fintoc.createRequests()).hasSize(1);
@@ -483,25 +583,36 @@ class CreateSessionTest {
   @Test
   void aKeyWhoseCheckoutExpiredUnpaidStartsANewOneForTheSameOrder() {
     String first = body(create(CLP_ORDER, "key-1")).get("id").asText();
-    updater().record(Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false), null, null);
+    updater()
+        .record(
+            Observation.sessionStatus(first, SessionStatus.EXPIRED, TestStack.NOW, false),
+            null,
+            null);
 
     String second = body(create(CLP_ORDER, "key-1")).get("id").asText();
 
     assertThat(second).isNotEqualTo(first);
-    assertThat(create(MXN_ORDER, "key-1").getStatusCode()).as("still this order's key").isEqualTo(422);
+    assertThat(create(MXN_ORDER, "key-1").getStatusCode())
+        .as("still this order's key")
+        .isEqualTo(422);
   }
 
-  /** {@code requests} handlers (one per request, as concurrent requests reach separate containers) at once. */
-  List<String> race(int requests, ThrowingFunction<CreateSessionHandler, String> request) throws Exception {
+  /**
+   * {@code requests} handlers (one per request, as concurrent requests reach separate containers)
+   * at once.
+   */
+  List<String> race(int requests, ThrowingFunction<CreateSessionHandler, String> request)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(requests);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<String>> answers = new ArrayList<>();
     for (int i = 0; i < requests; i++) {
       CreateSessionHandler container = new CreateSessionHandler(TestStack.platform(config).build());
-      Callable<String> call = () -> {
-        start.await();
-        return request.apply(container);
-      };
+      Callable<String> call =
+          () -> {
+            start.await();
+            return request.apply(container);
+          };
       answers.add(pool.submit(call));
     }
     start.countDown();
@@ -520,7 +631,9 @@ class CreateSessionTest {
   @Test
   void whenStoringFailsAfterFintocCreatedTheSessionARetryWithTheSameKeyFinishesTheJob() {
     FaultInjector faults = new FaultInjector();
-    CreateSessionHandler flakyHandler = new CreateSessionHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
+    CreateSessionHandler flakyHandler =
+        new CreateSessionHandler(
+            TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
     faults.failNext(1, request -> request instanceof TransactWriteItemsRequest);
 
     APIGatewayV2HTTPResponse failed = create(flakyHandler, CLP_ORDER, "key-1");
@@ -530,14 +643,18 @@ class CreateSessionTest {
     assertThat(failed.getHeaders()).containsEntry("retry-after", "1");
     assertThat(faults.injected()).isEqualTo(1);
     assertThat(rows("SESSION#")).as("nothing half-written").isEmpty();
-    assertThat(rows("IDEMPOTENCY#").get(0).get("state").s()).as("the claim was released for the retry").isEqualTo("open");
+    assertThat(rows("IDEMPOTENCY#").get(0).get("state").s())
+        .as("the claim was released for the retry")
+        .isEqualTo("open");
 
     APIGatewayV2HTTPResponse retried = create(flakyHandler, CLP_ORDER, "key-1");
 
     assertThat(retried.getStatusCode()).isEqualTo(201);
     assertThat(body(retried).get("id").asText()).isEqualTo("cs_test_000001");
     assertThat(stack.fintoc.createRequests()).hasSize(2);
-    assertThat(stack.fintoc.createRequests()).extracting(r -> r.getHeader("Idempotency-Key")).as("the same key, so")
+    assertThat(stack.fintoc.createRequests())
+        .extracting(r -> r.getHeader("Idempotency-Key"))
+        .as("the same key, so")
         .containsOnly(stack.fintoc.createRequests().get(0).getHeader("Idempotency-Key"));
     assertThat(stack.fintoc.sessionsCreated()).as("Fintoc replayed the first session").isEqualTo(1);
     assertThat(rows("SESSION#")).hasSize(1);
@@ -547,28 +664,46 @@ class CreateSessionTest {
 
   @Test
   void aRejectionFromFintocIsPassedOnAsA4xxWithFintocsCodeAndParam() {
-    stack.fintoc.faults().failCreates(1, 400, "invalid_request_error", "invalid_expires_at",
-        "expires_at is too far in the future", "expires_at");
+    stack
+        .fintoc
+        .faults()
+        .failCreates(
+            1,
+            400,
+            "invalid_request_error",
+            "invalid_expires_at",
+            "expires_at is too far in the future",
+            "expires_at");
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 
     assertThat(response.getStatusCode()).isEqualTo(400);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_invalid_expires_at");
     assertThat(body(response).at("/error/param").asText()).isEqualTo("expires_at");
-    assertThat(body(response).at("/error/message").asText()).contains("expires_at is too far in the future");
+    assertThat(body(response).at("/error/message").asText())
+        .contains("expires_at is too far in the future");
     assertThat(stack.fintoc.createRequests()).as("a 4xx is not retried").hasSize(1);
     assertThat(rows("SESSION#")).isEmpty();
   }
 
   @Test
   void aConflictFromFintocStaysA409() {
-    stack.fintoc.faults().failCreates(1, 409, "invalid_request_error", "customer_already_exists",
-        "A customer with this tax_id exists", "customer_data");
+    stack
+        .fintoc
+        .faults()
+        .failCreates(
+            1,
+            409,
+            "invalid_request_error",
+            "customer_already_exists",
+            "A customer with this tax_id exists",
+            "customer_data");
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 
     assertThat(response.getStatusCode()).isEqualTo(409);
-    assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_customer_already_exists");
+    assertThat(body(response).at("/error/code").asText())
+        .isEqualTo("fintoc_customer_already_exists");
   }
 
   @Test
@@ -579,10 +714,16 @@ class CreateSessionTest {
       APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 
       assertThat(response.getStatusCode()).isEqualTo(502);
-      assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_authentication_failed");
+      assertThat(body(response).at("/error/code").asText())
+          .isEqualTo("fintoc_authentication_failed");
       assertThat(response.getBody()).doesNotContain(FintocStub.SECRET_KEY);
-      assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR").contains("fintoc_authentication_failed"));
-      assertThat(logs.all()).doesNotContain(FintocStub.SECRET_KEY).doesNotContain("sk_test_someone_else");
+      assertThat(logs.lines())
+          .anySatisfy(
+              line ->
+                  assertThat(line).startsWith("ERROR").contains("fintoc_authentication_failed"));
+      assertThat(logs.all())
+          .doesNotContain(FintocStub.SECRET_KEY)
+          .doesNotContain("sk_test_someone_else");
     }
     assertThat(stack.secrets.reads()).as("read once, refreshed once on 401").isEqualTo(2);
     assertThat(rows("SESSION#")).isEmpty();
@@ -622,7 +763,8 @@ class CreateSessionTest {
 
   /** A handler whose waits between Fintoc attempts are recorded, not slept. */
   CreateSessionHandler recordingWaits(List<Duration> waits, Map<String, String> settings) {
-    return new CreateSessionHandler(TestStack.platform(config.with(settings)).sleeper(new RecordingSleeper(waits)).build());
+    return new CreateSessionHandler(
+        TestStack.platform(config.with(settings)).sleeper(new RecordingSleeper(waits)).build());
   }
 
   List<String> fintocKeys() {
@@ -637,9 +779,12 @@ class CreateSessionTest {
     APIGatewayV2HTTPResponse response = create(recordingWaits(waits, Map.of()), CLP_ORDER, null);
 
     assertThat(response.getStatusCode()).isEqualTo(201);
-    List<String> keys = stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
+    List<String> keys =
+        stack.fintoc.createRequests().stream().map(r -> r.getHeader("Idempotency-Key")).toList();
     assertThat(keys).hasSize(2).containsOnly(keys.get(0));
-    assertThat(waits).singleElement().satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+    assertThat(waits)
+        .singleElement()
+        .satisfies(w -> assertThat(w).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2)));
   }
 
   @Test
@@ -651,7 +796,8 @@ class CreateSessionTest {
 
     assertThat(response.getStatusCode()).isEqualTo(503);
     assertThat(body(response).at("/error/code").asText()).isEqualTo("fintoc_rate_limited");
-    // Fintoc's guide: 1, 2, 4, 8, 16 s plus up to 1 s of jitter; the 20 s call budget stops it before 16.
+    // Fintoc's guide: 1, 2, 4, 8, 16 s plus up to 1 s of jitter; the 20 s call budget stops it
+    // before 16.
     assertThat(waits).hasSize(4);
     for (int i = 0; i < waits.size(); i++) {
       Duration base = Duration.ofSeconds(1L << i);
@@ -663,8 +809,14 @@ class CreateSessionTest {
   @Test
   void aServerErrorOnEveryAttemptIsA502AfterThreeAttempts() {
     // What a proxy in front of Fintoc answers, not Fintoc: only the wire shows it.
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
-        .willReturn(aResponse().withStatus(503).withBody("<html>Service Unavailable</html>")));
+    stack
+        .fintoc
+        .server()
+        .stubFor(
+            post(urlEqualTo("/v2/checkout_sessions"))
+                .atPriority(1)
+                .willReturn(
+                    aResponse().withStatus(503).withBody("<html>Service Unavailable</html>")));
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 
@@ -676,10 +828,22 @@ class CreateSessionTest {
 
   @Test
   void aFintocThatDoesNotAnswerInTimeIsA504() {
-    // A slow network in front of Fintoc: the session is made at once, every answer arrives 3 s late.
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1)
-        .willReturn(aResponse().proxiedFrom(stack.fintoc.directUrl()).withFixedDelay(3_000)));
-    CreateSessionHandler impatient = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_READ_TIMEOUT_MS", "200", "FINTOC_MAX_ATTEMPTS", "2"))).build());
+    // A slow network in front of Fintoc: the session is made at once, every answer arrives 3 s
+    // late.
+    stack
+        .fintoc
+        .server()
+        .stubFor(
+            post(urlEqualTo("/v2/checkout_sessions"))
+                .atPriority(1)
+                .willReturn(
+                    aResponse().proxiedFrom(stack.fintoc.directUrl()).withFixedDelay(3_000)));
+    CreateSessionHandler impatient =
+        new CreateSessionHandler(
+            TestStack.platform(
+                    config.with(
+                        Map.of("FINTOC_READ_TIMEOUT_MS", "200", "FINTOC_MAX_ATTEMPTS", "2")))
+                .build());
 
     APIGatewayV2HTTPResponse response = create(impatient, CLP_ORDER, null);
 
@@ -691,7 +855,11 @@ class CreateSessionTest {
   @Test
   void aFintocThatCannotBeReachedIsA502() {
     int closedPort = DynamoDbLocal.freePort();
-    CreateSessionHandler unreachable = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", "http://127.0.0.1:" + closedPort))).build());
+    CreateSessionHandler unreachable =
+        new CreateSessionHandler(
+            TestStack.platform(
+                    config.with(Map.of("FINTOC_API_URL", "http://127.0.0.1:" + closedPort)))
+                .build());
 
     APIGatewayV2HTTPResponse response = create(unreachable, CLP_ORDER, null);
 
@@ -710,23 +878,41 @@ class CreateSessionTest {
     APIGatewayV2HTTPResponse failed = create(handler, CLP_ORDER, "key-1");
 
     assertThat(failed.getStatusCode()).isEqualTo(502);
-    assertThat(fintocKeys()).as("three attempts, one key").hasSize(3).containsOnly(fintocKeys().get(0));
-    assertThat(stack.fintoc.sessionsCreated()).as("Fintoc replayed its stored 500 to the retries").isZero();
+    assertThat(fintocKeys())
+        .as("three attempts, one key")
+        .hasSize(3)
+        .containsOnly(fintocKeys().get(0));
+    assertThat(stack.fintoc.sessionsCreated())
+        .as("Fintoc replayed its stored 500 to the retries")
+        .isZero();
 
     APIGatewayV2HTTPResponse retried = create(handler, CLP_ORDER, "key-1");
 
     assertThat(retried.getStatusCode()).isEqualTo(201);
     String firstKey = fintocKeys().get(0);
-    assertThat(fintocKeys().get(3)).as("the next generation of the claim's key")
+    assertThat(fintocKeys().get(3))
+        .as("the next generation of the claim's key")
         .isEqualTo(firstKey.substring(0, firstKey.length() - 2) + "_2");
-    assertThat(create(handler, MXN_ORDER, "key-1").getStatusCode()).as("still this order's key").isEqualTo(422);
+    assertThat(create(handler, MXN_ORDER, "key-1").getStatusCode())
+        .as("still this order's key")
+        .isEqualTo(422);
   }
 
   @Test
   void afterATimeoutTheRetryKeepsTheKeyAndGetsTheSessionFintocMadeMeanwhile() {
     stack.fintoc.faults().slowCreates(1, Duration.ofSeconds(2));
-    CreateSessionHandler impatient = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(),
-        "FINTOC_READ_TIMEOUT_MS", "300", "FINTOC_MAX_ATTEMPTS", "1"))).build());
+    CreateSessionHandler impatient =
+        new CreateSessionHandler(
+            TestStack.platform(
+                    config.with(
+                        Map.of(
+                            "FINTOC_API_URL",
+                            stack.fintoc.directUrl(),
+                            "FINTOC_READ_TIMEOUT_MS",
+                            "300",
+                            "FINTOC_MAX_ATTEMPTS",
+                            "1")))
+                .build());
 
     APIGatewayV2HTTPResponse timedOut = create(impatient, CLP_ORDER, "key-1");
 
@@ -742,7 +928,16 @@ class CreateSessionTest {
   @Test
   void afterAConnectionDroppedUnansweredTheRetryKeepsTheKeyAndGetsTheSameSession() {
     stack.fintoc.faults().resetAfterCreating(1);
-    CreateSessionHandler direct = new CreateSessionHandler(TestStack.platform(config.with(Map.of("FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_MAX_ATTEMPTS", "1"))).build());
+    CreateSessionHandler direct =
+        new CreateSessionHandler(
+            TestStack.platform(
+                    config.with(
+                        Map.of(
+                            "FINTOC_API_URL",
+                            stack.fintoc.directUrl(),
+                            "FINTOC_MAX_ATTEMPTS",
+                            "1")))
+                .build());
 
     APIGatewayV2HTTPResponse dropped = create(direct, CLP_ORDER, "key-1");
 
@@ -758,27 +953,44 @@ class CreateSessionTest {
   // ---- deadlines come from the invocation -------------------------------------------------
 
   @Test
-  void aSlowFintocWithThreeSecondsLeftAnswersARetryableErrorBeforeTheDeadlineAndTheRetryTakesTheClaim() {
-    // Fintoc makes the session, then takes 10 s to say so (straight to the simulator: no recorder waits on it).
+  void
+      aSlowFintocWithThreeSecondsLeftAnswersARetryableErrorBeforeTheDeadlineAndTheRetryTakesTheClaim() {
+    // Fintoc makes the session, then takes 10 s to say so (straight to the simulator: no recorder
+    // waits on it).
     stack.fintoc.faults().slowCreates(1, Duration.ofSeconds(10));
-    CreateSessionHandler lambdaTimeouts = new CreateSessionHandler(TestStack.platform(config.with(Map.of(
-        "FINTOC_API_URL", stack.fintoc.directUrl(), "FINTOC_READ_TIMEOUT_MS", "6000", "FINTOC_MAX_ATTEMPTS", "1"))).build());
+    CreateSessionHandler lambdaTimeouts =
+        new CreateSessionHandler(
+            TestStack.platform(
+                    config.with(
+                        Map.of(
+                            "FINTOC_API_URL",
+                            stack.fintoc.directUrl(),
+                            "FINTOC_READ_TIMEOUT_MS",
+                            "6000",
+                            "FINTOC_MAX_ATTEMPTS",
+                            "1")))
+                .build());
     Map<String, String> headers = Map.of("Idempotency-Key", "key-1");
 
     long started = System.nanoTime();
-    APIGatewayV2HTTPResponse late = lambdaTimeouts.handleRequest(ApiEvent.post("/checkout-sessions", CLP_ORDER, headers),
-        new TestContext(() -> 3_000));
+    APIGatewayV2HTTPResponse late =
+        lambdaTimeouts.handleRequest(
+            ApiEvent.post("/checkout-sessions", CLP_ORDER, headers), new TestContext(() -> 3_000));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(late.getStatusCode()).isEqualTo(504);
     assertThat(late.getHeaders()).containsEntry("retry-after", "1");
     assertThat(took).as("answered inside the invocation's 3 s").isLessThan(Duration.ofSeconds(3));
-    assertThat(rows("IDEMPOTENCY#").get(0).get("state").s()).as("given back for the retry").isEqualTo("open");
+    assertThat(rows("IDEMPOTENCY#").get(0).get("state").s())
+        .as("given back for the retry")
+        .isEqualTo("open");
 
     APIGatewayV2HTTPResponse retried = create(lambdaTimeouts, CLP_ORDER, "key-1");
 
     assertThat(retried.getStatusCode()).as("taken at once, not after the lease").isEqualTo(201);
-    assertThat(body(retried).get("id").asText()).as("the session Fintoc made").isEqualTo("cs_test_000001");
+    assertThat(body(retried).get("id").asText())
+        .as("the session Fintoc made")
+        .isEqualTo("cs_test_000001");
     assertThat(fintocKeys()).hasSize(2).containsOnly(fintocKeys().get(0));
   }
 
@@ -786,19 +998,39 @@ class CreateSessionTest {
   void waitingForAnotherRequestsClaimStopsInTimeToAnswer() {
     String table = config.required("SESSIONS_TABLE");
     // Another container holds the key's claim, its lease still good.
-    dynamo.putItem(r -> r.tableName(table).item(Map.of(
-        "pk", AttributeValue.fromS("IDEMPOTENCY#" + SessionRequest.keyScope("key-1")),
-        "request_hash", AttributeValue.fromS(SessionRequest.sha256(Json.canonical(
-            new CheckoutRequestParser(Settings.from(config), TestStack.CLOCK)
-                .parse(CLP_ORDER.getBytes(StandardCharsets.UTF_8)).asSent()))),
-        "state", AttributeValue.fromS("pending"), "claim_token", AttributeValue.fromS("theirs"),
-        "lease_expires_at", AttributeValue.fromN(Long.toString(Long.MAX_VALUE / 2)),
-        "fintoc_key", AttributeValue.fromS("fcl_theirs"), "generation", AttributeValue.fromN("1"),
-        "revision", AttributeValue.fromN("1"))));
+    dynamo.putItem(
+        r ->
+            r.tableName(table)
+                .item(
+                    Map.of(
+                        "pk",
+                        AttributeValue.fromS("IDEMPOTENCY#" + SessionRequest.keyScope("key-1")),
+                        "request_hash",
+                        AttributeValue.fromS(
+                            SessionRequest.sha256(
+                                Json.canonical(
+                                    new CheckoutRequestParser(
+                                            Settings.from(config), TestStack.CLOCK)
+                                        .parse(CLP_ORDER.getBytes(StandardCharsets.UTF_8))
+                                        .asSent()))),
+                        "state",
+                        AttributeValue.fromS("pending"),
+                        "claim_token",
+                        AttributeValue.fromS("theirs"),
+                        "lease_expires_at",
+                        AttributeValue.fromN(Long.toString(Long.MAX_VALUE / 2)),
+                        "fintoc_key",
+                        AttributeValue.fromS("fcl_theirs"),
+                        "generation",
+                        AttributeValue.fromN("1"),
+                        "revision",
+                        AttributeValue.fromN("1"))));
 
     long started = System.nanoTime();
-    APIGatewayV2HTTPResponse busy = handler.handleRequest(
-        ApiEvent.post("/checkout-sessions", CLP_ORDER, Map.of("Idempotency-Key", "key-1")), new TestContext(() -> 10_000));
+    APIGatewayV2HTTPResponse busy =
+        handler.handleRequest(
+            ApiEvent.post("/checkout-sessions", CLP_ORDER, Map.of("Idempotency-Key", "key-1")),
+            new TestContext(() -> 10_000));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
 
     assertThat(busy.getStatusCode()).isEqualTo(409);
@@ -811,17 +1043,22 @@ class CreateSessionTest {
   @Test
   void whenTheSecretCannotBeRefreshedTheCachedOneServesForABoundedTime() {
     MutableClock clock = new MutableClock(TestStack.NOW);
-    CreateSessionHandler container = new CreateSessionHandler(TestStack.platform(config).clock(clock).build());
+    CreateSessionHandler container =
+        new CreateSessionHandler(TestStack.platform(config).clock(clock).build());
     assertThat(create(container, CLP_ORDER, null).getStatusCode()).isEqualTo(201);
     stack.secrets.denyAccess();
     clock.advance(Duration.ofMinutes(6)); // past the 5-minute TTL: a read is due, and fails
 
     try (LogCapture logs = new LogCapture()) {
       assertThat(create(container, CLP_ORDER, null).getStatusCode()).isEqualTo(201);
-      assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN").contains("secret_refresh_failed"));
+      assertThat(logs.lines())
+          .anySatisfy(
+              line -> assertThat(line).startsWith("WARN").contains("secret_refresh_failed"));
     }
     clock.advance(Duration.ofHours(1));
-    assertThat(create(container, CLP_ORDER, null).getStatusCode()).as("too old to trust").isEqualTo(503);
+    assertThat(create(container, CLP_ORDER, null).getStatusCode())
+        .as("too old to trust")
+        .isEqualTo(503);
   }
 
   @Test
@@ -829,13 +1066,23 @@ class CreateSessionTest {
     // Fintoc replays cs_test_000001 for this claim's key; a newer state of it is already stored.
     create(CLP_ORDER, "key-1");
     String table = config.required("SESSIONS_TABLE");
-    dynamo.updateItem(r -> r.tableName(table).key(Map.of("pk", AttributeValue.fromS("SESSION#cs_test_000001")))
-        .updateExpression("SET #s = :finished").expressionAttributeNames(Map.of("#s", "status"))
-        .expressionAttributeValues(Map.of(":finished", AttributeValue.fromS("finished"))));
-    dynamo.updateItem(r -> r.tableName(table)
-        .key(Map.of("pk", AttributeValue.fromS("IDEMPOTENCY#key:" + SessionRequest.sha256("key-1"))))
-        .updateExpression("SET #s = :open REMOVE session_id").expressionAttributeNames(Map.of("#s", "state"))
-        .expressionAttributeValues(Map.of(":open", AttributeValue.fromS("open"))));
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS("SESSION#cs_test_000001")))
+                .updateExpression("SET #s = :finished")
+                .expressionAttributeNames(Map.of("#s", "status"))
+                .expressionAttributeValues(Map.of(":finished", AttributeValue.fromS("finished"))));
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(
+                    Map.of(
+                        "pk",
+                        AttributeValue.fromS("IDEMPOTENCY#key:" + SessionRequest.sha256("key-1"))))
+                .updateExpression("SET #s = :open REMOVE session_id")
+                .expressionAttributeNames(Map.of("#s", "state"))
+                .expressionAttributeValues(Map.of(":open", AttributeValue.fromS("open"))));
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, "key-1");
 
@@ -845,10 +1092,19 @@ class CreateSessionTest {
 
   @Test
   void fintocAnsweringWithAnotherAmountThanTheOrdersIsNeverOfferedToTheCustomer() {
-    stack.fintoc.server().stubFor(post(urlEqualTo("/v2/checkout_sessions")).atPriority(1).willReturn(aResponse()
-        .withStatus(201).withHeader("Content-Type", "application/json")
-        .withBody("{\"id\": \"cs_odd\", \"object\": \"checkout_session\", \"status\": \"created\", \"amount\": 1,"
-            + " \"currency\": \"CLP\", \"redirect_url\": \"https://checkout.fintoc.com/cs_odd\"}")));
+    stack
+        .fintoc
+        .server()
+        .stubFor(
+            post(urlEqualTo("/v2/checkout_sessions"))
+                .atPriority(1)
+                .willReturn(
+                    aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(
+                            "{\"id\": \"cs_odd\", \"object\": \"checkout_session\", \"status\": \"created\", \"amount\": 1,"
+                                + " \"currency\": \"CLP\", \"redirect_url\": \"https://checkout.fintoc.com/cs_odd\"}")));
 
     APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
 

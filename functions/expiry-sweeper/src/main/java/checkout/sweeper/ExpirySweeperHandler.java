@@ -14,11 +14,13 @@ import java.util.stream.Stream;
  * Scheduled (template.yaml: ScheduleV2): one sweep per run, stopping before the Lambda deadline;
  * what it leaves, the next run picks up. Logs and returns one summary.
  */
-public final class ExpirySweeperHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class ExpirySweeperHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
   /** Kept from the invocation's deadline: time to write the last answers and log the summary. */
   static final Duration MARGIN = Duration.ofSeconds(5);
 
   private final Sweeper sweeper;
+
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
 
@@ -34,15 +36,21 @@ public final class ExpirySweeperHandler implements RequestHandler<Map<String, Ob
     this.priming = Priming.register("ExpirySweeper", root::prime);
   }
 
-  /** Always logs and returns one summary, also when the run fails (then it rethrows, for the alarm). */
+  /**
+   * Always logs and returns one summary, also when the run fails (then it rethrows, for the alarm).
+   */
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
     SweepSummary summary = new SweepSummary();
     try {
-      sweeper.sweep(() -> Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN), summary);
+      sweeper.sweep(
+          () -> Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN),
+          summary);
     } finally {
       Map<String, Object> result = summary.toMap();
-      Log.info("sweep_summary", result.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
+      Log.info(
+          "sweep_summary",
+          result.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
     }
     return summary.toMap();
   }

@@ -23,23 +23,39 @@ final class ExpirySweeperRoot {
   ExpirySweeperRoot(Platform platform) {
     this.platform = platform;
     this.sessions = new SessionRepository(platform.dynamo(), platform.settings().table());
-    FintocClient fintoc = new FintocClient(FintocOptions.from(platform.settings().fintoc()), platform.secrets(),
-        platform.sleeper(), new Jitter());
-    this.sweeper = new Sweeper(sessions, fintoc, new SessionUpdater(sessions, platform.clock(), platform.sleeper()),
-        platform.settings().sweep(), new Pace(platform.settings().sweep().callsPerSecond(), platform.sleeper()),
-        platform.clock());
+    FintocClient fintoc =
+        new FintocClient(
+            FintocOptions.from(platform.settings().fintoc()),
+            platform.secrets(),
+            platform.sleeper(),
+            new Jitter());
+    this.sweeper =
+        new Sweeper(
+            sessions,
+            fintoc,
+            new SessionUpdater(sessions, platform.clock(), platform.sleeper()),
+            platform.settings().sweep(),
+            new Pace(platform.settings().sweep().callsPerSecond(), platform.sleeper()),
+            platform.clock());
   }
 
   /**
-   * A page of each sweep index that can hold nothing; the secret's read stopped before it is
-   * sent; a made-up Fintoc answer observed and decided; the storage paths, their write refused.
+   * A page of each sweep index that can hold nothing; the secret's read stopped before it is sent;
+   * a made-up Fintoc answer observed and decided; the storage paths, their write refused.
    */
   void prime() {
     Instant now = platform.clock().instant();
     AdapterPriming.sweepQueries(sessions);
     AdapterPriming.secretRead(platform.secrets());
-    SessionRules.merge(FintocCheckoutSession.observe(Samples.fintocSession("expired"), now, true, null), null, null, now);
-    AdapterPriming.sessionStorage(sessions, FintocCheckoutSession.toSession(Samples.fintocSession("expired"),
-        platform.settings().orderReferenceKey(), now), now);
+    SessionRules.merge(
+        FintocCheckoutSession.observe(Samples.fintocSession("expired"), now, true, null),
+        null,
+        null,
+        now);
+    AdapterPriming.sessionStorage(
+        sessions,
+        FintocCheckoutSession.toSession(
+            Samples.fintocSession("expired"), platform.settings().orderReferenceKey(), now),
+        now);
   }
 }

@@ -5,13 +5,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One run's counts. Open sessions: {@code found} past expiry and grace; of those,
- * {@code expired} and {@code finished} as Fintoc reported (or expired because Fintoc never saw
- * them), {@code skipped} (Fintoc still has them open, or the run stopped at its deadline).
- * Unsettled payments: {@code unsettled} due for a look; of those, {@code settled} (now final)
- * and {@code still_unsettled} (asked again later). {@code errors}: Fintoc unreachable or a
- * fault (left for the next run). {@code itemsRead} and {@code readCapacity}: what the index
- * queries cost.
+ * One run's counts. Open sessions: {@code found} past expiry and grace; of those, {@code expired}
+ * and {@code finished} as Fintoc reported (or expired because Fintoc never saw them), {@code
+ * skipped} (Fintoc still has them open, or the run stopped at its deadline). Unsettled payments:
+ * {@code unsettled} due for a look; of those, {@code settled} (now final) and {@code
+ * still_unsettled} (asked again later). {@code errors}: Fintoc unreachable or a fault (left for the
+ * next run). {@code itemsRead} and {@code readCapacity}: what the index queries cost.
  */
 final class SweepSummary {
   final AtomicLong found = new AtomicLong();

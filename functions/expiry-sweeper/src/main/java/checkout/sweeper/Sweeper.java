@@ -1,5 +1,6 @@
 package checkout.sweeper;
 
+import checkout.config.Settings;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
@@ -7,14 +8,12 @@ import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.SessionStatus;
-import checkout.config.Settings;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
 import checkout.time.Deadline;
 import checkout.time.Pace;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -25,17 +24,18 @@ import java.util.function.Supplier;
 
 /**
  * Asks Fintoc about what is still open, so a missed webhook never leaves an order hanging:
+ *
  * <ul>
  *   <li>sessions open past their expires_at plus a grace period — Fintoc says how they ended;
- *   <li>sessions over at Fintoc whose payment is not final (pending, requires_action, anything
- *       not final) and due for a look — asked again with growing intervals until the payment is
- *       final (a pending transfer may take ten days, then fail).
+ *   <li>sessions over at Fintoc whose payment is not final (pending, requires_action, anything not
+ *       final) and due for a look — asked again with growing intervals until the payment is final
+ *       (a pending transfer may take ten days, then fail).
  * </ul>
  *
- * <p>Each reads only its sparse index ({@link SessionRepository#due}), so a run costs what it
- * has to close, whatever the table's size. Fintoc calls are paced and few at once (its rate limit is
- * shared with CreateSession); each starts only if the invocation has time left for it. Every
- * write goes through {@link SessionUpdater}: conditional, the same rules as the webhook.
+ * <p>Each reads only its sparse index ({@link SessionRepository#due}), so a run costs what it has
+ * to close, whatever the table's size. Fintoc calls are paced and few at once (its rate limit is
+ * shared with CreateSession); each starts only if the invocation has time left for it. Every write
+ * goes through {@link SessionUpdater}: conditional, the same rules as the webhook.
  */
 final class Sweeper {
   private final SessionRepository sessions;
@@ -45,7 +45,12 @@ final class Sweeper {
   private final Pace pace;
   private final Clock clock;
 
-  Sweeper(SessionRepository sessions, FintocClient fintoc, SessionUpdater updater, Settings.Sweep settings, Pace pace,
+  Sweeper(
+      SessionRepository sessions,
+      FintocClient fintoc,
+      SessionUpdater updater,
+      Settings.Sweep settings,
+      Pace pace,
       Clock clock) {
     this.sessions = sessions;
     this.fintoc = fintoc;
@@ -70,12 +75,17 @@ final class Sweeper {
     }
   }
 
-  private void read(SessionRepository.Due due, long cutoff, ExecutorService pool, Supplier<Deadline> deadline,
+  private void read(
+      SessionRepository.Due due,
+      long cutoff,
+      ExecutorService pool,
+      Supplier<Deadline> deadline,
       SweepSummary summary) {
     for (int shard = 0; shard < SessionRepository.SHARDS && !summary.stoppedAtDeadline; shard++) {
       SessionRepository.Cursor cursor = null;
       do {
-        SessionRepository.DuePage page = sessions.due(due, shard, cutoff, settings.pageSize(), cursor);
+        SessionRepository.DuePage page =
+            sessions.due(due, shard, cutoff, settings.pageSize(), cursor);
         summary.queries.incrementAndGet();
         summary.itemsRead.addAndGet(page.itemsRead());
         if (page.readCapacity() != null) {
@@ -87,17 +97,26 @@ final class Sweeper {
     }
   }
 
-  /** At most {@code concurrency} Fintoc calls at once, paced: its 100 req/s is shared with CreateSession. */
-  private void reconcilePage(SessionRepository.Due due, List<String> ids, ExecutorService pool,
-      Supplier<Deadline> deadline, SweepSummary summary) {
+  /**
+   * At most {@code concurrency} Fintoc calls at once, paced: its 100 req/s is shared with
+   * CreateSession.
+   */
+  private void reconcilePage(
+      SessionRepository.Due due,
+      List<String> ids,
+      ExecutorService pool,
+      Supplier<Deadline> deadline,
+      SweepSummary summary) {
     boolean settling = due == SessionRepository.Due.UNSETTLED;
     List<Future<?>> running = new ArrayList<>();
     for (String id : ids) {
       (settling ? summary.unsettled : summary.found).incrementAndGet();
-      running.add(pool.submit(() -> {
-        reconcile(settling, id, deadline, summary);
-        return null;
-      }));
+      running.add(
+          pool.submit(
+              () -> {
+                reconcile(settling, id, deadline, summary);
+                return null;
+              }));
     }
     for (Future<?> future : running) {
       try {
@@ -112,7 +131,8 @@ final class Sweeper {
     }
   }
 
-  private void reconcile(boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary)
+  private void reconcile(
+      boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary)
       throws InterruptedException {
     pace.await();
     // Checked when the call is about to start, not when it was queued: the queue may have waited.
@@ -128,7 +148,10 @@ final class Sweeper {
     } catch (FintocException e) {
       if (!settling && e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
         // Fintoc has never seen it: it can never be paid.
-        updater.record(Observation.sessionStatus(id, SessionStatus.EXPIRED, clock.instant(), true), null, null);
+        updater.record(
+            Observation.sessionStatus(id, SessionStatus.EXPIRED, clock.instant(), true),
+            null,
+            null);
         summary.expired.incrementAndGet();
       } else {
         summary.errors.incrementAndGet(); // left as it is; the next run asks again
@@ -138,11 +161,13 @@ final class Sweeper {
     Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true, null);
     CheckoutSession after = updater.record(fact, null, null).after();
     if (settling) {
-      (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled).incrementAndGet();
+      (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled)
+          .incrementAndGet();
     } else if (after == null || after.status().isOpen()) {
       summary.skipped.incrementAndGet(); // Fintoc still has it open: ask next run
     } else {
-      (after.status().equals(SessionStatus.FINISHED) ? summary.finished : summary.expired).incrementAndGet();
+      (after.status().equals(SessionStatus.FINISHED) ? summary.finished : summary.expired)
+          .incrementAndGet();
     }
   }
 }

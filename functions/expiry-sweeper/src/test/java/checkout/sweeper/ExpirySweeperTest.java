@@ -3,26 +3,18 @@ package checkout.sweeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import checkout.config.Config;
-import checkout.fintoc.FintocClient;
-import checkout.fintoc.FintocOptions;
-import checkout.secrets.SecretSources;
-import checkout.store.StorageUnavailableException;
-import checkout.testing.FaultInjector;
-import checkout.testing.MutableClock;
-import checkout.time.Sleeper;
 import checkout.session.CheckoutSession;
 import checkout.store.SessionRepository;
-import checkout.session.SessionStatus;
+import checkout.store.StorageUnavailableException;
+import checkout.testing.FaultInjector;
 import checkout.testing.FintocEvents;
 import checkout.testing.LogCapture;
+import checkout.testing.MutableClock;
+import checkout.testing.RecordingSleeper;
 import checkout.testing.SecretsManagerStub;
 import checkout.testing.TestContext;
 import checkout.testing.TestSessions;
-import checkout.testing.RecordingSleeper;
 import checkout.testing.TestStack;
 import checkout.webhook.WebhookHandler;
 import java.time.Duration;
@@ -30,16 +22,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /** ExpirySweeper against DynamoDB Local and the Fintoc stub. */
 class ExpirySweeperTest {
   static final TestStack stack = new TestStack();
+
   /** Well past expires_at plus the 10-minute grace. */
   static final Instant LONG_AGO = TestStack.NOW.minus(Duration.ofHours(1));
 
@@ -73,12 +69,21 @@ class ExpirySweeperTest {
 
   String state(String id) {
     CheckoutSession s = sessions.find(id).orElseThrow();
-    return s.status().wire() + "/" + (s.paymentStatus() == null ? "-" : s.paymentStatus().wire()) + "/" + s.attention();
+    return s.status().wire()
+        + "/"
+        + (s.paymentStatus() == null ? "-" : s.paymentStatus().wire())
+        + "/"
+        + s.attention();
   }
 
   boolean inOpenIndex(String id) {
-    return dynamo.getItem(r -> r.tableName(config.required("SESSIONS_TABLE"))
-        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + id)))).item().containsKey("open_shard");
+    return dynamo
+        .getItem(
+            r ->
+                r.tableName(config.required("SESSIONS_TABLE"))
+                    .key(Map.of("pk", AttributeValue.fromS("SESSION#" + id))))
+        .item()
+        .containsKey("open_shard");
   }
 
   @Test
@@ -90,7 +95,10 @@ class ExpirySweeperTest {
 
     assertThat(state("cs_1")).isEqualTo("expired/-/null");
     assertThat(inOpenIndex("cs_1")).isFalse();
-    assertThat(summary).containsEntry("found", 1L).containsEntry("expired", 1L).containsEntry("errors", 0L);
+    assertThat(summary)
+        .containsEntry("found", 1L)
+        .containsEntry("expired", 1L)
+        .containsEntry("errors", 0L);
   }
 
   @Test
@@ -167,7 +175,9 @@ class ExpirySweeperTest {
 
   @Test
   void everyPageOfEveryShardIsSwept() {
-    ExpirySweeperHandler smallPages = new ExpirySweeperHandler(TestStack.platform(config.with(Map.of("SWEEP_PAGE_SIZE", "3"))).build());
+    ExpirySweeperHandler smallPages =
+        new ExpirySweeperHandler(
+            TestStack.platform(config.with(Map.of("SWEEP_PAGE_SIZE", "3"))).build());
     for (int i = 0; i < 60; i++) {
       storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
     }
@@ -187,7 +197,8 @@ class ExpirySweeperTest {
       storeOpen("cs_" + i, LONG_AGO.minusSeconds(i));
     }
     AtomicInteger asked = new AtomicInteger();
-    // Plenty of time for the first 4 calls, then 5.1 s: the 5 s margin leaves too little to start one.
+    // Plenty of time for the first 4 calls, then 5.1 s: the 5 s margin leaves too little to start
+    // one.
     TestContext nearlyOut = new TestContext(() -> asked.incrementAndGet() <= 4 ? 200_000 : 5_100);
 
     Map<String, Object> first = sweeper.handleRequest(Map.of(), nearlyOut);
@@ -197,7 +208,10 @@ class ExpirySweeperTest {
 
     Map<String, Object> second = sweep();
 
-    assertThat(second).containsEntry("found", 6L).containsEntry("expired", 6L).containsEntry("stopped_at_deadline", false);
+    assertThat(second)
+        .containsEntry("found", 6L)
+        .containsEntry("expired", 6L)
+        .containsEntry("stopped_at_deadline", false);
   }
 
   @Test
@@ -207,43 +221,73 @@ class ExpirySweeperTest {
     try (LogCapture logs = new LogCapture()) {
       sweep();
 
-      assertThat(logs.lines()).filteredOn(l -> l.contains("sweep_summary")).hasSize(1)
-          .first().asString().contains("\"found\":1").contains("\"expired\":1").contains("\"finished\":0")
-          .contains("\"skipped\":0").contains("\"errors\":0");
+      assertThat(logs.lines())
+          .filteredOn(l -> l.contains("sweep_summary"))
+          .hasSize(1)
+          .first()
+          .asString()
+          .contains("\"found\":1")
+          .contains("\"expired\":1")
+          .contains("\"finished\":0")
+          .contains("\"skipped\":0")
+          .contains("\"errors\":0");
     }
   }
 
   // --- nothing stays open: payments that are not final ------------------------------------------
 
   /** A sweeper on this clock whose pacing waits are recorded, not slept. */
-  ExpirySweeperHandler sweeperAt(MutableClock clock, List<Duration> waits, Map<String, String> settings) {
+  ExpirySweeperHandler sweeperAt(
+      MutableClock clock, List<Duration> waits, Map<String, String> settings) {
     Config sweeperConfig = config.with(settings);
-    return new ExpirySweeperHandler(TestStack.platform(sweeperConfig).clock(clock).sleeper(new RecordingSleeper(waits)).build());
+    return new ExpirySweeperHandler(
+        TestStack.platform(sweeperConfig)
+            .clock(clock)
+            .sleeper(new RecordingSleeper(waits))
+            .build());
   }
 
-  /** The session finished at Fintoc with its payment pending; the webhook said so, and nothing since. */
+  /**
+   * The session finished at Fintoc with its payment pending; the webhook said so, and nothing
+   * since.
+   */
   void finishedWithAPendingPayment(String id) {
     storeOpen(id, TestStack.NOW.plus(Duration.ofHours(20)));
-    new WebhookHandler(TestStack.platform(config).build()).handleRequest(FintocEvents.delivery(
-        FintocEvents.sessionFinished("evt_" + id, id, "pi_" + id, "pending"), SecretsManagerStub.WEBHOOK_SECRET,
-        TestStack.NOW), null);
+    new WebhookHandler(TestStack.platform(config).build())
+        .handleRequest(
+            FintocEvents.delivery(
+                FintocEvents.sessionFinished("evt_" + id, id, "pi_" + id, "pending"),
+                SecretsManagerStub.WEBHOOK_SECRET,
+                TestStack.NOW),
+            null);
   }
 
   boolean inUnsettledIndex(String id) {
-    return dynamo.getItem(r -> r.tableName(config.required("SESSIONS_TABLE"))
-        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + id)))).item().containsKey("unsettled_shard");
+    return dynamo
+        .getItem(
+            r ->
+                r.tableName(config.required("SESSIONS_TABLE"))
+                    .key(Map.of("pk", AttributeValue.fromS("SESSION#" + id))))
+        .item()
+        .containsKey("unsettled_shard");
   }
 
   @Test
   void aPendingPaymentWhoseWebhooksNeverCameIsSettledByTheSweeper() {
     finishedWithAPendingPayment("cs_p");
     assertThat(inUnsettledIndex("cs_p")).isTrue();
-    stack.fintoc.holdSession("cs_p", "finished", "pi_cs_p", "succeeded"); // the bank settled; the webhook was lost
+    stack.fintoc.holdSession(
+        "cs_p", "finished", "pi_cs_p", "succeeded"); // the bank settled; the webhook was lost
     MutableClock clock = new MutableClock(TestStack.NOW.plus(Duration.ofMinutes(11)));
 
-    Map<String, Object> summary = sweeperAt(clock, new ArrayList<>(), Map.of()).handleRequest(Map.of(), TestContext.unhurried());
+    Map<String, Object> summary =
+        sweeperAt(clock, new ArrayList<>(), Map.of())
+            .handleRequest(Map.of(), TestContext.unhurried());
 
-    assertThat(summary).containsEntry("unsettled", 1L).containsEntry("settled", 1L).containsEntry("found", 0L);
+    assertThat(summary)
+        .containsEntry("unsettled", 1L)
+        .containsEntry("settled", 1L)
+        .containsEntry("found", 0L);
     assertThat(state("cs_p")).isEqualTo("finished/succeeded/null");
     assertThat(sessions.find("cs_p").orElseThrow().paid()).isTrue();
     assertThat(inUnsettledIndex("cs_p")).as("settled: never read again").isFalse();
@@ -260,15 +304,25 @@ class ExpirySweeperTest {
     for (int look = 0; look < 6; look++) {
       Instant due = sessions.find("cs_p").orElseThrow().nextSettleCheckAt();
       clock.set(due.minusSeconds(60));
-      assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).as("a minute early")
+      assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried()))
+          .as("a minute early")
           .containsEntry("unsettled", 0L);
       clock.set(due.plusSeconds(1));
-      assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).containsEntry("still_unsettled", 1L);
-      intervals.add(Duration.between(clock.instant(), sessions.find("cs_p").orElseThrow().nextSettleCheckAt()));
+      assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried()))
+          .containsEntry("still_unsettled", 1L);
+      intervals.add(
+          Duration.between(
+              clock.instant(), sessions.find("cs_p").orElseThrow().nextSettleCheckAt()));
     }
 
-    assertThat(intervals).containsExactly(Duration.ofMinutes(20), Duration.ofMinutes(40), Duration.ofMinutes(80),
-        Duration.ofMinutes(160), Duration.ofMinutes(320), Duration.ofHours(6));
+    assertThat(intervals)
+        .containsExactly(
+            Duration.ofMinutes(20),
+            Duration.ofMinutes(40),
+            Duration.ofMinutes(80),
+            Duration.ofMinutes(160),
+            Duration.ofMinutes(320),
+            Duration.ofHours(6));
     assertThat(stack.fintoc.retrievals()).as("one look each time it was due").isEqualTo(6);
   }
 
@@ -279,12 +333,14 @@ class ExpirySweeperTest {
     MutableClock clock = new MutableClock(TestStack.NOW);
     ExpirySweeperHandler sweeper = sweeperAt(clock, new ArrayList<>(), Map.of());
 
-    assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).containsEntry("expired", 1L);
+    assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried()))
+        .containsEntry("expired", 1L);
     assertThat(state("cs_a")).isEqualTo("expired/in_progress/null");
 
     stack.fintoc.holdSession("cs_a", "expired", "pi_a", "expired");
     clock.advance(Duration.ofMinutes(11));
-    assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried())).containsEntry("settled", 1L);
+    assertThat(sweeper.handleRequest(Map.of(), TestContext.unhurried()))
+        .containsEntry("settled", 1L);
     assertThat(state("cs_a")).isEqualTo("expired/expired/null");
   }
 
@@ -296,7 +352,10 @@ class ExpirySweeperTest {
     }
     List<Duration> waits = new ArrayList<>();
 
-    sweeperAt(new MutableClock(TestStack.NOW), waits, Map.of("SWEEP_CALLS_PER_SECOND", "2", "SWEEP_CONCURRENCY", "1"))
+    sweeperAt(
+            new MutableClock(TestStack.NOW),
+            waits,
+            Map.of("SWEEP_CALLS_PER_SECOND", "2", "SWEEP_CONCURRENCY", "1"))
         .handleRequest(Map.of(), TestContext.unhurried());
 
     // The first call goes at once; each next one waits for its slot, half a second on.
@@ -307,11 +366,14 @@ class ExpirySweeperTest {
   void theSummaryIsLoggedEvenWhenTheRunFails() {
     FaultInjector faults = new FaultInjector();
     faults.failNext(100, request -> request instanceof QueryRequest);
-    ExpirySweeperHandler failing = new ExpirySweeperHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
+    ExpirySweeperHandler failing =
+        new ExpirySweeperHandler(
+            TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
 
     try (LogCapture logs = new LogCapture()) {
       assertThatThrownBy(() -> failing.handleRequest(Map.of(), TestContext.unhurried()))
-          .as("a failed invocation, for the alarm").isInstanceOf(StorageUnavailableException.class);
+          .as("a failed invocation, for the alarm")
+          .isInstanceOf(StorageUnavailableException.class);
       assertThat(logs.lines()).filteredOn(l -> l.contains("sweep_summary")).hasSize(1);
     }
   }
@@ -319,8 +381,13 @@ class ExpirySweeperTest {
   @Test
   void aPaymentTheWebhookRecordedIsNeverUndoneByAStaleSweep() {
     storeOpen("cs_1", LONG_AGO);
-    new WebhookHandler(TestStack.platform(config).build()).handleRequest(FintocEvents.delivery(
-        FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"), SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
+    new WebhookHandler(TestStack.platform(config).build())
+        .handleRequest(
+            FintocEvents.delivery(
+                FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"),
+                SecretsManagerStub.WEBHOOK_SECRET,
+                TestStack.NOW),
+            null);
     stack.fintoc.holdSession("cs_1", "expired", null, null); // Fintoc's answer, stale or wrong
 
     sweep();
@@ -333,8 +400,13 @@ class ExpirySweeperTest {
     storeOpen("cs_1", LONG_AGO);
     sweep(); // Fintoc never saw it: expired
 
-    new WebhookHandler(TestStack.platform(config).build()).handleRequest(FintocEvents.delivery(
-        FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"), SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
+    new WebhookHandler(TestStack.platform(config).build())
+        .handleRequest(
+            FintocEvents.delivery(
+                FintocEvents.sessionFinished("evt_1", "cs_1", "pi_1", "succeeded"),
+                SecretsManagerStub.WEBHOOK_SECRET,
+                TestStack.NOW),
+            null);
 
     assertThat(state("cs_1")).isEqualTo("expired/succeeded/paid_after_expiry");
   }
@@ -348,23 +420,35 @@ class ExpirySweeperTest {
       WebhookHandler webhook = new WebhookHandler(TestStack.platform(config).build());
       var pool = Executors.newFixedThreadPool(2);
       var start = new CountDownLatch(1);
-      var swept = pool.submit(() -> {
-        start.await();
-        return sweep();
-      });
-      var delivered = pool.submit(() -> {
-        start.await();
-        return webhook.handleRequest(FintocEvents.delivery(FintocEvents.paymentIntent("evt_s", "succeeded", "pi_1")
-            .replace("\"object\":\"payment_intent\"", "\"object\":\"payment_intent\",\"checkout_session\":\"cs_1\""),
-            SecretsManagerStub.WEBHOOK_SECRET, TestStack.NOW), null);
-      });
+      var swept =
+          pool.submit(
+              () -> {
+                start.await();
+                return sweep();
+              });
+      var delivered =
+          pool.submit(
+              () -> {
+                start.await();
+                return webhook.handleRequest(
+                    FintocEvents.delivery(
+                        FintocEvents.paymentIntent("evt_s", "succeeded", "pi_1")
+                            .replace(
+                                "\"object\":\"payment_intent\"",
+                                "\"object\":\"payment_intent\",\"checkout_session\":\"cs_1\""),
+                        SecretsManagerStub.WEBHOOK_SECRET,
+                        TestStack.NOW),
+                    null);
+              });
       start.countDown();
       swept.get();
       assertThat(delivered.get().getStatusCode()).isEqualTo(200);
       pool.shutdown();
 
       // Whichever wrote first, both facts are kept: expired, and the money that moved.
-      assertThat(state("cs_1")).as("round " + round).isEqualTo("expired/succeeded/paid_after_expiry");
+      assertThat(state("cs_1"))
+          .as("round " + round)
+          .isEqualTo("expired/succeeded/paid_after_expiry");
     }
   }
 }

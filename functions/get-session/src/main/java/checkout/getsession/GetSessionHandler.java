@@ -15,15 +15,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /checkout-sessions/{id}}: what the storefront's success page polls to learn
- * whether the order is paid ({@code paid}). Read-only and safe to poll; it shows no customer
- * data, no URLs and nothing secret.
+ * {@code GET /checkout-sessions/{id}}: what the storefront's success page polls to learn whether
+ * the order is paid ({@code paid}). Read-only and safe to poll; it shows no customer data, no URLs
+ * and nothing secret.
  */
-public final class GetSessionHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class GetSessionHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   /** Fintoc's ids: {@code cs_} and an opaque alphanumeric string. Anything else cannot exist. */
   private static final Pattern SESSION_ID = Pattern.compile("cs_[A-Za-z0-9_]{1,100}");
 
   private final SessionRepository sessions;
+
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
 
@@ -46,8 +48,13 @@ public final class GetSessionHandler implements RequestHandler<APIGatewayV2HTTPE
       // A malformed id cannot exist: answer as for an unknown one, without a read.
       Optional<CheckoutSession> session =
           id != null && SESSION_ID.matcher(id).matches() ? sessions.find(id) : Optional.empty();
-      return HttpResponses.json(200, SessionView.of(session.orElseThrow(() ->
-          new ApiException(404, "session_not_found", "No checkout session with that id.", "id"))));
+      return HttpResponses.json(
+          200,
+          SessionView.of(
+              session.orElseThrow(
+                  () ->
+                      new ApiException(
+                          404, "session_not_found", "No checkout session with that id.", "id"))));
     } catch (Exception e) {
       return HttpResponses.failure(e);
     }

@@ -15,7 +15,11 @@ final class GetSessionRoot {
 
   /** A poll for a session that does not exist, through the handler: one read, the 404 body. */
   void prime(GetSessionHandler handler) {
-    handler.handleRequest(ApiEvent.request("GET", "/checkout-sessions/{id}")
-        .path("/checkout-sessions/" + Samples.SESSION_ID).pathParameter("id", Samples.SESSION_ID).event(), null);
+    handler.handleRequest(
+        ApiEvent.request("GET", "/checkout-sessions/{id}")
+            .path("/checkout-sessions/" + Samples.SESSION_ID)
+            .pathParameter("id", Samples.SESSION_ID)
+            .event(),
+        null);
   }
 }

@@ -9,17 +9,20 @@ final class SessionView {
   private SessionView() {}
 
   static ObjectNode of(CheckoutSession session) {
-    ObjectNode body = Json.object()
-        .put("id", session.id())
-        .put("status", session.status().wire())
-        // The one field a storefront may confirm an order on (see SessionRules).
-        .put("paid", session.paid())
-        .put("payment_status", session.paymentStatus() == null ? null : session.paymentStatus().wire())
-        .put("amount", session.amount())
-        .put("currency", session.currency())
-        .put("order", session.orderReference())
-        .put("expires_at", session.expiresAt() == null ? null : session.expiresAt().toString())
-        .put("updated_at", session.updatedAt() == null ? null : session.updatedAt().toString());
+    ObjectNode body =
+        Json.object()
+            .put("id", session.id())
+            .put("status", session.status().wire())
+            // The one field a storefront may confirm an order on (see SessionRules).
+            .put("paid", session.paid())
+            .put(
+                "payment_status",
+                session.paymentStatus() == null ? null : session.paymentStatus().wire())
+            .put("amount", session.amount())
+            .put("currency", session.currency())
+            .put("order", session.orderReference())
+            .put("expires_at", session.expiresAt() == null ? null : session.expiresAt().toString())
+            .put("updated_at", session.updatedAt() == null ? null : session.updatedAt().toString());
     if (session.nextAction() != null) {
       // What the customer must do next (e.g. more approvers on a business account).
       body.set("next_action", Json.parse(session.nextAction()));

@@ -3,12 +3,12 @@ package checkout.getsession;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
+import checkout.http.ApiEvent;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
-import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
-import checkout.http.ApiEvent;
+import checkout.store.SessionRepository;
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.FaultInjector;
 import checkout.testing.TestStack;
@@ -32,37 +32,65 @@ class GetSessionTest {
   @BeforeEach
   void freshTable() {
     String table = dynamoDbLocal.createSessionsTable("get");
-    config = Config.of(Map.of("SESSIONS_TABLE", table, "AWS_REGION", "us-east-1",
-        "DYNAMODB_ENDPOINT", dynamoDbLocal.endpoint().toString()));
+    config =
+        Config.of(
+            Map.of(
+                "SESSIONS_TABLE",
+                table,
+                "AWS_REGION",
+                "us-east-1",
+                "DYNAMODB_ENDPOINT",
+                dynamoDbLocal.endpoint().toString()));
     dynamo = dynamoDbLocal.client();
     handler = new GetSessionHandler(TestStack.platform(config).build());
   }
 
   static CheckoutSession session(String id, SessionStatus status, PaymentStatus payment) {
-    return CheckoutSession.builder().id(id).status(status).paymentStatus(payment)
-        .paymentIntentId(payment == null ? null : "pi_1").amount(15000).currency("CLP").orderReference("order-42")
-        .mode("test").successUrl("https://shop.example.com/paid").cancelUrl("https://shop.example.com/cart")
-        .redirectUrl("https://checkout.fintoc.com/" + id).createdAt(TestStack.NOW)
-        .expiresAt(Instant.parse("2026-11-22T12:00:00Z")).updatedAt(TestStack.NOW.plusSeconds(60)).version(3)
+    return CheckoutSession.builder()
+        .id(id)
+        .status(status)
+        .paymentStatus(payment)
+        .paymentIntentId(payment == null ? null : "pi_1")
+        .amount(15000)
+        .currency("CLP")
+        .orderReference("order-42")
+        .mode("test")
+        .successUrl("https://shop.example.com/paid")
+        .cancelUrl("https://shop.example.com/cart")
+        .redirectUrl("https://checkout.fintoc.com/" + id)
+        .createdAt(TestStack.NOW)
+        .expiresAt(Instant.parse("2026-11-22T12:00:00Z"))
+        .updatedAt(TestStack.NOW.plusSeconds(60))
+        .version(3)
         .build();
   }
 
   APIGatewayV2HTTPResponse get(String id) {
-    return handler.handleRequest(ApiEvent.get("/checkout-sessions/{id}", "/checkout-sessions/" + id, Map.of("id", id)), null);
+    return handler.handleRequest(
+        ApiEvent.get("/checkout-sessions/{id}", "/checkout-sessions/" + id, Map.of("id", id)),
+        null);
   }
 
   @Test
   void aStoredSessionIsAnsweredWithItsStatusAndNothingElse() {
     new SessionRepository(dynamo, config.required("SESSIONS_TABLE"))
-        .insert(session("cs_test_1", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
-            .paid(true).paymentAmount(15000L).paymentCurrency("CLP")
-            .lineItems("[{\"price\":\"price_grano_1kg\",\"quantity\":1}]").pricing("catalog").build());
+        .insert(
+            session("cs_test_1", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
+                .paid(true)
+                .paymentAmount(15000L)
+                .paymentCurrency("CLP")
+                .lineItems("[{\"price\":\"price_grano_1kg\",\"quantity\":1}]")
+                .pricing("catalog")
+                .build());
 
     APIGatewayV2HTTPResponse response = get("cs_test_1");
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(response.getHeaders()).containsEntry("cache-control", "no-store");
-    assertThat(Json.parse(response.getBody())).isEqualTo(Json.parse("""
+    assertThat(Json.parse(response.getBody()))
+        .isEqualTo(
+            Json.parse(
+                """
         {"id": "cs_test_1", "status": "finished", "paid": true, "payment_status": "succeeded", "amount": 15000,
          "currency": "CLP", "order": "order-42", "expires_at": "2026-11-22T12:00:00Z",
          "updated_at": "2026-11-21T12:01:00Z"}"""));
@@ -71,8 +99,13 @@ class GetSessionTest {
   @Test
   void aSucceededPaymentForAnotherAmountIsNotPaidAndSaysWhy() {
     new SessionRepository(dynamo, config.required("SESSIONS_TABLE"))
-        .insert(session("cs_test_5", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
-            .paid(false).paymentAmount(1L).paymentCurrency("CLP").attention("amount_mismatch").build());
+        .insert(
+            session("cs_test_5", SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
+                .paid(false)
+                .paymentAmount(1L)
+                .paymentCurrency("CLP")
+                .attention("amount_mismatch")
+                .build());
 
     JsonNode body = Json.parse(get("cs_test_5").getBody());
 
@@ -95,16 +128,21 @@ class GetSessionTest {
   @Test
   void aPaymentAwaitingActionShowsFintocsNextActionAndAPaymentAfterExpiryIsFlagged() {
     SessionRepository repository = new SessionRepository(dynamo, config.required("SESSIONS_TABLE"));
-    CheckoutSession base = session("cs_test_3", SessionStatus.FINISHED, PaymentStatus.REQUIRES_ACTION);
-    repository.insert(base.toBuilder().nextAction("{\"type\":\"approval_required\",\"approvers_pending\":1}")
-        .version(2).build());
+    CheckoutSession base =
+        session("cs_test_3", SessionStatus.FINISHED, PaymentStatus.REQUIRES_ACTION);
+    repository.insert(
+        base.toBuilder()
+            .nextAction("{\"type\":\"approval_required\",\"approvers_pending\":1}")
+            .version(2)
+            .build());
     CheckoutSession late = session("cs_test_4", SessionStatus.EXPIRED, PaymentStatus.SUCCEEDED);
     repository.insert(late.toBuilder().attention("paid_after_expiry").build());
 
     JsonNode awaiting = Json.parse(get("cs_test_3").getBody());
     JsonNode paidLate = Json.parse(get("cs_test_4").getBody());
 
-    assertThat(awaiting.get("next_action")).isEqualTo(Json.parse("{\"type\":\"approval_required\",\"approvers_pending\":1}"));
+    assertThat(awaiting.get("next_action"))
+        .isEqualTo(Json.parse("{\"type\":\"approval_required\",\"approvers_pending\":1}"));
     assertThat(awaiting.has("attention")).isFalse();
     assertThat(paidLate.get("attention").asText()).isEqualTo("paid_after_expiry");
     assertThat(paidLate.has("next_action")).isFalse();
@@ -115,7 +153,8 @@ class GetSessionTest {
     APIGatewayV2HTTPResponse response = get("cs_test_unknown");
 
     assertThat(response.getStatusCode()).isEqualTo(404);
-    assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("session_not_found");
+    assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+        .isEqualTo("session_not_found");
     assertThat(Json.parse(response.getBody()).at("/error/param").asText()).isEqualTo("id");
   }
 
@@ -125,19 +164,28 @@ class GetSessionTest {
     APIGatewayV2HTTPResponse response = get(id);
 
     assertThat(response.getStatusCode()).isEqualTo(404);
-    assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("session_not_found");
+    assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+        .isEqualTo("session_not_found");
   }
 
   @Test
   void aThrottledReadIsA503SoTheSuccessPageRetries() {
     FaultInjector faults = new FaultInjector();
-    GetSessionHandler throttled = new GetSessionHandler(TestStack.platform(config).dynamo(dynamoDbLocal.client(faults)).build());
+    GetSessionHandler throttled =
+        new GetSessionHandler(
+            TestStack.platform(config).dynamo(dynamoDbLocal.client(faults)).build());
     faults.failNext(1, request -> true);
 
-    APIGatewayV2HTTPResponse response = throttled.handleRequest(
-        ApiEvent.get("/checkout-sessions/{id}", "/checkout-sessions/cs_test_1", Map.of("id", "cs_test_1")), null);
+    APIGatewayV2HTTPResponse response =
+        throttled.handleRequest(
+            ApiEvent.get(
+                "/checkout-sessions/{id}",
+                "/checkout-sessions/cs_test_1",
+                Map.of("id", "cs_test_1")),
+            null);
 
     assertThat(response.getStatusCode()).isEqualTo(503);
-    assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("storage_unavailable");
+    assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+        .isEqualTo("storage_unavailable");
   }
 }

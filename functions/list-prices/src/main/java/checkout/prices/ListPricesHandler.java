@@ -16,15 +16,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 
 /**
- * {@code GET /prices}: the active catalog prices, in catalog order, so a static store shows
- * exactly what CreateSession will charge. Public and read-only; browsers and CDNs may cache it
- * for a minute (a price changed by an import shows within that; CreateSession always reads the
- * catalog itself).
+ * {@code GET /prices}: the active catalog prices, in catalog order, so a static store shows exactly
+ * what CreateSession will charge. Public and read-only; browsers and CDNs may cache it for a minute
+ * (a price changed by an import shows within that; CreateSession always reads the catalog itself).
  */
-public final class ListPricesHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class ListPricesHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   static final Duration MAX_AGE = Duration.ofSeconds(60);
 
   private final PriceRepository prices;
+
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
 

@@ -3,8 +3,8 @@ package checkout.prices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
-import checkout.json.Json;
 import checkout.http.ApiEvent;
+import checkout.json.Json;
 import checkout.testing.FaultInjector;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
@@ -37,10 +37,14 @@ class ListPricesTest {
   void theActivePricesAreListedInCatalogOrderAsFintocsPriceData() {
     TestCatalog.load(stack, config);
 
-    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(TestStack.platform(config).build()));
+    APIGatewayV2HTTPResponse response =
+        list(new ListPricesHandler(TestStack.platform(config).build()));
 
     assertThat(response.getStatusCode()).isEqualTo(200);
-    assertThat(Json.parse(response.getBody())).isEqualTo(Json.parse("""
+    assertThat(Json.parse(response.getBody()))
+        .isEqualTo(
+            Json.parse(
+                """
         {"prices": [
           {"id": "price_grano_1kg", "currency": "CLP", "unit_amount": 15000, "product_data": {"name": "Café de grano 1 kg"}},
           {"id": "price_taza", "currency": "CLP", "unit_amount": 8500,
@@ -50,15 +54,19 @@ class ListPricesTest {
 
   @Test
   void browsersAndCdnsMayKeepTheListForAMinute() {
-    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(TestStack.platform(config).build()));
+    APIGatewayV2HTTPResponse response =
+        list(new ListPricesHandler(TestStack.platform(config).build()));
 
-    assertThat(response.getHeaders()).containsEntry("cache-control", "public, max-age=60")
+    assertThat(response.getHeaders())
+        .containsEntry("cache-control", "public, max-age=60")
         .containsEntry("content-type", "application/json; charset=utf-8");
   }
 
   @Test
   void anEmptyCatalogIsAnEmptyList() {
-    assertThat(Json.parse(list(new ListPricesHandler(TestStack.platform(config).build())).getBody())).isEqualTo(Json.parse("{\"prices\": []}"));
+    assertThat(
+            Json.parse(list(new ListPricesHandler(TestStack.platform(config).build())).getBody()))
+        .isEqualTo(Json.parse("{\"prices\": []}"));
   }
 
   @Test
@@ -66,10 +74,14 @@ class ListPricesTest {
     FaultInjector faults = new FaultInjector();
     faults.failNext(1, request -> true);
 
-    APIGatewayV2HTTPResponse response = list(new ListPricesHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build()));
+    APIGatewayV2HTTPResponse response =
+        list(
+            new ListPricesHandler(
+                TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build()));
 
     assertThat(response.getStatusCode()).isEqualTo(503);
-    assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("storage_unavailable");
+    assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+        .isEqualTo("storage_unavailable");
     assertThat(response.getHeaders()).containsEntry("cache-control", "no-store");
   }
 }

@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What an event tells us, as an {@link Observation}. Every {@code checkout_session.*} and
- * {@code payment_intent.*} event carries the object itself in {@code data}, so its status is
- * read from there (the type's last word when the object has none), whatever it is: a type or a
- * status Fintoc adds later is taken as reported, never refused. Other families (refunds,
- * payouts, …) are acknowledged and ignored, each type noted once.
+ * What an event tells us, as an {@link Observation}. Every {@code checkout_session.*} and {@code
+ * payment_intent.*} event carries the object itself in {@code data}, so its status is read from
+ * there (the type's last word when the object has none), whatever it is: a type or a status Fintoc
+ * adds later is taken as reported, never refused. Other families (refunds, payouts, …) are
+ * acknowledged and ignored, each type noted once.
  */
 final class EventTranslator {
   private EventTranslator() {}
@@ -24,10 +24,14 @@ final class EventTranslator {
    * @param orderReferenceKey to store a session this deployment never created
    * @param receivedAt when the event's own {@code created_at} is missing or unreadable
    */
-  static Optional<Observation> observe(WebhookEvent event, String orderReferenceKey, Instant receivedAt) {
+  static Optional<Observation> observe(
+      WebhookEvent event, String orderReferenceKey, Instant receivedAt) {
     JsonNode data = event.data();
     Instant at = event.createdAt() != null ? event.createdAt() : receivedAt;
-    String family = event.type().contains(".") ? event.type().substring(0, event.type().indexOf('.')) : event.type();
+    String family =
+        event.type().contains(".")
+            ? event.type().substring(0, event.type().indexOf('.'))
+            : event.type();
     String word = event.type().substring(event.type().indexOf('.') + 1);
     return switch (family) {
       case "checkout_session" -> {
@@ -38,8 +42,14 @@ final class EventTranslator {
       case "payment_intent" -> {
         JsonNode payment = withStatus(data, word);
         required(payment, "id");
-        yield Optional.of(new Observation(linkedSession(data), null, null, FintocCheckoutSession.paymentFact(payment),
-            at, false));
+        yield Optional.of(
+            new Observation(
+                linkedSession(data),
+                null,
+                null,
+                FintocCheckoutSession.paymentFact(payment),
+                at,
+                false));
       }
       default -> {
         Unknowns.note("event_type", event.type());
@@ -57,8 +67,8 @@ final class EventTranslator {
   }
 
   /**
-   * Whether a payment_intent payload names its checkout session is not documented; use it
-   * when it does, otherwise the link comes from the session's own events.
+   * Whether a payment_intent payload names its checkout session is not documented; use it when it
+   * does, otherwise the link comes from the session's own events.
    */
   private static String linkedSession(JsonNode data) {
     JsonNode session = data.get("checkout_session");

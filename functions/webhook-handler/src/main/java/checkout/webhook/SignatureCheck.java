@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Verifies a delivery with the webhook secrets this container holds. When nothing matches it
- * reads the secret again — the secret may have been rotated since it was cached — but at most
- * once a minute, so forged requests cannot turn into a flood of Secrets Manager reads.
+ * Verifies a delivery with the webhook secrets this container holds. When nothing matches it reads
+ * the secret again — the secret may have been rotated since it was cached — but at most once a
+ * minute, so forged requests cannot turn into a flood of Secrets Manager reads.
  */
 final class SignatureCheck {
   private static final Duration REFRESH_AT_MOST_EVERY = Duration.ofMinutes(1);

@@ -10,8 +10,8 @@ import java.time.Instant;
 
 /**
  * A Fintoc event: {@code {"id": "evt_…", "type": "…", "created_at": "…", "data": {the resource
- * itself}}}; {@code createdAt} is null when absent or not a time.
- * Parsed only after its signature was verified over the raw bytes.
+ * itself}}}; {@code createdAt} is null when absent or not a time. Parsed only after its signature
+ * was verified over the raw bytes.
  */
 record WebhookEvent(String id, String type, Instant createdAt, JsonNode data) {
   static WebhookEvent parse(byte[] body) {
@@ -25,7 +25,8 @@ record WebhookEvent(String id, String type, Instant createdAt, JsonNode data) {
     String type = Json.text(root, "type");
     JsonNode data = root.get("data");
     if (id == null || id.isBlank() || type == null || data == null || !data.isObject()) {
-      throw ApiException.invalid("invalid_event", "The event needs an id, a type and a data object.", null);
+      throw ApiException.invalid(
+          "invalid_event", "The event needs an id, a type and a data object.", null);
     }
     return new WebhookEvent(id, type, FintocCheckoutSession.instant(root, "created_at"), data);
   }

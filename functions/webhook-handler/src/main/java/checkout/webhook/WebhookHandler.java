@@ -20,14 +20,16 @@ import java.util.Optional;
 
 /**
  * {@code POST /webhooks/fintoc}: verify the signature over the raw body, then record the event
- * exactly once. 2xx tells Fintoc to stop; any other answer makes it redeliver (up to 17 times),
- * so a fault here answers 5xx and leaves nothing half-recorded.
+ * exactly once. 2xx tells Fintoc to stop; any other answer makes it redeliver (up to 17 times), so
+ * a fault here answers 5xx and leaves nothing half-recorded.
  */
-public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class WebhookHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final SignatureCheck signatures;
   private final SessionUpdater updater;
   private final String orderReferenceKey;
   private final Clock clock;
+
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
 
@@ -53,11 +55,13 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
       try {
         signatures.verify(body, HttpRequests.header(request, WebhookSignature.HEADER));
       } catch (WebhookSignature.VerificationException e) {
-        Log.warn("webhook_signature_rejected", "reason", e.failure().name(), "message", e.getMessage());
+        Log.warn(
+            "webhook_signature_rejected", "reason", e.failure().name(), "message", e.getMessage());
         throw ApiException.invalid("invalid_signature", e.getMessage(), null);
       }
       WebhookEvent event = WebhookEvent.parse(body);
-      Optional<Observation> fact = EventTranslator.observe(event, orderReferenceKey, clock.instant());
+      Optional<Observation> fact =
+          EventTranslator.observe(event, orderReferenceKey, clock.instant());
       String outcome = "ignored";
       int retries = 0;
       if (fact.isPresent()) {
@@ -65,7 +69,16 @@ public final class WebhookHandler implements RequestHandler<APIGatewayV2HTTPEven
         outcome = update.commit() == SessionRepository.Commit.DUPLICATE ? "duplicate" : "applied";
         retries = update.retries();
       }
-      Log.info("webhook_event", "event_id", event.id(), "type", event.type(), "outcome", outcome, "retries", retries);
+      Log.info(
+          "webhook_event",
+          "event_id",
+          event.id(),
+          "type",
+          event.type(),
+          "outcome",
+          outcome,
+          "retries",
+          retries);
       return HttpResponses.json(200, Json.object().put("received", true).put("outcome", outcome));
     } catch (Exception e) {
       return HttpResponses.failure(e);

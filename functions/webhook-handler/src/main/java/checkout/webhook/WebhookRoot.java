@@ -23,28 +23,37 @@ final class WebhookRoot {
 
   WebhookRoot(Platform platform) {
     this.platform = platform;
-    this.signatures = new SignatureCheck(platform.secrets(), platform.settings().webhookTolerance(), platform.clock());
+    this.signatures =
+        new SignatureCheck(
+            platform.secrets(), platform.settings().webhookTolerance(), platform.clock());
     this.sessions = new SessionRepository(platform.dynamo(), platform.settings().table());
     this.updater = new SessionUpdater(sessions, platform.clock(), platform.sleeper());
   }
 
   /**
    * A made-up delivery signed and verified with a made-up key (header parsing, HMAC); the real
-   * secret's read stopped before it is sent; the event parsed, translated and decided; the
-   * storage paths with their write refused; and our 200 body. (Not through the handler: its
-   * first step reads the real secret.)
+   * secret's read stopped before it is sent; the event parsed, translated and decided; the storage
+   * paths with their write refused; and our 200 body. (Not through the handler: its first step
+   * reads the real secret.)
    */
   void prime() {
     Instant now = platform.clock().instant();
     byte[] body = Samples.webhookEvent("checkout_session.finished", "finished");
     String header = WebhookSignature.sign(body, Samples.WEBHOOK_SECRET, now.getEpochSecond());
-    WebhookSignature.verify(body, header, List.of(Samples.WEBHOOK_SECRET), platform.settings().webhookTolerance(),
+    WebhookSignature.verify(
+        body,
+        header,
+        List.of(Samples.WEBHOOK_SECRET),
+        platform.settings().webhookTolerance(),
         platform.clock());
     AdapterPriming.secretRead(platform.secrets());
     EventTranslator.observe(WebhookEvent.parse(body), platform.settings().orderReferenceKey(), now)
         .ifPresent(fact -> SessionRules.merge(fact, null, null, now));
-    AdapterPriming.sessionStorage(sessions, FintocCheckoutSession.toSession(Samples.fintocSession("finished"),
-        platform.settings().orderReferenceKey(), now), now);
+    AdapterPriming.sessionStorage(
+        sessions,
+        FintocCheckoutSession.toSession(
+            Samples.fintocSession("finished"), platform.settings().orderReferenceKey(), now),
+        now);
     HttpResponses.json(200, Json.object().put("received", true).put("outcome", "applied"));
   }
 }

@@ -5,16 +5,13 @@ import static checkout.testing.FintocEvents.sessionExpired;
 import static checkout.testing.FintocEvents.sessionFinished;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import checkout.fintoc.WebhookSignature;
 import checkout.config.Config;
+import checkout.fintoc.WebhookSignature;
 import checkout.json.Json;
-import checkout.secrets.SecretSources;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
-import checkout.store.SessionRepository;
 import checkout.session.SessionStatus;
+import checkout.store.SessionRepository;
 import checkout.testing.FaultInjector;
 import checkout.testing.FintocEvents;
 import checkout.testing.LogCapture;
@@ -23,6 +20,7 @@ import checkout.testing.TestSessions;
 import checkout.testing.TestStack;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +41,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /** WebhookHandler against DynamoDB Local, with deliveries signed as Fintoc signs them. */
@@ -87,8 +86,15 @@ class WebhookHandlerTest {
   /** What GetSession would show, minus timestamps. */
   String state() {
     CheckoutSession s = stored();
-    return s.status().wire() + "/" + (s.paymentStatus() == null ? "-" : s.paymentStatus().wire())
-        + "/" + s.paymentIntentId() + "/" + s.attention() + "/" + s.nextAction();
+    return s.status().wire()
+        + "/"
+        + (s.paymentStatus() == null ? "-" : s.paymentStatus().wire())
+        + "/"
+        + s.paymentIntentId()
+        + "/"
+        + s.attention()
+        + "/"
+        + s.nextAction();
   }
 
   // --- verification ---------------------------------------------------------------------------
@@ -109,15 +115,29 @@ class WebhookHandlerTest {
     long t = TestStack.NOW.getEpochSecond();
     return Stream.of(
         Arguments.of("no header", null, "MISSING_HEADER", "no Fintoc-Signature header"),
-        Arguments.of("a malformed header", "v1=abcdef", "MALFORMED_HEADER", "Fintoc-Signature is not of the form t=<unix seconds>,v1=<hex>"),
-        Arguments.of("a stale timestamp", WebhookSignature.sign(bytes, SECRET, t - 301), "TIMESTAMP_OUTSIDE_TOLERANCE", "the signature's timestamp is outside the tolerance"),
-        Arguments.of("another secret", WebhookSignature.sign(bytes, "whsec_attacker", t), "NO_MATCHING_SIGNATURE", "no v1 signature matches the body with any webhook secret"));
+        Arguments.of(
+            "a malformed header",
+            "v1=abcdef",
+            "MALFORMED_HEADER",
+            "Fintoc-Signature is not of the form t=<unix seconds>,v1=<hex>"),
+        Arguments.of(
+            "a stale timestamp",
+            WebhookSignature.sign(bytes, SECRET, t - 301),
+            "TIMESTAMP_OUTSIDE_TOLERANCE",
+            "the signature's timestamp is outside the tolerance"),
+        Arguments.of(
+            "another secret",
+            WebhookSignature.sign(bytes, "whsec_attacker", t),
+            "NO_MATCHING_SIGNATURE",
+            "no v1 signature matches the body with any webhook secret"));
   }
 
   @ParameterizedTest(name = "{0} is refused with 400 and changes nothing")
   @MethodSource("refusedDeliveries")
-  void aDeliveryThatFailsVerificationIsRefusedAndChangesNothing(String what, String header, String reason, String message) {
-    APIGatewayV2HTTPEvent request = FintocEvents.delivery(sessionFinished("evt_1", CS, PI, "succeeded"), SECRET, TestStack.NOW);
+  void aDeliveryThatFailsVerificationIsRefusedAndChangesNothing(
+      String what, String header, String reason, String message) {
+    APIGatewayV2HTTPEvent request =
+        FintocEvents.delivery(sessionFinished("evt_1", CS, PI, "succeeded"), SECRET, TestStack.NOW);
     request.getHeaders().remove("fintoc-signature");
     if (header != null) {
       request.getHeaders().put("fintoc-signature", header);
@@ -127,9 +147,12 @@ class WebhookHandlerTest {
       APIGatewayV2HTTPResponse response = handler.handleRequest(request, null);
 
       assertThat(response.getStatusCode()).isEqualTo(400);
-      assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("invalid_signature");
+      assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+          .isEqualTo("invalid_signature");
       assertThat(Json.parse(response.getBody()).at("/error/message").asText()).isEqualTo(message);
-      assertThat(logs.all()).contains("webhook_signature_rejected").contains("\"reason\":\"" + reason + "\"")
+      assertThat(logs.all())
+          .contains("webhook_signature_rejected")
+          .contains("\"reason\":\"" + reason + "\"")
           .doesNotContain(SECRET);
     }
     assertThat(state()).isEqualTo("created/-/null/null/null");
@@ -138,7 +161,10 @@ class WebhookHandlerTest {
 
   @Test
   void aBase64EncodedBodyIsVerifiedOverItsDecodedBytes() {
-    String body = "{\r\n  \"id\": \"evt_1\",\r\n  \"type\": \"checkout_session.expired\",\r\n  \"data\": {\"id\": \"" + CS + "\", \"status\": \"expired\"}\r\n}\r\n";
+    String body =
+        "{\r\n  \"id\": \"evt_1\",\r\n  \"type\": \"checkout_session.expired\",\r\n  \"data\": {\"id\": \""
+            + CS
+            + "\", \"status\": \"expired\"}\r\n}\r\n";
     APIGatewayV2HTTPEvent request = FintocEvents.delivery(body, SECRET, TestStack.NOW);
     request.setBody(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)));
     request.setIsBase64Encoded(true);
@@ -151,8 +177,10 @@ class WebhookHandlerTest {
   void aRotatedSecretIsPickedUpWithoutARedeploy() {
     stack.secrets.holdSecret("sk_test_x", "whsec_rotated");
 
-    APIGatewayV2HTTPResponse response = handler.handleRequest(
-        FintocEvents.delivery(sessionExpired("evt_1", CS), "whsec_rotated", TestStack.NOW), null);
+    APIGatewayV2HTTPResponse response =
+        handler.handleRequest(
+            FintocEvents.delivery(sessionExpired("evt_1", CS), "whsec_rotated", TestStack.NOW),
+            null);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
   }
@@ -161,14 +189,27 @@ class WebhookHandlerTest {
 
   static Stream<Arguments> eventTypes() {
     return Stream.of(
-        Arguments.of(sessionFinished("evt_1", CS, PI, "pending"), "finished/pending/pi_test_000001/null/null"),
+        Arguments.of(
+            sessionFinished("evt_1", CS, PI, "pending"),
+            "finished/pending/pi_test_000001/null/null"),
         Arguments.of(sessionExpired("evt_1", CS), "expired/-/null/null/null"),
-        Arguments.of(linkThen(paymentIntent("evt_1", "succeeded", PI)), "created/succeeded/pi_test_000001/null/null"),
-        Arguments.of(linkThen(paymentIntent("evt_1", "failed", PI)), "created/failed/pi_test_000001/null/null"),
-        Arguments.of(linkThen(paymentIntent("evt_1", "rejected", PI)), "created/rejected/pi_test_000001/null/null"),
-        Arguments.of(linkThen(paymentIntent("evt_1", "expired", PI)), "created/expired/pi_test_000001/null/null"),
-        Arguments.of(linkThen(paymentIntent("evt_1", "pending", PI)), "created/pending/pi_test_000001/null/null"),
-        Arguments.of(linkThen(paymentIntent("evt_1", "requires_action", PI)),
+        Arguments.of(
+            linkThen(paymentIntent("evt_1", "succeeded", PI)),
+            "created/succeeded/pi_test_000001/null/null"),
+        Arguments.of(
+            linkThen(paymentIntent("evt_1", "failed", PI)),
+            "created/failed/pi_test_000001/null/null"),
+        Arguments.of(
+            linkThen(paymentIntent("evt_1", "rejected", PI)),
+            "created/rejected/pi_test_000001/null/null"),
+        Arguments.of(
+            linkThen(paymentIntent("evt_1", "expired", PI)),
+            "created/expired/pi_test_000001/null/null"),
+        Arguments.of(
+            linkThen(paymentIntent("evt_1", "pending", PI)),
+            "created/pending/pi_test_000001/null/null"),
+        Arguments.of(
+            linkThen(paymentIntent("evt_1", "requires_action", PI)),
             "created/requires_action/pi_test_000001/null/{\"type\":\"approval_required\",\"approvers_pending\":1}"));
   }
 
@@ -188,22 +229,47 @@ class WebhookHandlerTest {
 
   // --- no status is fatal ---------------------------------------------------------------------
 
-  static final List<String> EVERY_STATUS = List.of("created", "in_progress", "pending", "requires_action", "succeeded",
-      "failed", "rejected", "expired", "processing");
+  static final List<String> EVERY_STATUS =
+      List.of(
+          "created",
+          "in_progress",
+          "pending",
+          "requires_action",
+          "succeeded",
+          "failed",
+          "rejected",
+          "expired",
+          "processing");
 
   static Stream<Arguments> everyStatusInEveryEventType() {
     List<Arguments> cases = new ArrayList<>();
     for (String status : EVERY_STATUS) {
-      cases.add(Arguments.of("checkout_session.finished", status, sessionFinished("evt_1", CS, PI, status), "finished"));
-      cases.add(Arguments.of("checkout_session.expired", status, FintocEvents.sessionExpired("evt_1", CS, PI, status), "expired"));
-      cases.add(Arguments.of("payment_intent." + status, status, linkThen(paymentIntent("evt_1", status, PI)), "created"));
+      cases.add(
+          Arguments.of(
+              "checkout_session.finished",
+              status,
+              sessionFinished("evt_1", CS, PI, status),
+              "finished"));
+      cases.add(
+          Arguments.of(
+              "checkout_session.expired",
+              status,
+              FintocEvents.sessionExpired("evt_1", CS, PI, status),
+              "expired"));
+      cases.add(
+          Arguments.of(
+              "payment_intent." + status,
+              status,
+              linkThen(paymentIntent("evt_1", status, PI)),
+              "created"));
     }
     return cases.stream();
   }
 
   @ParameterizedTest(name = "{0} with a {1} payment is stored and answered 200")
   @MethodSource("everyStatusInEveryEventType")
-  void anyPaymentStatusInAnyEventTypeIsStoredAndAnswered200(String type, String status, String event, String session) {
+  void anyPaymentStatusInAnyEventTypeIsStoredAndAnswered200(
+      String type, String status, String event, String session) {
     APIGatewayV2HTTPResponse response = deliver(event);
 
     assertThat(response.getStatusCode()).isEqualTo(200);
@@ -215,7 +281,8 @@ class WebhookHandlerTest {
   @Test
   void anAbandonedTransferExpiresTheSessionAndWaitsForItsPaymentsFinalStatus() {
     // The issue's case: Fintoc expires the session while the transfer is in_progress.
-    APIGatewayV2HTTPResponse response = deliver(FintocEvents.sessionExpired("evt_e", CS, PI, "in_progress"));
+    APIGatewayV2HTTPResponse response =
+        deliver(FintocEvents.sessionExpired("evt_e", CS, PI, "in_progress"));
 
     assertThat(response.getStatusCode()).isEqualTo(200);
     assertThat(state()).isEqualTo("expired/in_progress/pi_test_000001/null/null");
@@ -235,34 +302,48 @@ class WebhookHandlerTest {
       deliver(linkThen(paymentIntent("evt_1", "on_hold", PI)));
       deliver(linkThen(paymentIntent("evt_2", "on_hold", PI)));
 
-      assertThat(logs.lines()).filteredOn(line -> line.contains("unknown_payment_status")).singleElement()
+      assertThat(logs.lines())
+          .filteredOn(line -> line.contains("unknown_payment_status"))
+          .singleElement()
           .satisfies(line -> assertThat(line).startsWith("WARN").contains("\"name\":\"on_hold\""));
     }
     assertThat(state()).isEqualTo("created/on_hold/pi_test_000001/null/null");
   }
 
   @Test
-  void aPaymentShowsWhatFintocReportedLastEvenBackFromRequiresActionToPendingWithoutAStaleNextAction() {
-    deliver(FintocEvents.at(linkThen(paymentIntent("evt_1", "pending", PI)), TestStack.NOW.plusSeconds(1)));
-    deliver(FintocEvents.at(linkThen(paymentIntent("evt_2", "requires_action", PI)), TestStack.NOW.plusSeconds(2)));
+  void
+      aPaymentShowsWhatFintocReportedLastEvenBackFromRequiresActionToPendingWithoutAStaleNextAction() {
+    deliver(
+        FintocEvents.at(
+            linkThen(paymentIntent("evt_1", "pending", PI)), TestStack.NOW.plusSeconds(1)));
+    deliver(
+        FintocEvents.at(
+            linkThen(paymentIntent("evt_2", "requires_action", PI)), TestStack.NOW.plusSeconds(2)));
     assertThat(stored().nextAction()).isNotNull();
 
-    deliver(FintocEvents.at(linkThen(paymentIntent("evt_3", "pending", PI)), TestStack.NOW.plusSeconds(3)));
+    deliver(
+        FintocEvents.at(
+            linkThen(paymentIntent("evt_3", "pending", PI)), TestStack.NOW.plusSeconds(3)));
 
     assertThat(state()).isEqualTo("created/pending/pi_test_000001/null/null");
   }
 
   @Test
   void anOlderReportArrivingLateNeverReplacesANewerOne() {
-    deliver(FintocEvents.at(linkThen(paymentIntent("evt_3", "pending", PI)), TestStack.NOW.plusSeconds(3)));
-    deliver(FintocEvents.at(linkThen(paymentIntent("evt_2", "requires_action", PI)), TestStack.NOW.plusSeconds(2)));
+    deliver(
+        FintocEvents.at(
+            linkThen(paymentIntent("evt_3", "pending", PI)), TestStack.NOW.plusSeconds(3)));
+    deliver(
+        FintocEvents.at(
+            linkThen(paymentIntent("evt_2", "requires_action", PI)), TestStack.NOW.plusSeconds(2)));
 
     assertThat(state()).isEqualTo("created/pending/pi_test_000001/null/null");
   }
 
   @Test
   void anUnknownEventTypeIsAcknowledgedAndIgnored() {
-    String refund = FintocEvents.event("evt_9", "refund.succeeded", Json.object().put("id", "re_1"));
+    String refund =
+        FintocEvents.event("evt_9", "refund.succeeded", Json.object().put("id", "re_1"));
 
     try (LogCapture logs = new LogCapture()) {
       APIGatewayV2HTTPResponse response = deliver(refund);
@@ -270,8 +351,11 @@ class WebhookHandlerTest {
 
       assertThat(response.getStatusCode()).isEqualTo(200);
       assertThat(Json.parse(response.getBody()).get("outcome").asText()).isEqualTo("ignored");
-      assertThat(logs.lines()).filteredOn(line -> line.contains("unknown_event_type")).as("once, with its name")
-          .singleElement().satisfies(line -> assertThat(line).contains("refund.succeeded"));
+      assertThat(logs.lines())
+          .filteredOn(line -> line.contains("unknown_event_type"))
+          .as("once, with its name")
+          .singleElement()
+          .satisfies(line -> assertThat(line).contains("refund.succeeded"));
     }
     assertThat(state()).isEqualTo("created/-/null/null/null");
   }
@@ -281,10 +365,12 @@ class WebhookHandlerTest {
     APIGatewayV2HTTPResponse response = deliver("{\"hello\": \"world\"}");
 
     assertThat(response.getStatusCode()).isEqualTo(400);
-    assertThat(Json.parse(response.getBody()).at("/error/code").asText()).isEqualTo("invalid_event");
+    assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+        .isEqualTo("invalid_event");
   }
 
-  // --- exactly once ---------------------------------------------------------------------------------
+  // --- exactly once
+  // ---------------------------------------------------------------------------------
 
   @Test
   void aDuplicateAfterSuccessChangesNothing() {
@@ -307,10 +393,12 @@ class WebhookHandlerTest {
     List<Future<APIGatewayV2HTTPResponse>> responses = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       WebhookHandler container = new WebhookHandler(TestStack.platform(config).build());
-      responses.add(pool.submit(() -> {
-        start.await();
-        return deliver(container, event);
-      }));
+      responses.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return deliver(container, event);
+              }));
     }
     start.countDown();
 
@@ -328,13 +416,16 @@ class WebhookHandlerTest {
   @Test
   void aFaultWhileApplyingLeavesNothingSoFintocsRedeliveryAppliesIt() {
     FaultInjector faults = new FaultInjector();
-    WebhookHandler flaky = new WebhookHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
+    WebhookHandler flaky =
+        new WebhookHandler(TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
     faults.failNext(1, request -> request instanceof TransactWriteItemsRequest);
     String event = sessionFinished("evt_1", CS, PI, "succeeded");
 
     APIGatewayV2HTTPResponse failed = deliver(flaky, event);
 
-    assertThat(failed.getStatusCode()).as("a 5xx, so Fintoc redelivers").isGreaterThanOrEqualTo(500);
+    assertThat(failed.getStatusCode())
+        .as("a 5xx, so Fintoc redelivers")
+        .isGreaterThanOrEqualTo(500);
     assertThat(faults.injected()).isEqualTo(1);
     assertThat(state()).isEqualTo("created/-/null/null/null");
 
@@ -345,22 +436,33 @@ class WebhookHandlerTest {
     assertThat(state()).isEqualTo("finished/succeeded/pi_test_000001/null/null");
   }
 
-  // --- order-proof ----------------------------------------------------------------------------------
+  // --- order-proof
+  // ----------------------------------------------------------------------------------
 
   /** Events of one real payment story; within a story every pair must commute. */
   static Stream<Arguments> pairsOfEvents() {
-    List<List<String>> stories = List.of(
-        List.of(sessionFinished("evt_f", CS, PI, "pending"), paymentIntent("evt_p", "pending", PI),
-            paymentIntent("evt_a", "requires_action", PI), paymentIntent("evt_s", "succeeded", PI)),
-        List.of(sessionFinished("evt_f", CS, PI, "pending"), paymentIntent("evt_p", "pending", PI),
-            paymentIntent("evt_x", "failed", PI)),
-        List.of(sessionFinished("evt_f", CS, PI, "rejected"), paymentIntent("evt_r", "rejected", PI)),
-        List.of(sessionExpired("evt_e", CS), linkThen(paymentIntent("evt_s", "succeeded", PI))));
+    List<List<String>> stories =
+        List.of(
+            List.of(
+                sessionFinished("evt_f", CS, PI, "pending"),
+                paymentIntent("evt_p", "pending", PI),
+                paymentIntent("evt_a", "requires_action", PI),
+                paymentIntent("evt_s", "succeeded", PI)),
+            List.of(
+                sessionFinished("evt_f", CS, PI, "pending"),
+                paymentIntent("evt_p", "pending", PI),
+                paymentIntent("evt_x", "failed", PI)),
+            List.of(
+                sessionFinished("evt_f", CS, PI, "rejected"),
+                paymentIntent("evt_r", "rejected", PI)),
+            List.of(
+                sessionExpired("evt_e", CS), linkThen(paymentIntent("evt_s", "succeeded", PI))));
     List<Arguments> pairs = new ArrayList<>();
     for (List<String> story : stories) {
       for (int i = 0; i < story.size(); i++) {
         for (int j = i + 1; j < story.size(); j++) {
-          pairs.add(Arguments.of(type(story.get(i)), type(story.get(j)), story.get(i), story.get(j)));
+          pairs.add(
+              Arguments.of(type(story.get(i)), type(story.get(j)), story.get(i), story.get(j)));
         }
       }
     }
@@ -368,13 +470,17 @@ class WebhookHandlerTest {
   }
 
   static String type(String event) {
-    return Json.parse(event).get("type").asText() + "(" + Json.parse(event).at("/data/status").asText()
-        + Json.parse(event).at("/data/payment_resource/payment_intent/status").asText() + ")";
+    return Json.parse(event).get("type").asText()
+        + "("
+        + Json.parse(event).at("/data/status").asText()
+        + Json.parse(event).at("/data/payment_resource/payment_intent/status").asText()
+        + ")";
   }
 
   @ParameterizedTest(name = "{0} and {1} end alike in either order")
   @MethodSource("pairsOfEvents")
-  void eachPairOfEventsEndsInTheSameStateInEitherOrder(String a, String b, String first, String second) {
+  void eachPairOfEventsEndsInTheSameStateInEitherOrder(
+      String a, String b, String first, String second) {
     deliver(first);
     deliver(second);
     String forward = state();
@@ -400,13 +506,17 @@ class WebhookHandlerTest {
 
   @Test
   void aPaymentEventRacingTheLinkingEventEndsWithTheMostAdvancedStatus() throws Exception {
-    race(paymentIntent("evt_s", "succeeded", PI), sessionFinished("evt_f", CS, PI, "pending"),
+    race(
+        paymentIntent("evt_s", "succeeded", PI),
+        sessionFinished("evt_f", CS, PI, "pending"),
         "finished/succeeded/pi_test_000001/null/null");
   }
 
   @Test
   void twoEventsRacingOnOneSessionBothLandNeitherOverwritesTheOther() throws Exception {
-    race(sessionExpired("evt_e", CS), linkThen(paymentIntent("evt_s", "succeeded", PI)),
+    race(
+        sessionExpired("evt_e", CS),
+        linkThen(paymentIntent("evt_s", "succeeded", PI)),
         "expired/succeeded/pi_test_000001/paid_after_expiry/null");
   }
 
@@ -419,10 +529,12 @@ class WebhookHandlerTest {
       List<Future<APIGatewayV2HTTPResponse>> responses = new ArrayList<>();
       for (String event : List.of(first, second)) {
         WebhookHandler container = new WebhookHandler(TestStack.platform(config).build());
-        responses.add(pool.submit(() -> {
-          start.await();
-          return deliver(container, event);
-        }));
+        responses.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return deliver(container, event);
+                }));
       }
       start.countDown();
 
@@ -456,14 +568,21 @@ class WebhookHandlerTest {
     assertThat(stored().attention()).isNull();
   }
 
-  @ParameterizedTest(name = "a payment of {0} {1} on a 15000 CLP session is recorded, flagged and never paid")
+  @ParameterizedTest(
+      name = "a payment of {0} {1} on a 15000 CLP session is recorded, flagged and never paid")
   @CsvSource({"1, CLP", "15000, MXN", "150000, CLP"})
-  void aPaymentThatSucceedsForAnotherAmountIsRecordedFlaggedAndNeverPaid(long amount, String currency) {
+  void aPaymentThatSucceedsForAnotherAmountIsRecordedFlaggedAndNeverPaid(
+      long amount, String currency) {
     try (LogCapture logs = new LogCapture()) {
       deliver(sessionFinished("evt_f", CS, PI, "succeeded", amount, currency));
 
-      assertThat(logs.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN").contains("\"amount_mismatch\"")
-          .contains("\"payment_amount\":" + amount));
+      assertThat(logs.lines())
+          .anySatisfy(
+              line ->
+                  assertThat(line)
+                      .startsWith("WARN")
+                      .contains("\"amount_mismatch\"")
+                      .contains("\"payment_amount\":" + amount));
     }
     assertThat(state()).isEqualTo("finished/succeeded/pi_test_000001/amount_mismatch/null");
     assertThat(stored().paid()).isFalse();
@@ -507,8 +626,13 @@ class WebhookHandlerTest {
   void aClosedSessionLeavesTheOpenIndex() {
     deliver(sessionExpired("evt_e", CS));
 
-    var item = dynamo.getItem(r -> r.tableName(config.required("SESSIONS_TABLE"))
-        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + CS)))).item();
+    var item =
+        dynamo
+            .getItem(
+                r ->
+                    r.tableName(config.required("SESSIONS_TABLE"))
+                        .key(Map.of("pk", AttributeValue.fromS("SESSION#" + CS))))
+            .item();
     assertThat(item).doesNotContainKeys("open_shard", "open_expires_at");
   }
 }

@@ -6,8 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /** An HTTP API's CorsConfiguration, applied as API Gateway applies it. */
-public record Cors(List<String> allowOrigins, List<String> allowMethods, List<String> allowHeaders,
-                   List<String> exposeHeaders, int maxAgeSeconds) {
+public record Cors(
+    List<String> allowOrigins,
+    List<String> allowMethods,
+    List<String> allowHeaders,
+    List<String> exposeHeaders,
+    int maxAgeSeconds) {
 
   public static Cors none() {
     return new Cors(List.of(), List.of(), List.of(), List.of(), 0);
@@ -17,18 +21,25 @@ public record Cors(List<String> allowOrigins, List<String> allowMethods, List<St
     return origin != null && (allowOrigins.contains("*") || allowOrigins.contains(origin));
   }
 
-  /** Headers for a preflight; empty (so the browser refuses) when the origin or method is not allowed. */
+  /**
+   * Headers for a preflight; empty (so the browser refuses) when the origin or method is not
+   * allowed.
+   */
   Map<String, String> preflight(String origin, String method, String requestHeaders) {
     Map<String, String> headers = new LinkedHashMap<>();
-    boolean methodAllowed = allowMethods.contains("*") || allowMethods.contains(method.toUpperCase(Locale.ROOT));
+    boolean methodAllowed =
+        allowMethods.contains("*") || allowMethods.contains(method.toUpperCase(Locale.ROOT));
     if (!allows(origin) || !methodAllowed) {
       return headers;
     }
     headers.put("Access-Control-Allow-Origin", allowOrigins.contains("*") ? "*" : origin);
     headers.put("Access-Control-Allow-Methods", String.join(",", allowMethods));
     if (!allowHeaders.isEmpty()) {
-      headers.put("Access-Control-Allow-Headers",
-          allowHeaders.contains("*") && requestHeaders != null ? requestHeaders : String.join(",", allowHeaders));
+      headers.put(
+          "Access-Control-Allow-Headers",
+          allowHeaders.contains("*") && requestHeaders != null
+              ? requestHeaders
+              : String.join(",", allowHeaders));
     }
     if (maxAgeSeconds > 0) {
       headers.put("Access-Control-Max-Age", Integer.toString(maxAgeSeconds));

@@ -8,14 +8,15 @@ import java.util.Map;
 
 /** Files from a classpath folder (the example storefront), for GET requests no route takes. */
 public final class StaticFiles {
-  private static final Map<String, String> TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "ico", "image/x-icon",
-      "json", "application/json");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "ico", "image/x-icon",
+          "json", "application/json");
 
   private final String folder;
 
@@ -35,7 +36,11 @@ public final class StaticFiles {
       }
       String extension = file.substring(file.lastIndexOf('.') + 1);
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
-      Exchanges.send(exchange, 200, TYPES.getOrDefault(extension, "application/octet-stream"), in.readAllBytes());
+      Exchanges.send(
+          exchange,
+          200,
+          TYPES.getOrDefault(extension, "application/octet-stream"),
+          in.readAllBytes());
       return true;
     }
   }

@@ -22,9 +22,9 @@ import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
- * A real DynamoDB engine (DynamoDB Local) on a loopback port: in memory, or in {@code dataDir}
- * so data outlives the process. Tables are created from a template's AWS::DynamoDB::Table
- * properties, so they have the keys and indexes the deployed table has.
+ * A real DynamoDB engine (DynamoDB Local) on a loopback port: in memory, or in {@code dataDir} so
+ * data outlives the process. Tables are created from a template's AWS::DynamoDB::Table properties,
+ * so they have the keys and indexes the deployed table has.
  */
 public final class LocalDynamoDb implements AutoCloseable {
   private final DynamoDBProxyServer server;
@@ -44,11 +44,13 @@ public final class LocalDynamoDb implements AutoCloseable {
       args.addAll(List.of("-dbPath", dataDir.toAbsolutePath().toString()));
     }
     try {
-      DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+      DynamoDBProxyServer server =
+          ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
       server.start();
       return new LocalDynamoDb(server, URI.create("http://127.0.0.1:" + port));
     } catch (Exception e) {
-      throw new IllegalStateException("DynamoDB Local did not start on port " + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "DynamoDB Local did not start on port " + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -60,14 +62,16 @@ public final class LocalDynamoDb implements AutoCloseable {
     return DynamoDbClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> {
-          c.retryStrategy(b -> b.maxAttempts(1));
-          for (ExecutionInterceptor interceptor : interceptors) {
-            c.addExecutionInterceptor(interceptor);
-          }
-        })
+        .overrideConfiguration(
+            c -> {
+              c.retryStrategy(b -> b.maxAttempts(1));
+              for (ExecutionInterceptor interceptor : interceptors) {
+                c.addExecutionInterceptor(interceptor);
+              }
+            })
         .build();
   }
 
@@ -77,31 +81,46 @@ public final class LocalDynamoDb implements AutoCloseable {
    */
   public boolean createTable(String name, JsonNode properties) {
     List<AttributeDefinition> attributes = new ArrayList<>();
-    properties.path("AttributeDefinitions").forEach(a -> attributes.add(AttributeDefinition.builder()
-        .attributeName(a.path("AttributeName").asText())
-        .attributeType(a.path("AttributeType").asText())
-        .build()));
+    properties
+        .path("AttributeDefinitions")
+        .forEach(
+            a ->
+                attributes.add(
+                    AttributeDefinition.builder()
+                        .attributeName(a.path("AttributeName").asText())
+                        .attributeType(a.path("AttributeType").asText())
+                        .build()));
     List<GlobalSecondaryIndex> indexes = new ArrayList<>();
-    properties.path("GlobalSecondaryIndexes").forEach(index -> {
-      List<String> nonKey = new ArrayList<>();
-      index.path("Projection").path("NonKeyAttributes").forEach(n -> nonKey.add(n.asText()));
-      indexes.add(GlobalSecondaryIndex.builder()
-          .indexName(index.path("IndexName").asText())
-          .keySchema(keySchema(index.path("KeySchema")))
-          .projection(Projection.builder()
-              .projectionType(index.path("Projection").path("ProjectionType").asText())
-              .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey)
-              .build())
-          .build());
-    });
+    properties
+        .path("GlobalSecondaryIndexes")
+        .forEach(
+            index -> {
+              List<String> nonKey = new ArrayList<>();
+              index
+                  .path("Projection")
+                  .path("NonKeyAttributes")
+                  .forEach(n -> nonKey.add(n.asText()));
+              indexes.add(
+                  GlobalSecondaryIndex.builder()
+                      .indexName(index.path("IndexName").asText())
+                      .keySchema(keySchema(index.path("KeySchema")))
+                      .projection(
+                          Projection.builder()
+                              .projectionType(
+                                  index.path("Projection").path("ProjectionType").asText())
+                              .nonKeyAttributes(nonKey.isEmpty() ? null : nonKey)
+                              .build())
+                      .build());
+            });
     try (DynamoDbClient client = client()) {
-      client.createTable(CreateTableRequest.builder()
-          .tableName(name)
-          .attributeDefinitions(attributes)
-          .keySchema(keySchema(properties.path("KeySchema")))
-          .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
-          .billingMode(BillingMode.PAY_PER_REQUEST)
-          .build());
+      client.createTable(
+          CreateTableRequest.builder()
+              .tableName(name)
+              .attributeDefinitions(attributes)
+              .keySchema(keySchema(properties.path("KeySchema")))
+              .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
+              .billingMode(BillingMode.PAY_PER_REQUEST)
+              .build());
       return true;
     } catch (ResourceInUseException alreadyThere) {
       return false;
@@ -110,10 +129,13 @@ public final class LocalDynamoDb implements AutoCloseable {
 
   private static List<KeySchemaElement> keySchema(JsonNode schema) {
     List<KeySchemaElement> keys = new ArrayList<>();
-    schema.forEach(k -> keys.add(KeySchemaElement.builder()
-        .attributeName(k.path("AttributeName").asText())
-        .keyType(k.path("KeyType").asText())
-        .build()));
+    schema.forEach(
+        k ->
+            keys.add(
+                KeySchemaElement.builder()
+                    .attributeName(k.path("AttributeName").asText())
+                    .keyType(k.path("KeyType").asText())
+                    .build()));
     return keys;
   }
 

@@ -29,28 +29,44 @@ import java.util.regex.Pattern;
  * Fintoc's Checkout Sessions API and hosted checkout page, offline: the one Fintoc fake, for the
  * local stack and for the tests. The API validates as Fintoc does, answers Fintoc's error body,
  * checks the raw-key Authorization header, and keeps the first answer to an Idempotency-Key —
- * errors included, as Fintoc does — replaying it for the same parameters and refusing other
- * ones. The hosted page is where a person (or a test) picks an outcome; each outcome changes the
- * session as Fintoc would and delivers the events Fintoc would send, signed.
+ * errors included, as Fintoc does — replaying it for the same parameters and refusing other ones.
+ * The hosted page is where a person (or a test) picks an outcome; each outcome changes the session
+ * as Fintoc would and delivers the events Fintoc would send, signed.
  *
- * <p>It can also misbehave the ways Fintoc can ({@link Faults}): answer errors (kept under the
- * key and replayed), answer slowly, drop the connection after creating, lose webhooks; and leave
- * a payment in {@code created}, {@code in_progress} or a status we do not know.
+ * <p>It can also misbehave the ways Fintoc can ({@link Faults}): answer errors (kept under the key
+ * and replayed), answer slowly, drop the connection after creating, lose webhooks; and leave a
+ * payment in {@code created}, {@code in_progress} or a status we do not know.
  *
- * <p>Sessions whose expires_at passes expire when next read, without an event (a missed
- * webhook is what the ExpirySweeper is for), and so does a payment they left unfinished.
+ * <p>Sessions whose expires_at passes expire when next read, without an event (a missed webhook is
+ * what the ExpirySweeper is for), and so does a payment they left unfinished.
  */
 public final class FintocSimulator {
   /** Payment outcomes a person can choose on the hosted page (final or not). */
-  public static final Set<String> PAYMENT_OUTCOMES = Set.of("succeeded", "failed", "rejected", "pending",
-      "requires_action", "processing");
+  public static final Set<String> PAYMENT_OUTCOMES =
+      Set.of("succeeded", "failed", "rejected", "pending", "requires_action", "processing");
+
   /** Leaving the page mid-way: the payment stays in this status and nothing is sent. */
   public static final Set<String> LEAVE_OUTCOMES = Set.of("created", "in_progress");
-  private static final Set<String> FINAL_PAYMENT = Set.of("succeeded", "failed", "rejected", "expired");
-  private static final Set<String> FIELDS = Set.of("amount", "currency", "success_url", "cancel_url",
-      "customer_data", "customer", "customer_email", "line_items", "metadata", "payment_method_types",
-      "payment_method_options", "business_profile", "expires_at");
-  private static final Pattern SESSION_PATH = Pattern.compile("/v2/checkout_sessions/([^/]+)(/expire)?");
+
+  private static final Set<String> FINAL_PAYMENT =
+      Set.of("succeeded", "failed", "rejected", "expired");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "amount",
+          "currency",
+          "success_url",
+          "cancel_url",
+          "customer_data",
+          "customer",
+          "customer_email",
+          "line_items",
+          "metadata",
+          "payment_method_types",
+          "payment_method_options",
+          "business_profile",
+          "expires_at");
+  private static final Pattern SESSION_PATH =
+      Pattern.compile("/v2/checkout_sessions/([^/]+)(/expire)?");
   private static final Pattern PAGE_PATH = Pattern.compile("/checkout/([^/]+)/?");
   private static final String DOC_URL = "https://docs.fintoc.com/reference/errors";
 
@@ -92,12 +108,24 @@ public final class FintocSimulator {
    * @param ids makes a new id for a prefix ({@code cs_test}, {@code pi_test}, {@code evt_test})
    * @param webhooks where events go; null sends none (an API-only fake)
    */
-  public FintocSimulator(String secretKey, URI baseUrl, Clock clock, Function<String, String> ids, WebhookSender webhooks) {
+  public FintocSimulator(
+      String secretKey,
+      URI baseUrl,
+      Clock clock,
+      Function<String, String> ids,
+      WebhookSender webhooks) {
     this(secretKey, baseUrl, baseUrl.resolve("/checkout/").toString(), clock, ids, webhooks);
   }
 
-  /** @param pageBase what a session's redirect_url starts with (the id follows) */
-  public FintocSimulator(String secretKey, URI baseUrl, String pageBase, Clock clock, Function<String, String> ids,
+  /**
+   * @param pageBase what a session's redirect_url starts with (the id follows)
+   */
+  public FintocSimulator(
+      String secretKey,
+      URI baseUrl,
+      String pageBase,
+      Clock clock,
+      Function<String, String> ids,
       WebhookSender webhooks) {
     this.secretKey = secretKey;
     this.baseUrl = baseUrl;
@@ -140,16 +168,25 @@ public final class FintocSimulator {
   }
 
   /**
-   * From now on it reports this session in this state (and, when given, its payment intent and
-   * that payment's status), as after the customer acted on the hosted page: 15 000 CLP, created
-   * a day ago, expiring in an hour (so an open one stays open until the clock moves).
+   * From now on it reports this session in this state (and, when given, its payment intent and that
+   * payment's status), as after the customer acted on the hosted page: 15 000 CLP, created a day
+   * ago, expiring in an hour (so an open one stays open until the clock moves).
    */
   public void hold(String id, String status, String paymentIntentId, String paymentStatus) {
-    ObjectNode params = Json.object().put("amount", 15000).put("currency", "CLP")
-        .put("success_url", "https://shop.example.com/paid").put("cancel_url", "https://shop.example.com/cart");
+    ObjectNode params =
+        Json.object()
+            .put("amount", 15000)
+            .put("currency", "CLP")
+            .put("success_url", "https://shop.example.com/paid")
+            .put("cancel_url", "https://shop.example.com/cart");
     Instant now = clock.instant();
-    SimulatedSession session = new SimulatedSession(id, params, now.minus(Duration.ofDays(1)), now.plus(Duration.ofHours(1)),
-        pageBase + id);
+    SimulatedSession session =
+        new SimulatedSession(
+            id,
+            params,
+            now.minus(Duration.ofDays(1)),
+            now.plus(Duration.ofHours(1)),
+            pageBase + id);
     session.status = status;
     session.paymentIntentId = paymentIntentId;
     session.paymentStatus = paymentStatus;
@@ -166,10 +203,16 @@ public final class FintocSimulator {
     }
     try {
       if (!path.startsWith("/v2/")) {
-        throw new FintocError(404, "invalid_request_error", "resource_missing", "Unknown route " + method + " " + path, null);
+        throw new FintocError(
+            404,
+            "invalid_request_error",
+            "resource_missing",
+            "Unknown route " + method + " " + path,
+            null);
       }
       if (!secretKey.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        throw new FintocError(401, "authentication_error", "invalid_api_key", "Invalid API Key provided", null);
+        throw new FintocError(
+            401, "authentication_error", "invalid_api_key", "Invalid API Key provided", null);
       }
       Matcher one = SESSION_PATH.matcher(path);
       if (path.equals("/v2/checkout_sessions") && method.equals("POST")) {
@@ -182,7 +225,12 @@ public final class FintocSimulator {
       } else if (one.matches() && one.group(2) != null && method.equals("POST")) {
         Exchanges.json(exchange, 200, Json.write(expire(one.group(1))));
       } else {
-        throw new FintocError(404, "invalid_request_error", "resource_missing", "Unknown route " + method + " " + path, null);
+        throw new FintocError(
+            404,
+            "invalid_request_error",
+            "resource_missing",
+            "Unknown route " + method + " " + path,
+            null);
       }
     } catch (FintocError e) {
       Exchanges.json(exchange, e.status, errorBody(e));
@@ -190,8 +238,13 @@ public final class FintocSimulator {
   }
 
   private static String errorBody(FintocError e) {
-    ObjectNode error = Json.object().put("type", e.type).put("code", e.code).put("message", e.getMessage())
-        .put("param", e.param).put("doc_url", DOC_URL);
+    ObjectNode error =
+        Json.object()
+            .put("type", e.type)
+            .put("code", e.code)
+            .put("message", e.getMessage())
+            .put("param", e.param)
+            .put("doc_url", DOC_URL);
     ObjectNode body = Json.object();
     body.set("error", error);
     return Json.write(body);
@@ -203,7 +256,8 @@ public final class FintocSimulator {
     createKeys.add(String.valueOf(key));
     faults.beforeCreate();
     if (key != null && key.length() > 255) {
-      throw FintocError.invalid("invalid_idempotency_key", "Idempotency-Key must be at most 255 characters", null);
+      throw FintocError.invalid(
+          "invalid_idempotency_key", "Idempotency-Key must be at most 255 characters", null);
     }
     JsonNode params;
     try {
@@ -216,8 +270,10 @@ public final class FintocSimulator {
       StoredResponse stored = idempotency.get(key);
       if (stored != null) {
         if (!stored.request().equals(canonical)) {
-          throw FintocError.invalid("idempotency_key_reused",
-              "This Idempotency-Key was used with different parameters", null);
+          throw FintocError.invalid(
+              "idempotency_key_reused",
+              "This Idempotency-Key was used with different parameters",
+              null);
         }
         exchange.getResponseHeaders().set("Idempotent-Replayed", "true");
         Exchanges.json(exchange, stored.status(), stored.body());
@@ -234,7 +290,9 @@ public final class FintocSimulator {
       try {
         SimulatedSession session = newSession(params);
         sessions.put(session.id, session);
-        System.out.printf("[fintoc] created %s: %d %s → %s%n", session.id, session.amount, session.currency, session.redirectUrl());
+        System.out.printf(
+            "[fintoc] created %s: %d %s → %s%n",
+            session.id, session.amount, session.currency, session.redirectUrl());
         status = 201;
         body = Json.write(session.toJson());
       } catch (FintocError e) {
@@ -244,7 +302,8 @@ public final class FintocSimulator {
     }
     // Fintoc stores the first response for a key, errors included, and replays it.
     if (key != null) {
-      StoredResponse first = idempotency.putIfAbsent(key, new StoredResponse(canonical, status, body));
+      StoredResponse first =
+          idempotency.putIfAbsent(key, new StoredResponse(canonical, status, body));
       if (first != null) {
         status = first.status();
         body = first.body();
@@ -275,7 +334,10 @@ public final class FintocSimulator {
     }
     JsonNode amount = params.get("amount");
     if (amount == null || !amount.isIntegralNumber() || amount.asLong() <= 0) {
-      throw FintocError.invalid("invalid_amount", "amount must be a positive integer in the currency's smallest unit", "amount");
+      throw FintocError.invalid(
+          "invalid_amount",
+          "amount must be a positive integer in the currency's smallest unit",
+          "amount");
     }
     String currency = params.path("currency").asText("");
     if (!currency.equals("CLP") && !currency.equals("MXN")) {
@@ -284,13 +346,16 @@ public final class FintocSimulator {
     for (String url : List.of("success_url", "cancel_url")) {
       String value = params.path(url).asText("");
       if (!value.startsWith("https://") && !value.startsWith("http://")) {
-        throw FintocError.invalid(value.isEmpty() ? "missing_parameter" : "invalid_url",
-            url + " must be an absolute http(s) URL", url);
+        throw FintocError.invalid(
+            value.isEmpty() ? "missing_parameter" : "invalid_url",
+            url + " must be an absolute http(s) URL",
+            url);
       }
     }
     JsonNode customer = params.path("customer_data");
     if (!customer.isMissingNode() && !customer.has("tax_id") && !customer.has("email")) {
-      throw FintocError.invalid("invalid_customer_data", "customer_data needs a tax_id or an email", "customer_data");
+      throw FintocError.invalid(
+          "invalid_customer_data", "customer_data needs a tax_id or an email", "customer_data");
     }
     JsonNode metadata = params.path("metadata");
     if (!metadata.isMissingNode()) {
@@ -299,7 +364,8 @@ public final class FintocSimulator {
         strings = values.next().isTextual();
       }
       if (!strings) {
-        throw FintocError.invalid("invalid_metadata", "metadata must be an object of string values", "metadata");
+        throw FintocError.invalid(
+            "invalid_metadata", "metadata must be an object of string values", "metadata");
       }
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -308,10 +374,12 @@ public final class FintocSimulator {
       try {
         expiresAt = Instant.parse(params.get("expires_at").asText());
       } catch (DateTimeParseException e) {
-        throw FintocError.invalid("invalid_expires_at", "expires_at must be an ISO 8601 UTC time", "expires_at");
+        throw FintocError.invalid(
+            "invalid_expires_at", "expires_at must be an ISO 8601 UTC time", "expires_at");
       }
       if (expiresAt.isBefore(now.plus(Duration.ofMinutes(10)))) {
-        throw FintocError.invalid("invalid_expires_at", "expires_at must be at least 10 minutes from now", "expires_at");
+        throw FintocError.invalid(
+            "invalid_expires_at", "expires_at must be at least 10 minutes from now", "expires_at");
       }
     }
     String id = ids.apply("cs_test");
@@ -321,7 +389,12 @@ public final class FintocSimulator {
   private SimulatedSession find(String id) throws FintocError {
     SimulatedSession session = sessions.get(id);
     if (session == null) {
-      throw new FintocError(404, "invalid_request_error", "resource_missing", "No such checkout session: " + id, "id");
+      throw new FintocError(
+          404,
+          "invalid_request_error",
+          "resource_missing",
+          "No such checkout session: " + id,
+          "id");
     }
     session.expireIfDue(clock.instant());
     return session;
@@ -329,11 +402,13 @@ public final class FintocSimulator {
 
   private JsonNode list() {
     var all = Json.array();
-    sessions.values().stream().sorted(Comparator.comparing((SimulatedSession s) -> s.createdAt).reversed())
-        .forEach(s -> {
-          s.expireIfDue(clock.instant());
-          all.add(s.toJson());
-        });
+    sessions.values().stream()
+        .sorted(Comparator.comparing((SimulatedSession s) -> s.createdAt).reversed())
+        .forEach(
+            s -> {
+              s.expireIfDue(clock.instant());
+              all.add(s.toJson());
+            });
     return all;
   }
 
@@ -341,8 +416,10 @@ public final class FintocSimulator {
     SimulatedSession session = find(id);
     synchronized (session) {
       if (!session.status.equals("created")) {
-        throw FintocError.invalid("invalid_status", "Only a session in status created can be expired; this one is "
-            + session.status, "id");
+        throw FintocError.invalid(
+            "invalid_status",
+            "Only a session in status created can be expired; this one is " + session.status,
+            "id");
       }
       deliver(session.expireNow(), false);
       return session.toJson();
@@ -350,17 +427,26 @@ public final class FintocSimulator {
   }
 
   private ObjectNode event(String type, ObjectNode data) {
-    ObjectNode event = Json.object().put("id", ids.apply("evt_test")).put("object", "event").put("type", type)
-        .put("mode", "test").put("created_at", clock.instant().toString());
+    ObjectNode event =
+        Json.object()
+            .put("id", ids.apply("evt_test"))
+            .put("object", "event")
+            .put("type", type)
+            .put("mode", "test")
+            .put("created_at", clock.instant().toString());
     event.set("data", data);
     return event;
   }
 
   /** The events of a change, each with the object as it is now. */
-  private static List<Map.Entry<String, ObjectNode>> now(SimulatedSession session, String... types) {
+  private static List<Map.Entry<String, ObjectNode>> now(
+      SimulatedSession session, String... types) {
     List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
     for (String type : types) {
-      events.add(Map.entry(type, type.startsWith("payment_intent.") ? session.paymentIntent() : session.toJson()));
+      events.add(
+          Map.entry(
+              type,
+              type.startsWith("payment_intent.") ? session.paymentIntent() : session.toJson()));
     }
     return events;
   }
@@ -373,7 +459,11 @@ public final class FintocSimulator {
       return;
     }
     if (quiet || faults.loseWebhooks()) {
-      events.forEach(e -> System.out.printf("[fintoc] webhook %s %s lost (simulated)%n", Json.text(e, "type"), Json.text(e, "id")));
+      events.forEach(
+          e ->
+              System.out.printf(
+                  "[fintoc] webhook %s %s lost (simulated)%n",
+                  Json.text(e, "type"), Json.text(e, "id")));
       return;
     }
     webhooks.deliver(events);
@@ -392,23 +482,37 @@ public final class FintocSimulator {
   private void hostedPage(HttpExchange exchange, String id) throws IOException {
     SimulatedSession session = sessions.get(id);
     if (session == null) {
-      Exchanges.send(exchange, 404, "text/html; charset=utf-8", HostedPage.message("No such checkout session").getBytes(StandardCharsets.UTF_8));
+      Exchanges.send(
+          exchange,
+          404,
+          "text/html; charset=utf-8",
+          HostedPage.message("No such checkout session").getBytes(StandardCharsets.UTF_8));
       return;
     }
     session.expireIfDue(clock.instant());
     if (exchange.getRequestMethod().equals("POST")) {
-      Map<String, String> form = Exchanges.form(new String(Exchanges.body(exchange), StandardCharsets.UTF_8));
+      Map<String, String> form =
+          Exchanges.form(new String(Exchanges.body(exchange), StandardCharsets.UTF_8));
       String outcome = form.getOrDefault("outcome", "");
       String problem = choose(session, outcome, "lose".equals(form.get("webhooks")));
       if (problem != null) {
-        Exchanges.send(exchange, 409, "text/html; charset=utf-8", HostedPage.render(session, problem).getBytes(StandardCharsets.UTF_8));
+        Exchanges.send(
+            exchange,
+            409,
+            "text/html; charset=utf-8",
+            HostedPage.render(session, problem).getBytes(StandardCharsets.UTF_8));
         return;
       }
-      boolean leaves = outcome.equals("cancel") || outcome.equals("expire") || LEAVE_OUTCOMES.contains(outcome);
+      boolean leaves =
+          outcome.equals("cancel") || outcome.equals("expire") || LEAVE_OUTCOMES.contains(outcome);
       Exchanges.redirect(exchange, leaves ? session.cancelUrl() : session.successUrl());
       return;
     }
-    Exchanges.send(exchange, 200, "text/html; charset=utf-8", HostedPage.render(session, null).getBytes(StandardCharsets.UTF_8));
+    Exchanges.send(
+        exchange,
+        200,
+        "text/html; charset=utf-8",
+        HostedPage.render(session, null).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -425,7 +529,9 @@ public final class FintocSimulator {
       }
       if (outcome.equals("expire")) {
         if (!open) {
-          return "Only a checkout nobody has paid yet can expire; this one is " + session.status + ".";
+          return "Only a checkout nobody has paid yet can expire; this one is "
+              + session.status
+              + ".";
         }
         deliver(session.expireNow(), quiet);
         return null;
@@ -447,23 +553,30 @@ public final class FintocSimulator {
         deliver(now(session, "payment_intent." + outcome, "checkout_session.finished"), quiet);
         return null;
       }
-      if (session.status.equals("finished") && paymentStatus != null && !FINAL_PAYMENT.contains(paymentStatus)) {
+      if (session.status.equals("finished")
+          && paymentStatus != null
+          && !FINAL_PAYMENT.contains(paymentStatus)) {
         // A payment that is not final settles (or moves) later: only its own event follows.
         session.paymentStatus = outcome;
         deliver(now(session, "payment_intent." + outcome), quiet);
         return null;
       }
-      return "This checkout is " + session.status
-          + (paymentStatus == null ? "" : " with a " + paymentStatus + " payment") + "; it cannot change now.";
+      return "This checkout is "
+          + session.status
+          + (paymentStatus == null ? "" : " with a " + paymentStatus + " payment")
+          + "; it cannot change now.";
     }
   }
 
   /**
-   * What Fintoc does wrong now and then, on demand: each fault applies to the next calls, then
-   * the simulator behaves again.
+   * What Fintoc does wrong now and then, on demand: each fault applies to the next calls, then the
+   * simulator behaves again.
    */
   public static final class Faults {
-    /** What the next create does: answer this error (null: as normal), after a delay, or drop the connection. */
+    /**
+     * What the next create does: answer this error (null: as normal), after a delay, or drop the
+     * connection.
+     */
     record Create(FintocError error, Duration delay, boolean dropConnection) {}
 
     private final List<Create> creates = new ArrayList<>();
@@ -473,20 +586,28 @@ public final class FintocSimulator {
     private volatile double webhookLossRate;
     private final Random random = new Random(7);
 
-    /** The next {@code times} creates answer {@code status} (500, 503, 429 …), kept under their key. */
+    /**
+     * The next {@code times} creates answer {@code status} (500, 503, 429 …), kept under their key.
+     */
     public Faults failCreates(int times, int status) {
-      return failCreates(times, status, status == 429 ? "rate_limit_error" : "api_error",
-          status == 429 ? "rate_limit_exceeded" : "internal_error", "Simulated failure", null);
+      return failCreates(
+          times,
+          status,
+          status == 429 ? "rate_limit_error" : "api_error",
+          status == 429 ? "rate_limit_exceeded" : "internal_error",
+          "Simulated failure",
+          null);
     }
 
     /**
      * The next {@code times} creates are refused with this error, in Fintoc's error body, and the
      * refusal is kept under their key (a 400 for a bad parameter, a 409 conflict …).
      */
-    public synchronized Faults failCreates(int times, int status, String type, String code, String message,
-        String param) {
+    public synchronized Faults failCreates(
+        int times, int status, String type, String code, String message, String param) {
       for (int i = 0; i < times; i++) {
-        creates.add(new Create(new FintocError(status, type, code, message, param), Duration.ZERO, false));
+        creates.add(
+            new Create(new FintocError(status, type, code, message, param), Duration.ZERO, false));
       }
       return this;
     }
@@ -545,15 +666,20 @@ public final class FintocSimulator {
     synchronized void beforeCreate() throws FintocError {
       if (rateLimitedCreates > 0) {
         rateLimitedCreates--;
-        throw new FintocError(429, "rate_limit_error", "rate_limit_exceeded", "Too many requests", null);
+        throw new FintocError(
+            429, "rate_limit_error", "rate_limit_exceeded", "Too many requests", null);
       }
     }
 
     synchronized void beforeRetrieval() throws FintocError {
       if (failedRetrievals > 0) {
         failedRetrievals--;
-        throw new FintocError(retrievalStatus, retrievalStatus == 429 ? "rate_limit_error" : "api_error",
-            retrievalStatus == 429 ? "rate_limit_exceeded" : "internal_error", "Simulated failure", null);
+        throw new FintocError(
+            retrievalStatus,
+            retrievalStatus == 429 ? "rate_limit_error" : "api_error",
+            retrievalStatus == 429 ? "rate_limit_exceeded" : "internal_error",
+            "Simulated failure",
+            null);
       }
     }
 

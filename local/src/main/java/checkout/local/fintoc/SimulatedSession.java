@@ -22,7 +22,8 @@ final class SimulatedSession {
   String paymentIntentId;
   String paymentStatus;
 
-  SimulatedSession(String id, ObjectNode params, Instant createdAt, Instant expiresAt, String redirectUrl) {
+  SimulatedSession(
+      String id, ObjectNode params, Instant createdAt, Instant expiresAt, String redirectUrl) {
     this.id = id;
     this.params = params;
     this.createdAt = createdAt;
@@ -44,11 +45,14 @@ final class SimulatedSession {
     return params.path("cancel_url").asText();
   }
 
-  /** Past expires_at, an open session expires, and so does a payment it left unfinished; no event. */
+  /**
+   * Past expires_at, an open session expires, and so does a payment it left unfinished; no event.
+   */
   synchronized void expireIfDue(Instant now) {
     if ((status.equals("created") || status.equals("in_progress")) && !now.isBefore(expiresAt)) {
       status = "expired";
-      if (paymentStatus != null && (paymentStatus.equals("created") || paymentStatus.equals("in_progress"))) {
+      if (paymentStatus != null
+          && (paymentStatus.equals("created") || paymentStatus.equals("in_progress"))) {
         paymentStatus = "expired";
       }
     }
@@ -56,14 +60,15 @@ final class SimulatedSession {
 
   /**
    * Expires it now, as Fintoc does: the session's event carries its unfinished payment as it was
-   * (created, in_progress), then that payment expires too, with its own event. Returns the
-   * events' types and data, in order.
+   * (created, in_progress), then that payment expires too, with its own event. Returns the events'
+   * types and data, in order.
    */
   synchronized List<Map.Entry<String, ObjectNode>> expireNow() {
     status = "expired";
     List<Map.Entry<String, ObjectNode>> events = new ArrayList<>();
     events.add(Map.entry("checkout_session.expired", toJson()));
-    if (paymentIntentId != null && (paymentStatus.equals("created") || paymentStatus.equals("in_progress"))) {
+    if (paymentIntentId != null
+        && (paymentStatus.equals("created") || paymentStatus.equals("in_progress"))) {
       paymentStatus = "expired";
       events.add(Map.entry("payment_intent.expired", paymentIntent()));
     }
@@ -80,24 +85,28 @@ final class SimulatedSession {
 
   /** The checkout_session object as Fintoc returns it and puts in events. */
   synchronized ObjectNode toJson() {
-    ObjectNode session = Json.object()
-        .put("id", id)
-        .put("object", "checkout_session")
-        .put("mode", "test")
-        .put("status", status)
-        .put("amount", amount)
-        .put("currency", currency)
-        .put("created_at", createdAt.toString())
-        .put("expires_at", expiresAt.toString())
-        .put("success_url", successUrl())
-        .put("cancel_url", cancelUrl())
-        .put("redirect_url", redirectUrl);
+    ObjectNode session =
+        Json.object()
+            .put("id", id)
+            .put("object", "checkout_session")
+            .put("mode", "test")
+            .put("status", status)
+            .put("amount", amount)
+            .put("currency", currency)
+            .put("created_at", createdAt.toString())
+            .put("expires_at", expiresAt.toString())
+            .put("success_url", successUrl())
+            .put("cancel_url", cancelUrl())
+            .put("redirect_url", redirectUrl);
     session.set("metadata", params.has("metadata") ? params.get("metadata") : Json.object());
     JsonNode customer = params.path("customer_data");
     session.set("customer", customer.isMissingNode() ? null : customer);
     session.set("line_items", params.has("line_items") ? params.get("line_items") : Json.array());
-    session.set("payment_method_types", params.has("payment_method_types")
-        ? params.get("payment_method_types") : Json.array().add("bank_transfer"));
+    session.set(
+        "payment_method_types",
+        params.has("payment_method_types")
+            ? params.get("payment_method_types")
+            : Json.array().add("bank_transfer"));
     if (paymentIntentId == null) {
       session.putNull("payment_resource");
     } else {
@@ -110,20 +119,28 @@ final class SimulatedSession {
 
   /** The payment_intent object: the data of payment_intent.* events. */
   synchronized ObjectNode paymentIntent() {
-    ObjectNode payment = Json.object()
-        .put("id", paymentIntentId)
-        .put("object", "payment_intent")
-        .put("status", paymentStatus)
-        .put("amount", amount)
-        .put("currency", currency);
+    ObjectNode payment =
+        Json.object()
+            .put("id", paymentIntentId)
+            .put("object", "payment_intent")
+            .put("status", paymentStatus)
+            .put("amount", amount)
+            .put("currency", currency);
     if ("requires_action".equals(paymentStatus)) {
-      payment.set("next_action", Json.object().put("type", "approve_payment")
-          .put("message", "Another approver of the business account must approve this transfer."));
+      payment.set(
+          "next_action",
+          Json.object()
+              .put("type", "approve_payment")
+              .put(
+                  "message",
+                  "Another approver of the business account must approve this transfer."));
     } else {
       payment.putNull("next_action");
     }
     if ("failed".equals(paymentStatus) || "rejected".equals(paymentStatus)) {
-      payment.put("error_reason", "failed".equals(paymentStatus) ? "insufficient_funds" : "rejected_by_bank");
+      payment.put(
+          "error_reason",
+          "failed".equals(paymentStatus) ? "insufficient_funds" : "rejected_by_bank");
     }
     return payment;
   }

@@ -21,30 +21,40 @@ public final class Exchanges {
   public static HttpServer serve(int port, String name, HttpHandler handler) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-      ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, name);
-        thread.setDaemon(true);
-        return thread;
-      });
+      ExecutorService threads =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread thread = new Thread(r, name);
+                thread.setDaemon(true);
+                return thread;
+              });
       server.setExecutor(threads);
-      server.createContext("/", exchange -> {
-        try (exchange) {
-          handler.handle(exchange);
-        } catch (Exception | Error e) {
-          System.err.printf("[%s] %s %s failed: %s%n", name, exchange.getRequestMethod(),
-              exchange.getRequestURI(), e);
-          e.printStackTrace();
-          try {
-            send(exchange, 500, "application/json", "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
-          } catch (IOException | RuntimeException alreadyAnswered) {
-            // headers were sent already; the client sees a cut response
-          }
-        }
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            try (exchange) {
+              handler.handle(exchange);
+            } catch (Exception | Error e) {
+              System.err.printf(
+                  "[%s] %s %s failed: %s%n",
+                  name, exchange.getRequestMethod(), exchange.getRequestURI(), e);
+              e.printStackTrace();
+              try {
+                send(
+                    exchange,
+                    500,
+                    "application/json",
+                    "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+              } catch (IOException | RuntimeException alreadyAnswered) {
+                // headers were sent already; the client sees a cut response
+              }
+            }
+          });
       server.start();
       return server;
     } catch (IOException e) {
-      throw new UncheckedIOException(name + " could not listen on port " + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          name + " could not listen on port " + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -52,11 +62,16 @@ public final class Exchanges {
     return exchange.getRequestBody().readAllBytes();
   }
 
-  public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     if (contentType != null) {
       exchange.getResponseHeaders().set("Content-Type", contentType);
     }
-    boolean empty = body.length == 0 || status == 204 || status == 304 || "HEAD".equals(exchange.getRequestMethod());
+    boolean empty =
+        body.length == 0
+            || status == 204
+            || status == 304
+            || "HEAD".equals(exchange.getRequestMethod());
     exchange.sendResponseHeaders(status, empty ? -1 : body.length);
     if (!empty) {
       exchange.getResponseBody().write(body);
@@ -85,7 +100,9 @@ public final class Exchanges {
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      values.merge(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8),
+      values.merge(
+          URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8),
           (first, next) -> first + "," + next);
     }
     return values;

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * SDKs can run any function with any event. Function names are the template's logical ids.
  */
 public final class InvokeApi {
-  private static final Pattern PATH = Pattern.compile("/2015-03-31/functions/([^/]+)/invocations/?");
+  private static final Pattern PATH =
+      Pattern.compile("/2015-03-31/functions/([^/]+)/invocations/?");
 
   private final Map<String, LocalFunction> functions;
   private final ExecutorService background;
@@ -30,8 +31,14 @@ public final class InvokeApi {
   public void handle(HttpExchange exchange) throws IOException {
     Matcher matcher = PATH.matcher(exchange.getRequestURI().getRawPath());
     if (!matcher.matches() || !exchange.getRequestMethod().equals("POST")) {
-      error(exchange, 404, "UnknownOperationException", "Unknown operation " + exchange.getRequestMethod() + " "
-          + exchange.getRequestURI().getPath());
+      error(
+          exchange,
+          404,
+          "UnknownOperationException",
+          "Unknown operation "
+              + exchange.getRequestMethod()
+              + " "
+              + exchange.getRequestURI().getPath());
       return;
     }
     String name = URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8);
@@ -39,8 +46,15 @@ public final class InvokeApi {
     name = name.substring(name.lastIndexOf(':') + 1);
     LocalFunction function = functions.get(name);
     if (function == null) {
-      error(exchange, 404, "ResourceNotFoundException", "Function not found: " + name
-          + " (functions: " + String.join(", ", functions.keySet()) + ")");
+      error(
+          exchange,
+          404,
+          "ResourceNotFoundException",
+          "Function not found: "
+              + name
+              + " (functions: "
+              + String.join(", ", functions.keySet())
+              + ")");
       return;
     }
     byte[] event = Exchanges.body(exchange);
@@ -66,8 +80,10 @@ public final class InvokeApi {
     Exchanges.send(exchange, 200, "application/json", result.payload());
   }
 
-  private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
+  private static void error(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
     exchange.getResponseHeaders().set("X-Amzn-ErrorType", type);
-    Exchanges.json(exchange, status, Json.write(Json.object().put("Type", "User").put("message", message)));
+    Exchanges.json(
+        exchange, status, Json.write(Json.object().put("Type", "User").put("message", message)));
   }
 }

@@ -9,14 +9,15 @@ import java.util.stream.Collectors;
 
 /**
  * The parent of every function's class loader: the whole JDK, as Lambda's runtime offers it, and
- * nothing of this process's own classpath — so a class or service file the deployment jar lacks
- * is missing here too. Its parent is the application loader only so that the JDK's own services
+ * nothing of this process's own classpath — so a class or service file the deployment jar lacks is
+ * missing here too. Its parent is the application loader only so that the JDK's own services
  * (java.util.random's generators, for one) are found as they are in Lambda.
  */
 final class JdkClassLoader extends ClassLoader {
-  private static final Set<String> JDK_PACKAGES = ModuleLayer.boot().modules().stream()
-      .flatMap(module -> module.getPackages().stream())
-      .collect(Collectors.toUnmodifiableSet());
+  private static final Set<String> JDK_PACKAGES =
+      ModuleLayer.boot().modules().stream()
+          .flatMap(module -> module.getPackages().stream())
+          .collect(Collectors.toUnmodifiableSet());
   static final JdkClassLoader INSTANCE = new JdkClassLoader();
 
   static {
@@ -44,7 +45,9 @@ final class JdkClassLoader extends ClassLoader {
 
   @Override
   public Enumeration<URL> getResources(String name) throws IOException {
-    return Collections.enumeration(Collections.list(super.getResources(name)).stream()
-        .filter(url -> url.getProtocol().equals("jrt")).toList());
+    return Collections.enumeration(
+        Collections.list(super.getResources(name)).stream()
+            .filter(url -> url.getProtocol().equals("jrt"))
+            .toList());
   }
 }

@@ -37,14 +37,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Like Lambda's execution environments, an instance serves one invocation at a time; a request
  * arriving while all are busy gets a new instance — its handler built anew (the init of a cold
- * start) on the classes the function loaded once, the way a SnapStart environment resumes with
- * its classes already loaded. (A class loader per instance made every concurrent request under
- * load re-load ~5 000 classes: seconds each on two cores, docs/reliability.md.)
+ * start) on the classes the function loaded once, the way a SnapStart environment resumes with its
+ * classes already loaded. (A class loader per instance made every concurrent request under load
+ * re-load ~5 000 classes: seconds each on two cores, docs/reliability.md.)
  */
 public final class LocalFunction {
   /** What the template says about a function, with its environment already resolved. */
-  public record Definition(String name, Path jar, String handler, Map<String, String> environment,
-                           int timeoutSeconds, int memoryMb) {}
+  public record Definition(
+      String name,
+      Path jar,
+      String handler,
+      Map<String, String> environment,
+      int timeoutSeconds,
+      int memoryMb) {}
 
   /** A payload, or Lambda's error document when {@code error} is set. */
   public record Result(byte[] payload, boolean error) {
@@ -56,8 +61,10 @@ public final class LocalFunction {
   private final Definition definition;
   private final Clock clock;
   private final Deque<Instance> idle = new ConcurrentLinkedDeque<>();
+
   /** The function's classes, loaded once, on the first instance's init. */
   private volatile Loaded loaded;
+
   private final AtomicInteger instancesStarted = new AtomicInteger();
 
   public LocalFunction(Definition definition, Clock clock) {
@@ -84,7 +91,8 @@ public final class LocalFunction {
       try {
         instance = new Instance();
       } catch (Throwable initFailure) {
-        Throwable cause = initFailure instanceof InvocationTargetException ite ? ite.getCause() : initFailure;
+        Throwable cause =
+            initFailure instanceof InvocationTargetException ite ? ite.getCause() : initFailure;
         System.err.printf("[%s] init failed: %s%n", definition.name(), stackTrace(cause));
         return new Result(errorDocument(cause), true);
       }
@@ -136,8 +144,8 @@ public final class LocalFunction {
   }
 
   /**
-   * The function's deployment jar on a class loader of its own, whose parent sees only the JDK:
-   * a class missing from the package fails here as in Lambda.
+   * The function's deployment jar on a class loader of its own, whose parent sees only the JDK: a
+   * class missing from the package fails here as in Lambda.
    */
   private final class Loaded {
     private final URLClassLoader loader;
@@ -151,10 +159,14 @@ public final class LocalFunction {
 
     Loaded() throws Exception {
       if (!Files.isRegularFile(definition.jar())) {
-        throw new IllegalStateException(definition.jar() + " does not exist: run ./mvnw -DskipTests package first");
+        throw new IllegalStateException(
+            definition.jar() + " does not exist: run ./mvnw -DskipTests package first");
       }
-      loader = new URLClassLoader(definition.name(), new URL[] {definition.jar().toUri().toURL()},
-          JdkClassLoader.INSTANCE);
+      loader =
+          new URLClassLoader(
+              definition.name(),
+              new URL[] {definition.jar().toUri().toURL()},
+              JdkClassLoader.INSTANCE);
       String[] parts = definition.handler().split("::");
       String methodName = parts.length > 1 ? parts[1] : "handleRequest";
       Thread thread = Thread.currentThread();
@@ -167,7 +179,10 @@ public final class LocalFunction {
         method = handlerMethod(handlerClass, methodName);
         stream = method.getParameterCount() == 3;
         input = stream ? null : serializer(method.getParameterTypes()[0]);
-        output = stream || method.getReturnType() == void.class ? null : serializer(method.getReturnType());
+        output =
+            stream || method.getReturnType() == void.class
+                ? null
+                : serializer(method.getReturnType());
       } finally {
         thread.setContextClassLoader(previous);
       }
@@ -178,15 +193,20 @@ public final class LocalFunction {
       for (Method candidate : handlerClass.getMethods()) {
         Class<?>[] types = candidate.getParameterTypes();
         boolean pojo = types.length == 2 && types[1] == contextType;
-        boolean streaming = types.length == 3 && types[0] == InputStream.class && types[1] == OutputStream.class;
+        boolean streaming =
+            types.length == 3 && types[0] == InputStream.class && types[1] == OutputStream.class;
         // Bridge methods of a generic RequestHandler take Object; prefer the concrete one.
-        if (candidate.getName().equals(name) && (pojo || streaming)
-            && (found == null || found.isBridge() || found.getParameterTypes()[0] == Object.class)) {
+        if (candidate.getName().equals(name)
+            && (pojo || streaming)
+            && (found == null
+                || found.isBridge()
+                || found.getParameterTypes()[0] == Object.class)) {
           found = candidate;
         }
       }
       if (found == null) {
-        throw new IllegalStateException("no method " + name + "(event, Context) on " + handlerClass.getName());
+        throw new IllegalStateException(
+            "no method " + name + "(event, Context) on " + handlerClass.getName());
       }
       return found;
     }
@@ -219,8 +239,9 @@ public final class LocalFunction {
       } finally {
         thread.setContextClassLoader(previous);
       }
-      System.err.printf("[%s] instance %d started in %d ms%n", definition.name(), number,
-          (System.nanoTime() - started) / 1_000_000);
+      System.err.printf(
+          "[%s] instance %d started in %d ms%n",
+          definition.name(), number, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
@@ -236,10 +257,13 @@ public final class LocalFunction {
       } catch (ClassNotFoundException notOurs) {
         return handlerClass.getConstructor().newInstance();
       }
-      Object platform = platformClass.getMethod("of", Map.class, Clock.class)
-          .invoke(null, new LinkedHashMap<>(definition.environment()), clock);
+      Object platform =
+          platformClass
+              .getMethod("of", Map.class, Clock.class)
+              .invoke(null, new LinkedHashMap<>(definition.environment()), clock);
       for (Constructor<?> constructor : handlerClass.getConstructors()) {
-        if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == platformClass) {
+        if (constructor.getParameterCount() == 1
+            && constructor.getParameterTypes()[0] == platformClass) {
           return constructor.newInstance(platform);
         }
       }
@@ -257,7 +281,9 @@ public final class LocalFunction {
         if (classes.stream) {
           classes.method.invoke(handler, new ByteArrayInputStream(event), out, context);
         } else {
-          Object response = classes.method.invoke(handler, classes.input.fromJson(new ByteArrayInputStream(event)), context);
+          Object response =
+              classes.method.invoke(
+                  handler, classes.input.fromJson(new ByteArrayInputStream(event)), context);
           if (classes.output != null) {
             classes.output.toJson(response, out);
           } else {
@@ -266,7 +292,8 @@ public final class LocalFunction {
         }
         return new Result(out.toByteArray(), false);
       } catch (InvocationTargetException e) {
-        System.err.printf("[%s] invocation failed: %s%n", definition.name(), stackTrace(e.getCause()));
+        System.err.printf(
+            "[%s] invocation failed: %s%n", definition.name(), stackTrace(e.getCause()));
         return new Result(errorDocument(e.getCause()), true);
       } finally {
         thread.setContextClassLoader(previous);
@@ -275,29 +302,40 @@ public final class LocalFunction {
 
     private Object context(long deadline) {
       String requestId = UUID.randomUUID().toString();
-      Object logger = Proxy.newProxyInstance(loader, new Class<?>[] {classes.loggerType}, (proxy, m, args) -> {
-        if (m.getName().equals("log") && args != null && args.length > 0) {
-          System.out.println(args[0] instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : args[0]);
-        }
-        return null;
-      });
-      return Proxy.newProxyInstance(loader, new Class<?>[] {classes.contextType}, (proxy, m, args) -> switch (m.getName()) {
-        case "getAwsRequestId" -> requestId;
-        case "getFunctionName" -> definition.name();
-        case "getLogGroupName" -> "/aws/lambda/" + definition.name();
-        case "getLogStreamName" -> "local";
-        case "getFunctionVersion" -> "$LATEST";
-        case "getInvokedFunctionArn" -> "arn:aws:lambda:us-east-1:123456789012:function:" + definition.name();
-        case "getRemainingTimeInMillis" -> (int) Math.max(0, deadline - clock.millis());
-        case "getMemoryLimitInMB" -> definition.memoryMb();
-        case "getLogger" -> logger;
-        case "toString" -> "LocalContext[" + definition.name() + "]";
-        case "hashCode" -> System.identityHashCode(proxy);
-        case "equals" -> proxy == args[0];
-        default -> null;
-      });
+      Object logger =
+          Proxy.newProxyInstance(
+              loader,
+              new Class<?>[] {classes.loggerType},
+              (proxy, m, args) -> {
+                if (m.getName().equals("log") && args != null && args.length > 0) {
+                  System.out.println(
+                      args[0] instanceof byte[] bytes
+                          ? new String(bytes, StandardCharsets.UTF_8)
+                          : args[0]);
+                }
+                return null;
+              });
+      return Proxy.newProxyInstance(
+          loader,
+          new Class<?>[] {classes.contextType},
+          (proxy, m, args) ->
+              switch (m.getName()) {
+                case "getAwsRequestId" -> requestId;
+                case "getFunctionName" -> definition.name();
+                case "getLogGroupName" -> "/aws/lambda/" + definition.name();
+                case "getLogStreamName" -> "local";
+                case "getFunctionVersion" -> "$LATEST";
+                case "getInvokedFunctionArn" ->
+                    "arn:aws:lambda:us-east-1:123456789012:function:" + definition.name();
+                case "getRemainingTimeInMillis" -> (int) Math.max(0, deadline - clock.millis());
+                case "getMemoryLimitInMB" -> definition.memoryMb();
+                case "getLogger" -> logger;
+                case "toString" -> "LocalContext[" + definition.name() + "]";
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> null;
+              });
     }
-
   }
 
   /** Lambda's error document: {"errorMessage", "errorType", "stackTrace"}. */
@@ -307,8 +345,10 @@ public final class LocalFunction {
     for (int i = 0; i < Math.min(trace.length, 20); i++) {
       frames.add(trace[i].toString());
     }
-    ObjectNode document = Json.object().put("errorMessage", String.valueOf(error.getMessage()))
-        .put("errorType", error.getClass().getName());
+    ObjectNode document =
+        Json.object()
+            .put("errorMessage", String.valueOf(error.getMessage()))
+            .put("errorType", error.getClass().getName());
     document.set("stackTrace", frames);
     return Json.write(document).getBytes(StandardCharsets.UTF_8);
   }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * template.yaml read as a tree, so the local stack and the tests take the API, the functions,
- * their variables and the table from the one source of truth. CloudFormation's short tags (!Ref,
- * !Sub, …) read as their plain value, so a {@code !Ref} reads as the name it refers to.
+ * template.yaml read as a tree, so the local stack and the tests take the API, the functions, their
+ * variables and the table from the one source of truth. CloudFormation's short tags (!Ref, !Sub, …)
+ * read as their plain value, so a {@code !Ref} reads as the name it refers to.
  */
 public final class SamTemplate {
   private final JsonNode root;
@@ -28,7 +28,8 @@ public final class SamTemplate {
 
   public static SamTemplate load(Path path) {
     try {
-      return new SamTemplate(new ObjectMapper(new YAMLFactory()).readTree(path.toFile()),
+      return new SamTemplate(
+          new ObjectMapper(new YAMLFactory()).readTree(path.toFile()),
           path.toAbsolutePath().getParent());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -55,11 +56,14 @@ public final class SamTemplate {
   /** Logical id → resource, for every resource of this type, in template order. */
   public Map<String, JsonNode> resources(String type) {
     Map<String, JsonNode> found = new LinkedHashMap<>();
-    root.path("Resources").fields().forEachRemaining(entry -> {
-      if (type.equals(entry.getValue().path("Type").asText())) {
-        found.put(entry.getKey(), entry.getValue());
-      }
-    });
+    root.path("Resources")
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              if (type.equals(entry.getValue().path("Type").asText())) {
+                found.put(entry.getKey(), entry.getValue());
+              }
+            });
     return found;
   }
 
@@ -75,10 +79,13 @@ public final class SamTemplate {
    */
   public Map<String, String> environment(String logicalId, Map<String, String> overrides) {
     Map<String, String> env = new LinkedHashMap<>();
-    for (JsonNode variables : List.of(
-        root.path("Globals").path("Function").path("Environment").path("Variables"),
-        resource(logicalId).path("Properties").path("Environment").path("Variables"))) {
-      variables.fields().forEachRemaining(e -> env.put(e.getKey(), parameterOr(e.getValue().asText())));
+    for (JsonNode variables :
+        List.of(
+            root.path("Globals").path("Function").path("Environment").path("Variables"),
+            resource(logicalId).path("Properties").path("Environment").path("Variables"))) {
+      variables
+          .fields()
+          .forEachRemaining(e -> env.put(e.getKey(), parameterOr(e.getValue().asText())));
     }
     overrides.forEach((name, value) -> env.computeIfPresent(name, (k, old) -> value));
     return env;
@@ -101,13 +108,23 @@ public final class SamTemplate {
 
   public List<Route> httpRoutes() {
     List<Route> routes = new ArrayList<>();
-    functions().forEach((id, function) -> function.path("Properties").path("Events").forEach(event -> {
-      if ("HttpApi".equals(event.path("Type").asText())) {
-        JsonNode properties = event.path("Properties");
-        routes.add(new Route(properties.path("Method").asText("ANY").toUpperCase(),
-            properties.path("Path").asText("/"), id));
-      }
-    }));
+    functions()
+        .forEach(
+            (id, function) ->
+                function
+                    .path("Properties")
+                    .path("Events")
+                    .forEach(
+                        event -> {
+                          if ("HttpApi".equals(event.path("Type").asText())) {
+                            JsonNode properties = event.path("Properties");
+                            routes.add(
+                                new Route(
+                                    properties.path("Method").asText("ANY").toUpperCase(),
+                                    properties.path("Path").asText("/"),
+                                    id));
+                          }
+                        }));
     return routes;
   }
 
@@ -116,15 +133,27 @@ public final class SamTemplate {
 
   public List<Schedule> schedules() {
     List<Schedule> schedules = new ArrayList<>();
-    functions().forEach((id, function) -> function.path("Properties").path("Events").forEach(event -> {
-      String type = event.path("Type").asText();
-      if (type.equals("ScheduleV2") || type.equals("Schedule")) {
-        JsonNode properties = event.path("Properties");
-        String expression = parameterOr(properties.has("ScheduleExpression")
-            ? properties.path("ScheduleExpression").asText() : properties.path("Schedule").asText());
-        schedules.add(new Schedule(id, expression, properties.path("Input").asText("{}")));
-      }
-    }));
+    functions()
+        .forEach(
+            (id, function) ->
+                function
+                    .path("Properties")
+                    .path("Events")
+                    .forEach(
+                        event -> {
+                          String type = event.path("Type").asText();
+                          if (type.equals("ScheduleV2") || type.equals("Schedule")) {
+                            JsonNode properties = event.path("Properties");
+                            String expression =
+                                parameterOr(
+                                    properties.has("ScheduleExpression")
+                                        ? properties.path("ScheduleExpression").asText()
+                                        : properties.path("Schedule").asText());
+                            schedules.add(
+                                new Schedule(
+                                    id, expression, properties.path("Input").asText("{}")));
+                          }
+                        }));
     return schedules;
   }
 
@@ -139,7 +168,9 @@ public final class SamTemplate {
     return Optional.empty();
   }
 
-  /** A list property that may be a YAML list or a {@code !Ref} to a CommaDelimitedList parameter. */
+  /**
+   * A list property that may be a YAML list or a {@code !Ref} to a CommaDelimitedList parameter.
+   */
   public List<String> stringList(JsonNode node) {
     List<String> values = new ArrayList<>();
     if (node.isArray()) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class FintocSimulatorTest {
   static final String KEY = "sk_test_simulator";
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC);
-  static final String VALID = """
+  static final String VALID =
+      """
       {"amount": 15000, "currency": "CLP", "success_url": "http://localhost:3000/success.html",
        "cancel_url": "http://localhost:3000/cancel.html", "metadata": {"order_id": "o-1"}}""";
 
@@ -43,9 +44,18 @@ class FintocSimulatorTest {
     FintocSimulator[] holder = new FintocSimulator[1];
     server = Exchanges.serve(0, "fintoc", exchange -> holder[0].handle(exchange));
     base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    WebhookSender nowhere = new WebhookSender(URI.create("http://127.0.0.1:9/"), "whsec_x", WebhookSender.Chaos.NONE,
-        Duration.ofMillis(1), 0, CLOCK, timer);
-    holder[0] = new FintocSimulator(KEY, base, CLOCK, prefix -> prefix + "_" + ids.incrementAndGet(), nowhere);
+    WebhookSender nowhere =
+        new WebhookSender(
+            URI.create("http://127.0.0.1:9/"),
+            "whsec_x",
+            WebhookSender.Chaos.NONE,
+            Duration.ofMillis(1),
+            0,
+            CLOCK,
+            timer);
+    holder[0] =
+        new FintocSimulator(
+            KEY, base, CLOCK, prefix -> prefix + "_" + ids.incrementAndGet(), nowhere);
     simulator = holder[0];
   }
 
@@ -55,8 +65,10 @@ class FintocSimulatorTest {
     timer.shutdownNow();
   }
 
-  HttpResponse<String> post(String path, String key, String idempotencyKey, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+  HttpResponse<String> post(String path, String key, String idempotencyKey, String body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (key != null) {
       request.header("Authorization", key);
     }
@@ -82,12 +94,14 @@ class FintocSimulatorTest {
   void aWrongKeyIsRefusedWithFintocsErrorBody() throws Exception {
     HttpResponse<String> response = post("/v2/checkout_sessions", "sk_test_other", null, VALID);
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("invalid_api_key");
+    assertThat(Json.parse(response.body()).path("error").path("code").asText())
+        .isEqualTo("invalid_api_key");
   }
 
   @Test
   void anUnsupportedCurrencyIsA400NamingTheParameter() throws Exception {
-    HttpResponse<String> response = post("/v2/checkout_sessions", KEY, null, VALID.replace("CLP", "USD"));
+    HttpResponse<String> response =
+        post("/v2/checkout_sessions", KEY, null, VALID.replace("CLP", "USD"));
     JsonNode error = Json.parse(response.body()).path("error");
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
@@ -96,10 +110,12 @@ class FintocSimulatorTest {
 
   @Test
   void anExpiryUnderTenMinutesAwayIsRefused() throws Exception {
-    String soon = VALID.replace("\"metadata\"", "\"expires_at\": \"2026-11-21T12:05:00Z\", \"metadata\"");
+    String soon =
+        VALID.replace("\"metadata\"", "\"expires_at\": \"2026-11-21T12:05:00Z\", \"metadata\"");
     HttpResponse<String> response = post("/v2/checkout_sessions", KEY, null, soon);
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(Json.parse(response.body()).path("error").path("param").asText()).isEqualTo("expires_at");
+    assertThat(Json.parse(response.body()).path("error").path("param").asText())
+        .isEqualTo("expires_at");
   }
 
   @Test
@@ -114,9 +130,11 @@ class FintocSimulatorTest {
   @Test
   void theSameIdempotencyKeyWithOtherParametersIsAnError() throws Exception {
     post("/v2/checkout_sessions", KEY, "order-o-2", VALID);
-    HttpResponse<String> other = post("/v2/checkout_sessions", KEY, "order-o-2", VALID.replace("15000", "16000"));
+    HttpResponse<String> other =
+        post("/v2/checkout_sessions", KEY, "order-o-2", VALID.replace("15000", "16000"));
     assertThat(other.statusCode()).isEqualTo(400);
-    assertThat(Json.parse(other.body()).path("error").path("code").asText()).isEqualTo("idempotency_key_reused");
+    assertThat(Json.parse(other.body()).path("error").path("code").asText())
+        .isEqualTo("idempotency_key_reused");
   }
 
   @Test
@@ -135,14 +153,22 @@ class FintocSimulatorTest {
 
   @Test
   void aRefusalWithFintocsCodeAndParamIsKeptUnderItsKey() throws Exception {
-    simulator.faults().failCreates(1, 409, "invalid_request_error", "customer_already_exists",
-        "A customer with this tax_id exists", "customer_data");
+    simulator
+        .faults()
+        .failCreates(
+            1,
+            409,
+            "invalid_request_error",
+            "customer_already_exists",
+            "A customer with this tax_id exists",
+            "customer_data");
 
     HttpResponse<String> first = post("/v2/checkout_sessions", KEY, "k-1", VALID);
     HttpResponse<String> again = post("/v2/checkout_sessions", KEY, "k-1", VALID);
 
     assertThat(first.statusCode()).isEqualTo(409);
-    assertThat(Json.parse(first.body()).at("/error/code").asText()).isEqualTo("customer_already_exists");
+    assertThat(Json.parse(first.body()).at("/error/code").asText())
+        .isEqualTo("customer_already_exists");
     assertThat(Json.parse(first.body()).at("/error/param").asText()).isEqualTo("customer_data");
     assertThat(again.body()).as("replayed").isEqualTo(first.body());
   }
@@ -155,7 +181,8 @@ class FintocSimulatorTest {
     HttpResponse<String> retried = post("/v2/checkout_sessions", KEY, "k-1", VALID);
 
     assertThat(limited.statusCode()).isEqualTo(429);
-    assertThat(Json.parse(limited.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+    assertThat(Json.parse(limited.body()).at("/error/code").asText())
+        .isEqualTo("rate_limit_exceeded");
     assertThat(retried.statusCode()).isEqualTo(201);
     assertThat(simulator.sessionsCreated()).isEqualTo(1);
   }
@@ -164,7 +191,8 @@ class FintocSimulatorTest {
   void aConnectionDroppedAfterCreatingLeavesTheSessionMadeUnderItsKey() throws Exception {
     simulator.faults().resetAfterCreating(1);
 
-    assertThatThrownBy(() -> post("/v2/checkout_sessions", KEY, "k-1", VALID)).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> post("/v2/checkout_sessions", KEY, "k-1", VALID))
+        .isInstanceOf(IOException.class);
     HttpResponse<String> retried = post("/v2/checkout_sessions", KEY, "k-1", VALID);
 
     assertThat(retried.statusCode()).isEqualTo(201);
@@ -174,35 +202,52 @@ class FintocSimulatorTest {
 
   @Test
   void retrievalsCanFailOnDemand() throws Exception {
-    String id = Json.parse(post("/v2/checkout_sessions", KEY, null, VALID).body()).path("id").asText();
+    String id =
+        Json.parse(post("/v2/checkout_sessions", KEY, null, VALID).body()).path("id").asText();
     simulator.faults().failRetrievals(1, 429);
 
-    HttpRequest get = HttpRequest.newBuilder(base.resolve("/v2/checkout_sessions/" + id)).header("Authorization", KEY).build();
+    HttpRequest get =
+        HttpRequest.newBuilder(base.resolve("/v2/checkout_sessions/" + id))
+            .header("Authorization", KEY)
+            .build();
 
     assertThat(http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(429);
     assertThat(http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
   }
 
   @Test
-  void leavingMidTransferThenExpiringSendsTheSessionWithItsUnfinishedPaymentThenThePaymentExpired() {
-    SimulatedSession session = new SimulatedSession("cs_x", (ObjectNode) Json.parse(VALID),
-        CLOCK.instant(), CLOCK.instant().plusSeconds(3600), "https://x/cs_x");
+  void
+      leavingMidTransferThenExpiringSendsTheSessionWithItsUnfinishedPaymentThenThePaymentExpired() {
+    SimulatedSession session =
+        new SimulatedSession(
+            "cs_x",
+            (ObjectNode) Json.parse(VALID),
+            CLOCK.instant(),
+            CLOCK.instant().plusSeconds(3600),
+            "https://x/cs_x");
     simulator.choose(session, "in_progress", false);
 
     var events = session.expireNow();
 
-    assertThat(events).extracting(Map.Entry::getKey)
+    assertThat(events)
+        .extracting(Map.Entry::getKey)
         .containsExactly("checkout_session.expired", "payment_intent.expired");
-    assertThat(events.get(0).getValue().at("/payment_resource/payment_intent/status").asText()).isEqualTo("in_progress");
+    assertThat(events.get(0).getValue().at("/payment_resource/payment_intent/status").asText())
+        .isEqualTo("in_progress");
     assertThat(events.get(1).getValue().path("status").asText()).isEqualTo("expired");
   }
 
   @Test
   void anUnknownSessionIsA404() throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/v2/checkout_sessions/cs_nope"))
-        .header("Authorization", KEY).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/v2/checkout_sessions/cs_nope"))
+                .header("Authorization", KEY)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(Json.parse(response.body()).path("error").path("code").asText()).isEqualTo("resource_missing");
+    assertThat(Json.parse(response.body()).path("error").path("code").asText())
+        .isEqualTo("resource_missing");
   }
 
   @Test
@@ -217,9 +262,15 @@ class FintocSimulatorTest {
   @Test
   void theHostedPageOffersEveryOutcome() throws Exception {
     post("/v2/checkout_sessions", KEY, null, VALID);
-    String page = http.send(HttpRequest.newBuilder(base.resolve("/checkout/cs_test_1")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    for (String outcome : new String[] {"succeeded", "failed", "rejected", "pending", "requires_action", "cancel", "expire"}) {
+    String page =
+        http.send(
+                HttpRequest.newBuilder(base.resolve("/checkout/cs_test_1")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String outcome :
+        new String[] {
+          "succeeded", "failed", "rejected", "pending", "requires_action", "cancel", "expire"
+        }) {
       assertThat(page).contains("value=\"" + outcome + "\"");
     }
     assertThat(page).contains("$15.000 CLP");

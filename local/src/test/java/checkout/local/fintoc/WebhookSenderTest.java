@@ -3,9 +3,9 @@ package checkout.local.fintoc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import checkout.fintoc.WebhookSignature;
 import checkout.json.Json;
 import checkout.local.http.Exchanges;
-import checkout.fintoc.WebhookSignature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.net.URI;
@@ -29,14 +29,25 @@ class WebhookSenderTest {
   final ScheduledExecutorService timer = Executors.newScheduledThreadPool(4);
   final ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
   final AtomicInteger failuresLeft = new AtomicInteger();
-  final HttpServer receiver = Exchanges.serve(0, "receiver", exchange -> {
-    byte[] body = Exchanges.body(exchange);
-    // What our webhook handler does first: verify the signature over the raw bytes.
-    assertThatCode(() -> WebhookSignature.verify(body, exchange.getRequestHeaders().getFirst("Fintoc-Signature"),
-        List.of(SECRET), Duration.ofMinutes(5), CLOCK)).doesNotThrowAnyException();
-    received.add(Json.text(Json.parse(new String(body)), "id"));
-    Exchanges.json(exchange, failuresLeft.getAndDecrement() > 0 ? 503 : 200, "{}");
-  });
+  final HttpServer receiver =
+      Exchanges.serve(
+          0,
+          "receiver",
+          exchange -> {
+            byte[] body = Exchanges.body(exchange);
+            // What our webhook handler does first: verify the signature over the raw bytes.
+            assertThatCode(
+                    () ->
+                        WebhookSignature.verify(
+                            body,
+                            exchange.getRequestHeaders().getFirst("Fintoc-Signature"),
+                            List.of(SECRET),
+                            Duration.ofMinutes(5),
+                            CLOCK))
+                .doesNotThrowAnyException();
+            received.add(Json.text(Json.parse(new String(body)), "id"));
+            Exchanges.json(exchange, failuresLeft.getAndDecrement() > 0 ? 503 : 200, "{}");
+          });
 
   @AfterEach
   void stop() {
@@ -45,8 +56,14 @@ class WebhookSenderTest {
   }
 
   WebhookSender sender(WebhookSender.Chaos chaos) {
-    return new WebhookSender(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/"), SECRET, chaos,
-        Duration.ofMillis(10), 3, CLOCK, timer);
+    return new WebhookSender(
+        URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/"),
+        SECRET,
+        chaos,
+        Duration.ofMillis(10),
+        3,
+        CLOCK,
+        timer);
   }
 
   static ObjectNode event(String id) {
@@ -67,7 +84,9 @@ class WebhookSenderTest {
     WebhookSender sender = sender(WebhookSender.Chaos.NONE);
     sender.deliver(List.of(event("evt_retry")));
     assertThat(sender.awaitIdle(Duration.ofSeconds(10))).isTrue();
-    assertThat(sender.attempts()).extracting(WebhookSender.Attempt::status).containsExactly(503, 503, 200);
+    assertThat(sender.attempts())
+        .extracting(WebhookSender.Attempt::status)
+        .containsExactly(503, 503, 200);
   }
 
   @Test
