@@ -48,76 +48,89 @@ public record LocalOptions(
 
   /** The defaults of {@code java -jar fintoc-local.jar}. */
   public static LocalOptions defaults() {
-    return new LocalOptions(
-        3000,
-        3001,
-        3002,
-        8000,
-        null,
-        null,
-        WebhookSender.Chaos.NONE,
-        null,
-        Path.of("template.yaml"),
-        null,
-        true,
-        Duration.ofSeconds(3),
-        Clock.systemUTC(),
-        null);
+    return new Builder().build();
   }
 
   /** Everything on free ports, no schedules: what tests start. */
   public static LocalOptions forTests(Path template, Clock clock, Function<String, String> ids) {
-    return new LocalOptions(
-        0,
-        0,
-        0,
-        0,
-        null,
-        null,
-        WebhookSender.Chaos.NONE,
-        null,
-        template,
-        null,
-        false,
-        Duration.ofMillis(50),
-        clock,
-        ids);
+    Builder options = new Builder();
+    options.port = 0;
+    options.lambdaPort = 0;
+    options.fintocPort = 0;
+    options.dynamodbPort = 0;
+    options.template = template;
+    options.schedules = false;
+    options.webhookFirstRetry = Duration.ofMillis(50);
+    options.clock = clock;
+    options.ids = ids;
+    return options.build();
   }
 
   public LocalOptions withEnvVars(Path file) {
-    return new LocalOptions(
-        port,
-        lambdaPort,
-        fintocPort,
-        dynamodbPort,
-        file,
-        dataDir,
-        webhookChaos,
-        fintocUrl,
-        template,
-        catalog,
-        schedules,
-        webhookFirstRetry,
-        clock,
-        ids);
+    Builder options = toBuilder();
+    options.envVars = file;
+    return options.build();
   }
 
   public LocalOptions withWebhookChaos(WebhookSender.Chaos chaos) {
-    return new LocalOptions(
-        port,
-        lambdaPort,
-        fintocPort,
-        dynamodbPort,
-        envVars,
-        dataDir,
-        chaos,
-        fintocUrl,
-        template,
-        catalog,
-        schedules,
-        webhookFirstRetry,
-        clock,
-        ids);
+    Builder options = toBuilder();
+    options.webhookChaos = chaos;
+    return options.build();
+  }
+
+  private Builder toBuilder() {
+    Builder options = new Builder();
+    options.port = port;
+    options.lambdaPort = lambdaPort;
+    options.fintocPort = fintocPort;
+    options.dynamodbPort = dynamodbPort;
+    options.envVars = envVars;
+    options.dataDir = dataDir;
+    options.webhookChaos = webhookChaos;
+    options.fintocUrl = fintocUrl;
+    options.template = template;
+    options.catalog = catalog;
+    options.schedules = schedules;
+    options.webhookFirstRetry = webhookFirstRetry;
+    options.clock = clock;
+    options.ids = ids;
+    return options;
+  }
+
+  /** The options being assembled, starting from the defaults; named, never by position. */
+  private static final class Builder {
+    int port = 3000;
+    int lambdaPort = 3001;
+    int fintocPort = 3002;
+    int dynamodbPort = 8000;
+    Path envVars;
+    Path dataDir;
+    WebhookSender.Chaos webhookChaos = WebhookSender.Chaos.NONE;
+    URI fintocUrl;
+    Path template = Path.of("template.yaml");
+    Path catalog;
+    boolean schedules = true;
+    Duration webhookFirstRetry = Duration.ofSeconds(3);
+    Clock clock = Clock.systemUTC();
+    Function<String, String> ids;
+
+    LocalOptions build() {
+      return new LocalOptions(
+          port,
+          lambdaPort,
+          fintocPort,
+          dynamodbPort,
+          envVars,
+          dataDir,
+          webhookChaos,
+          fintocUrl,
+          template,
+          catalog,
+          schedules,
+          webhookFirstRetry,
+          clock,
+          ids);
+    }
   }
 
   /**
@@ -132,26 +145,15 @@ public record LocalOptions(
 
   /** Null when only help was asked for. */
   static LocalOptions parse(String[] args) {
-    LocalOptions d = defaults();
-    int port = d.port;
-    int lambdaPort = d.lambdaPort;
-    int fintocPort = d.fintocPort;
-    int dynamodbPort = d.dynamodbPort;
-    Path envVars = null;
-    Path dataDir = null;
-    WebhookSender.Chaos chaos = WebhookSender.Chaos.NONE;
-    boolean schedules = true;
-    URI fintocUrl = null;
-    Path template = d.template;
-    Path catalog = null;
+    Builder options = new Builder();
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       switch (flag) {
         case "--help", "-h" -> {
           return null;
         }
-        case "--webhook-chaos" -> chaos = WebhookSender.Chaos.TWICE;
-        case "--no-schedules" -> schedules = false;
+        case "--webhook-chaos" -> options.webhookChaos = WebhookSender.Chaos.TWICE;
+        case "--no-schedules" -> options.schedules = false;
         default -> {
           if (i + 1 >= args.length) {
             throw new IllegalArgumentException(
@@ -159,35 +161,21 @@ public record LocalOptions(
           }
           String value = args[++i];
           switch (flag) {
-            case "--port" -> port = port(flag, value);
-            case "--lambda-port" -> lambdaPort = port(flag, value);
-            case "--fintoc-port" -> fintocPort = port(flag, value);
-            case "--dynamodb-port" -> dynamodbPort = port(flag, value);
-            case "--env-vars" -> envVars = Path.of(value);
-            case "--data-dir" -> dataDir = Path.of(value);
-            case "--fintoc-url" -> fintocUrl = url(flag, value);
-            case "--template" -> template = Path.of(value);
-            case "--catalog" -> catalog = Path.of(value);
+            case "--port" -> options.port = port(flag, value);
+            case "--lambda-port" -> options.lambdaPort = port(flag, value);
+            case "--fintoc-port" -> options.fintocPort = port(flag, value);
+            case "--dynamodb-port" -> options.dynamodbPort = port(flag, value);
+            case "--env-vars" -> options.envVars = Path.of(value);
+            case "--data-dir" -> options.dataDir = Path.of(value);
+            case "--fintoc-url" -> options.fintocUrl = url(flag, value);
+            case "--template" -> options.template = Path.of(value);
+            case "--catalog" -> options.catalog = Path.of(value);
             default -> throw new IllegalArgumentException("unknown option " + flag);
           }
         }
       }
     }
-    return new LocalOptions(
-        port,
-        lambdaPort,
-        fintocPort,
-        dynamodbPort,
-        envVars,
-        dataDir,
-        chaos,
-        fintocUrl,
-        template,
-        catalog,
-        schedules,
-        d.webhookFirstRetry,
-        d.clock,
-        null);
+    return options.build();
   }
 
   private static int port(String flag, String value) {

@@ -133,18 +133,9 @@ public final class LocalStack implements AutoCloseable {
     }
     // DynamoDB Local takes most of the start-up (~2 s): it starts first, beside everything else.
     Path dataDir = options.dataDir();
-    if (dataDir != null) {
-      try {
-        Files.createDirectories(dataDir);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
     int dynamoPort = options.dynamodbPort() == 0 ? freePort() : options.dynamodbPort();
     URI dynamoEndpoint = URI.create("http://127.0.0.1:" + dynamoPort);
-    CompletableFuture<LocalDynamoDb> dynamoStarting =
-        CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(dynamoPort, dataDir));
-    resources.add(() -> dynamoStarting.thenAccept(LocalDynamoDb::close));
+    CompletableFuture<LocalDynamoDb> dynamoStarting = startDynamoDb(dynamoPort, dataDir);
 
     SamTemplate template = SamTemplate.load(templatePath);
     Clock clock = options.clock();
@@ -178,26 +169,10 @@ public final class LocalStack implements AutoCloseable {
             .getOrDefault(
                 Settings.ORDER_SIGNING_SECRET,
                 shared.getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET));
-    if (options.fintocUrl() == null) {
-      Routed fintoc = new Routed(options.fintocPort(), "fintoc");
-      fintocUrl = fintoc.url;
-      WebhookSender sender =
-          new WebhookSender(
-              apiUrl.resolve("/webhooks/fintoc"),
-              webhookSecret,
-              options.webhookChaos(),
-              options.webhookFirstRetry(),
-              17,
-              clock,
-              timer);
-      simulator = new FintocSimulator(secretKey, fintocUrl, clock, ids, sender);
-      fintoc.route(simulator::handle);
-    } else {
-      fintocUrl = options.fintocUrl();
-    }
+    startFintoc(options, clock, ids, timer);
 
-    // Each function's environment: the template's, then env.json (as sam local --env-vars),
-    // then what points it at this stack.
+    // Each function from its jar, and the tables its environment names (created once DynamoDB
+    // Local is up).
     Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
     Map<String, JsonNode> tablesToCreate = new LinkedHashMap<>();
     String[] sessionsTableName = new String[1];
@@ -205,56 +180,26 @@ public final class LocalStack implements AutoCloseable {
         .functions()
         .forEach(
             (id, resource) -> {
-              Map<String, String> overrides = new LinkedHashMap<>(shared);
-              overrides.putAll(envVars.getOrDefault(id, Map.of()));
-              Map<String, String> declared = template.environment(id, Map.of());
-              Map<String, String> env = template.environment(id, overrides);
-              declared.forEach(
-                  (name, value) -> {
-                    if (tables.containsKey(value)) {
-                      tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
-                    }
-                    if (name.equals(Settings.SESSIONS_TABLE)) {
-                      sessionsTableName[0] = env.get(name);
-                    }
-                  });
-              env.put(Settings.DYNAMODB_ENDPOINT, dynamoEndpoint.toString());
-              env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
-              env.put(Settings.FINTOC_SECRET_ARN, "");
-              env.put(Settings.SECRETS_MANAGER_ENDPOINT, "");
-              env.put(Settings.FINTOC_SECRET_KEY, secretKey);
-              env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
-              if (env.containsKey(Settings.ORDER_SIGNING_SECRET)) {
-                env.put(Settings.ORDER_SIGNING_SECRET, orderSigningSecret);
-              }
-              if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
-                LinkedHashSet<String> origins =
-                    new LinkedHashSet<>(
-                        List.of(env.get(Settings.ALLOWED_REDIRECT_ORIGINS).split(",")));
-                origins.remove("");
-                origins.addAll(ownOrigins);
-                env.put(Settings.ALLOWED_REDIRECT_ORIGINS, String.join(",", origins));
-              }
-              // What the Lambda service sets in every environment.
-              env.putIfAbsent(Settings.AWS_REGION, "us-east-1");
-              env.put("AWS_DEFAULT_REGION", env.get(Settings.AWS_REGION));
-              env.put("AWS_LAMBDA_FUNCTION_NAME", id);
-              int memory = template.functionProperty(id, "MemorySize").asInt(128);
-              env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory));
-              env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-              Path jar =
-                  template.directory().resolve(template.functionProperty(id, "CodeUri").asText());
-              functions.put(
-                  id,
-                  new LocalFunction(
-                      new LocalFunction.Definition(
-                          id,
-                          jar,
-                          template.functionProperty(id, "Handler").asText(),
-                          env,
-                          template.functionProperty(id, "Timeout").asInt(3),
-                          memory),
-                      clock));
+              Map<String, String> env =
+                  environment(
+                      template,
+                      id,
+                      shared,
+                      envVars.getOrDefault(id, Map.of()),
+                      ownOrigins,
+                      dynamoEndpoint);
+              template
+                  .environment(id, Map.of())
+                  .forEach(
+                      (name, value) -> {
+                        if (tables.containsKey(value)) {
+                          tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
+                        }
+                        if (name.equals(Settings.SESSIONS_TABLE)) {
+                          sessionsTableName[0] = env.get(name);
+                        }
+                      });
+              functions.put(id, function(template, id, env, clock));
             });
     functions.values().forEach(f -> resources.add(f::close));
     String sessionsTable = sessionsTableName[0];
@@ -283,25 +228,13 @@ public final class LocalStack implements AutoCloseable {
     tablesToCreate.forEach((name, properties) -> dynamo.createTable(name, properties));
     String catalog = importCatalog(options, sessionsTable, clock);
 
-    Cors cors =
-        template
-            .cors()
-            .map(
-                c -> {
-                  List<String> origins =
-                      new ArrayList<>(template.stringList(c.path("AllowOrigins")));
-                  origins.addAll(ownOrigins);
-                  return new Cors(
-                      origins,
-                      template.stringList(c.path("AllowMethods")),
-                      template.stringList(c.path("AllowHeaders")),
-                      template.stringList(c.path("ExposeHeaders")),
-                      c.path("MaxAge").asInt(0));
-                })
-            .orElse(Cors.none());
     ApiGateway gateway =
         new ApiGateway(
-            template.httpRoutes(), functions, cors, new StaticFiles("storefront"), clock);
+            template.httpRoutes(),
+            functions,
+            cors(template, ownOrigins),
+            new StaticFiles("storefront"),
+            clock);
     api.route(gateway::handle);
     lambda.route(new InvokeApi(functions, timer)::handle);
     List<String> schedules =
@@ -312,6 +245,124 @@ public final class LocalStack implements AutoCloseable {
                 .toList();
 
     writeBanner(options, template, schedules, tablesToCreate.keySet(), dataDir, catalog);
+  }
+
+  /**
+   * DynamoDB Local on {@code port}, starting in the background; in memory unless {@code dataDir}.
+   */
+  private CompletableFuture<LocalDynamoDb> startDynamoDb(int port, Path dataDir) {
+    if (dataDir != null) {
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    CompletableFuture<LocalDynamoDb> starting =
+        CompletableFuture.supplyAsync(() -> LocalDynamoDb.start(port, dataDir));
+    resources.add(() -> starting.thenAccept(LocalDynamoDb::close));
+    return starting;
+  }
+
+  /** The Fintoc simulator and its webhook sender, unless --fintoc-url names another Fintoc. */
+  private void startFintoc(
+      LocalOptions options,
+      Clock clock,
+      Function<String, String> ids,
+      ScheduledExecutorService timer) {
+    if (options.fintocUrl() != null) {
+      fintocUrl = options.fintocUrl();
+      return;
+    }
+    Routed fintoc = new Routed(options.fintocPort(), "fintoc");
+    fintocUrl = fintoc.url;
+    WebhookSender sender =
+        new WebhookSender(
+            apiUrl.resolve("/webhooks/fintoc"),
+            webhookSecret,
+            options.webhookChaos(),
+            options.webhookFirstRetry(),
+            17,
+            clock,
+            timer);
+    simulator = new FintocSimulator(secretKey, fintocUrl, clock, ids, sender);
+    fintoc.route(simulator::handle);
+  }
+
+  /**
+   * Function {@code id}'s environment: the template's, then env.json's {@code Parameters} and its
+   * own entry (as sam local --env-vars), then what points it at this stack.
+   */
+  private Map<String, String> environment(
+      SamTemplate template,
+      String id,
+      Map<String, String> shared,
+      Map<String, String> ownVars,
+      List<String> ownOrigins,
+      URI dynamoEndpoint) {
+    Map<String, String> overrides = new LinkedHashMap<>(shared);
+    overrides.putAll(ownVars);
+    Map<String, String> env = template.environment(id, overrides);
+    env.put(Settings.DYNAMODB_ENDPOINT, dynamoEndpoint.toString());
+    env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
+    env.put(Settings.FINTOC_SECRET_ARN, "");
+    env.put(Settings.SECRETS_MANAGER_ENDPOINT, "");
+    env.put(Settings.FINTOC_SECRET_KEY, secretKey);
+    env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
+    if (env.containsKey(Settings.ORDER_SIGNING_SECRET)) {
+      env.put(Settings.ORDER_SIGNING_SECRET, orderSigningSecret);
+    }
+    if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
+      LinkedHashSet<String> origins =
+          new LinkedHashSet<>(List.of(env.get(Settings.ALLOWED_REDIRECT_ORIGINS).split(",")));
+      origins.remove("");
+      origins.addAll(ownOrigins);
+      env.put(Settings.ALLOWED_REDIRECT_ORIGINS, String.join(",", origins));
+    }
+    // What the Lambda service sets in every environment.
+    env.putIfAbsent(Settings.AWS_REGION, "us-east-1");
+    env.put("AWS_DEFAULT_REGION", env.get(Settings.AWS_REGION));
+    env.put("AWS_LAMBDA_FUNCTION_NAME", id);
+    env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memory(template, id)));
+    env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+    return env;
+  }
+
+  private static int memory(SamTemplate template, String id) {
+    return template.functionProperty(id, "MemorySize").asInt(128);
+  }
+
+  /** Function {@code id} from the jar its CodeUri names, as the template declares it. */
+  private static LocalFunction function(
+      SamTemplate template, String id, Map<String, String> env, Clock clock) {
+    Path jar = template.directory().resolve(template.functionProperty(id, "CodeUri").asText());
+    return new LocalFunction(
+        new LocalFunction.Definition(
+            id,
+            jar,
+            template.functionProperty(id, "Handler").asText(),
+            env,
+            template.functionProperty(id, "Timeout").asInt(3),
+            memory(template, id)),
+        clock);
+  }
+
+  /** The HttpApi's CORS, with this stack's own origins added (the store is served here). */
+  private static Cors cors(SamTemplate template, List<String> ownOrigins) {
+    return template
+        .cors()
+        .map(
+            c -> {
+              List<String> origins = new ArrayList<>(template.stringList(c.path("AllowOrigins")));
+              origins.addAll(ownOrigins);
+              return new Cors(
+                  origins,
+                  template.stringList(c.path("AllowMethods")),
+                  template.stringList(c.path("AllowHeaders")),
+                  template.stringList(c.path("ExposeHeaders")),
+                  c.path("MaxAge").asInt(0));
+            })
+        .orElse(Cors.none());
   }
 
   /**

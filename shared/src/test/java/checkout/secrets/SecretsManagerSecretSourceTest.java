@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import checkout.log.Log;
 import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,30 +50,6 @@ class SecretsManagerSecretSourceTest {
         .hasMessageNotContaining("sk_live_plain_text_key");
   }
 
-  /**
-   * A Secrets Manager on loopback that answers the secret, or fails while {@code failing} is set.
-   */
-  static HttpServer secretsManager(AtomicInteger requests, AtomicBoolean failing) throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          requests.incrementAndGet();
-          byte[] body =
-              (failing.get()
-                      ? "{\"__type\": \"InternalServiceError\", \"Message\": \"unavailable\"}"
-                      : "{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
-                          + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
-          exchange.sendResponseHeaders(failing.get() ? 500 : 200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    server.start();
-    return server;
-  }
-
   static SecretsManagerClient client(HttpServer server) {
     return SecretsManagerClient.builder()
         .httpClient(UrlConnectionHttpClient.create())
@@ -112,7 +86,7 @@ class SecretsManagerSecretSourceTest {
       throws Exception {
     AtomicInteger requests = new AtomicInteger();
     AtomicBoolean failing = new AtomicBoolean();
-    HttpServer server = secretsManager(requests, failing);
+    HttpServer server = SecretsManagerOnLoopback.start(requests, failing);
     StepClock clock = new StepClock();
     try (SecretsManagerClient client = client(server);
         LogLines logs = new LogLines()) {
@@ -153,7 +127,7 @@ class SecretsManagerSecretSourceTest {
   void aRefreshForcedByARefusedKeyNeverFallsBackToTheCachedOne() throws Exception {
     AtomicInteger requests = new AtomicInteger();
     AtomicBoolean failing = new AtomicBoolean();
-    HttpServer server = secretsManager(requests, failing);
+    HttpServer server = SecretsManagerOnLoopback.start(requests, failing);
     try (SecretsManagerClient client = client(server)) {
       var source =
           new SecretsManagerSecretSource(

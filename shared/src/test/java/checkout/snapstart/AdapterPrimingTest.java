@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
 import checkout.platform.Platform;
+import checkout.secrets.SecretsManagerOnLoopback;
 import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -15,20 +15,7 @@ class AdapterPrimingTest {
   @Test
   void primingBuildsAndSignsTheReadButNeverSendsItAndTheNextReadStillReads() throws Exception {
     AtomicInteger requests = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          requests.incrementAndGet();
-          byte[] body =
-              ("{\"ARN\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc\", "
-                      + "\"SecretString\": \"{\\\"secret_key\\\": \\\"sk_test_1\\\", \\\"webhook_secret\\\": \\\"whsec_1\\\"}\"}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    server.start();
+    HttpServer server = SecretsManagerOnLoopback.start(requests, new AtomicBoolean());
     try {
       Platform platform =
           Platform.builder(

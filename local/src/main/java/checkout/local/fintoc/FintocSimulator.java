@@ -98,6 +98,15 @@ public final class FintocSimulator {
       this.param = param;
     }
 
+    static FintocError unknownRoute(String method, String path) {
+      return new FintocError(
+          404,
+          "invalid_request_error",
+          "resource_missing",
+          "Unknown route " + method + " " + path,
+          null);
+    }
+
     static FintocError invalid(String code, String message, String param) {
       return new FintocError(400, "invalid_request_error", code, message, param);
     }
@@ -203,12 +212,7 @@ public final class FintocSimulator {
     }
     try {
       if (!path.startsWith("/v2/")) {
-        throw new FintocError(
-            404,
-            "invalid_request_error",
-            "resource_missing",
-            "Unknown route " + method + " " + path,
-            null);
+        throw FintocError.unknownRoute(method, path);
       }
       if (!secretKey.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         throw new FintocError(
@@ -225,12 +229,7 @@ public final class FintocSimulator {
       } else if (one.matches() && one.group(2) != null && method.equals("POST")) {
         Exchanges.json(exchange, 200, Json.write(expire(one.group(1))));
       } else {
-        throw new FintocError(
-            404,
-            "invalid_request_error",
-            "resource_missing",
-            "Unknown route " + method + " " + path,
-            null);
+        throw FintocError.unknownRoute(method, path);
       }
     } catch (FintocError e) {
       Exchanges.json(exchange, e.status, errorBody(e));

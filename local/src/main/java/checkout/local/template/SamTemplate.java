@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * template.yaml read as a tree, so the local stack and the tests take the API, the functions, their
@@ -108,23 +109,17 @@ public final class SamTemplate {
 
   public List<Route> httpRoutes() {
     List<Route> routes = new ArrayList<>();
-    functions()
-        .forEach(
-            (id, function) ->
-                function
-                    .path("Properties")
-                    .path("Events")
-                    .forEach(
-                        event -> {
-                          if ("HttpApi".equals(event.path("Type").asText())) {
-                            JsonNode properties = event.path("Properties");
-                            routes.add(
-                                new Route(
-                                    properties.path("Method").asText("ANY").toUpperCase(),
-                                    properties.path("Path").asText("/"),
-                                    id));
-                          }
-                        }));
+    forEachEvent(
+        (function, event) -> {
+          if ("HttpApi".equals(event.path("Type").asText())) {
+            JsonNode properties = event.path("Properties");
+            routes.add(
+                new Route(
+                    properties.path("Method").asText("ANY").toUpperCase(),
+                    properties.path("Path").asText("/"),
+                    function));
+          }
+        });
     return routes;
   }
 
@@ -133,28 +128,32 @@ public final class SamTemplate {
 
   public List<Schedule> schedules() {
     List<Schedule> schedules = new ArrayList<>();
+    forEachEvent(
+        (function, event) -> {
+          String type = event.path("Type").asText();
+          if (type.equals("ScheduleV2") || type.equals("Schedule")) {
+            JsonNode properties = event.path("Properties");
+            String expression =
+                parameterOr(
+                    properties.has("ScheduleExpression")
+                        ? properties.path("ScheduleExpression").asText()
+                        : properties.path("Schedule").asText());
+            schedules.add(
+                new Schedule(function, expression, properties.path("Input").asText("{}")));
+          }
+        });
+    return schedules;
+  }
+
+  /** Each event of each function, with the function's logical id. */
+  private void forEachEvent(BiConsumer<String, JsonNode> action) {
     functions()
         .forEach(
             (id, function) ->
                 function
                     .path("Properties")
                     .path("Events")
-                    .forEach(
-                        event -> {
-                          String type = event.path("Type").asText();
-                          if (type.equals("ScheduleV2") || type.equals("Schedule")) {
-                            JsonNode properties = event.path("Properties");
-                            String expression =
-                                parameterOr(
-                                    properties.has("ScheduleExpression")
-                                        ? properties.path("ScheduleExpression").asText()
-                                        : properties.path("Schedule").asText());
-                            schedules.add(
-                                new Schedule(
-                                    id, expression, properties.path("Input").asText("{}")));
-                          }
-                        }));
-    return schedules;
+                    .forEach(event -> action.accept(id, event)));
   }
 
   /** The HttpApi's CorsConfiguration, with parameters resolved; empty when it has none. */
