@@ -8,10 +8,10 @@ import java.util.Map;
  * The sessions table, in memory: one session and the payment records kept apart, read and written
  * as {@code SessionUpdater} does — so the rules can be run in any order without DynamoDB.
  */
-final class InMemoryTable {
-  static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
+public final class InMemoryTable {
+  public static final Instant T0 = Instant.parse("2026-11-21T12:00:00Z");
 
-  CheckoutSession session =
+  public CheckoutSession session =
       CheckoutSession.builder()
           .id("cs_1")
           .status(SessionStatus.CREATED)
@@ -26,7 +26,7 @@ final class InMemoryTable {
   final Map<String, PaymentRecord> payments = new HashMap<>();
 
   /** A payment event that names no session reaches the session through its payment's link. */
-  void apply(Observation fact) {
+  public void apply(Observation fact) {
     PaymentRecord payment = fact.payment() == null ? null : payments.get(fact.payment().id());
     String sessionId =
         fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();

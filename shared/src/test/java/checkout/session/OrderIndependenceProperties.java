@@ -25,17 +25,17 @@ import net.jqwik.api.Provide;
  * look at any moment (it sees the state of that moment). The rules run in memory, with the payment
  * record kept apart as the table keeps it.
  */
-class OrderIndependenceProperties {
+public class OrderIndependenceProperties {
   static final Instant T0 = InMemoryTable.T0;
   static final List<String> NOT_FINAL =
       List.of("created", "in_progress", "pending", "requires_action", "processing");
   static final List<String> FINAL = List.of("succeeded", "failed", "rejected", "expired");
 
   /** One session's history at Fintoc, in Fintoc's order, and the sweeper's looks. */
-  record History(List<Observation> inFintocOrder, List<Observation> sweeps) {}
+  public record History(List<Observation> inFintocOrder, List<Observation> sweeps) {}
 
   @Provide
-  Arbitrary<History> histories() {
+  public Arbitrary<History> histories() {
     Arbitrary<List<String>> path = Arbitraries.of(NOT_FINAL).list().ofMaxSize(4);
     Arbitrary<String> end = Arbitraries.of(FINAL).injectNull(0.25);
     Arbitrary<Integer> sessionEndsAt = Arbitraries.integers().between(0, 5);
