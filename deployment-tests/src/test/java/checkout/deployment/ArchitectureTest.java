@@ -220,7 +220,7 @@ class ArchitectureTest {
       constructors.put(source.className(), parameters);
     }
 
-    assertThat(constructors).hasSize(5);
+    assertThat(constructors).hasSize(6);
     assertThat(constructors)
         .allSatisfy(
             (handler, parameters) ->

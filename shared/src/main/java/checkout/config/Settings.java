@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  * @param table the DynamoDB table (sessions, claims, events, the catalog)
  * @param orderReferenceKey the metadata key that holds the merchant's order id
  * @param webhookTolerance how far a webhook signature's time may be from now, either way
+ * @param events where order events go (the publisher's)
  */
 public record Settings(
     String table,
@@ -31,7 +32,8 @@ public record Settings(
     String orderReferenceKey,
     Checkout checkout,
     Duration webhookTolerance,
-    Sweep sweep) {
+    Sweep sweep,
+    Events events) {
 
   public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
   public static final String AWS_REGION = "AWS_REGION";
@@ -77,6 +79,18 @@ public record Settings(
    * callers).
    */
   public static final String SWEEP_CALLS_PER_SECOND = "SWEEP_CALLS_PER_SECOND";
+
+  /** The EventBridge bus order events are put on; {@code default} is the account's own. */
+  public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
+
+  /** The {@code source} of every order event, what a rule matches on. */
+  public static final String EVENT_SOURCE = "EVENT_SOURCE";
+
+  /** Blank in AWS; set for local runs and tests to reach an EventBridge stand-in. */
+  public static final String EVENTBRIDGE_ENDPOINT = "EVENTBRIDGE_ENDPOINT";
+
+  /** How many times a batch of order events is sent before the stream record is given back. */
+  public static final String PUBLISH_MAX_ATTEMPTS = "PUBLISH_MAX_ATTEMPTS";
 
   private static final Set<String> PAYMENT_METHODS = Set.of("bank_transfer", "card");
 
@@ -149,6 +163,13 @@ public record Settings(
    */
   public record Sweep(Duration grace, int concurrency, int pageSize, int callsPerSecond) {}
 
+  /**
+   * Where the publisher puts order events.
+   *
+   * @param maxAttempts sends of a batch, the first included, before its stream record fails
+   */
+  public record Events(String busName, String source, Optional<URI> endpoint, int maxAttempts) {}
+
   /** Reads and checks every setting; all problems are reported together, one line each. */
   public static Settings from(Config config) {
     Reader read = new Reader(config);
@@ -179,7 +200,12 @@ public record Settings(
                 Duration.ofSeconds(read.atLeastZero(SWEEP_GRACE_SECONDS, 600)),
                 (int) read.positive(SWEEP_CONCURRENCY, 4),
                 (int) read.positive(SWEEP_PAGE_SIZE, 100),
-                (int) read.positive(SWEEP_CALLS_PER_SECOND, 10)));
+                (int) read.positive(SWEEP_CALLS_PER_SECOND, 10)),
+            new Events(
+                config.string(EVENT_BUS_NAME, "default"),
+                config.string(EVENT_SOURCE, "fintoc-checkout"),
+                read.uri(EVENTBRIDGE_ENDPOINT),
+                (int) read.positive(PUBLISH_MAX_ATTEMPTS, 5)));
     if (!read.problems.isEmpty()) {
       throw new ConfigException(
           read.problems.size() == 1
