@@ -175,34 +175,23 @@ public final class LocalStack implements AutoCloseable {
     // Local is up).
     Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
     Map<String, JsonNode> tablesToCreate = new LinkedHashMap<>();
-    String[] sessionsTableName = new String[1];
-    template
-        .functions()
-        .forEach(
-            (id, resource) -> {
-              Map<String, String> env =
-                  environment(
-                      template,
-                      id,
-                      shared,
-                      envVars.getOrDefault(id, Map.of()),
-                      ownOrigins,
-                      dynamoEndpoint);
-              template
-                  .environment(id, Map.of())
-                  .forEach(
-                      (name, value) -> {
-                        if (tables.containsKey(value)) {
-                          tablesToCreate.put(env.get(name), tables.get(value).path("Properties"));
-                        }
-                        if (name.equals(Settings.SESSIONS_TABLE)) {
-                          sessionsTableName[0] = env.get(name);
-                        }
-                      });
-              functions.put(id, function(template, id, env, clock));
-            });
+    String sessionsTable = null;
+    for (String id : template.functions().keySet()) {
+      Map<String, String> env =
+          environment(
+              template, id, shared, envVars.getOrDefault(id, Map.of()), ownOrigins, dynamoEndpoint);
+      for (Map.Entry<String, String> declared : template.environment(id, Map.of()).entrySet()) {
+        if (tables.containsKey(declared.getValue())) {
+          tablesToCreate.put(
+              env.get(declared.getKey()), tables.get(declared.getValue()).path("Properties"));
+        }
+        if (declared.getKey().equals(Settings.SESSIONS_TABLE)) {
+          sessionsTable = env.get(declared.getKey());
+        }
+      }
+      functions.put(id, function(template, id, env, clock));
+    }
     functions.values().forEach(f -> resources.add(f::close));
-    String sessionsTable = sessionsTableName[0];
     // The functions' SDK clients find credentials the usual way; DynamoDB Local takes any.
     if (System.getProperty("aws.accessKeyId") == null
         && System.getenv("AWS_ACCESS_KEY_ID") == null) {

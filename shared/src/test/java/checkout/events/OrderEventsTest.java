@@ -128,4 +128,19 @@ class OrderEventsTest {
     assertThat(ids(null, withPayment(OPEN, SessionStatus.FINISHED, PaymentStatus.FAILED, 1)))
         .containsExactly("checkout.session.payment_failed cs_1:payment_failed");
   }
+
+  @Test
+  void aPaymentStatusFintocAddsLaterSaysNothingUntilItIsFinal() {
+    CheckoutSession unknown =
+        withPayment(OPEN, SessionStatus.FINISHED, PaymentStatus.fromWire("processing"), 2);
+
+    assertThat(ids(OPEN, unknown)).isEmpty();
+    assertThat(
+            ids(
+                unknown,
+                withPayment(OPEN, SessionStatus.FINISHED, PaymentStatus.SUCCEEDED, 3).toBuilder()
+                    .paid(true)
+                    .build()))
+        .containsExactly("checkout.session.paid cs_1:paid");
+  }
 }
