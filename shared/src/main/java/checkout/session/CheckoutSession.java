@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param lineItems what was priced, as JSON (price ids, quantities, unit amounts), or null
  * @param pricing how the amount was decided: {@code catalog}, {@code signed_order}, or null for a
  *     session this deployment did not create
+ * @param customer who is buying, as JSON {@code {"name", "email"}} taken from the request's
+ *     customer_data / customer_email (or the signed order's), or null when none was sent: personal
+ *     data, kept so an order event can carry it (docs/security.md)
  * @param settleChecks how many times the sweeper has asked Fintoc about a payment that is not final
  *     on a session that is; {@code nextSettleCheckAt} is when it asks next (null when there is
  *     nothing to settle)
@@ -55,6 +58,7 @@ public record CheckoutSession(
     String paymentCurrency,
     String lineItems,
     String pricing,
+    String customer,
     int settleChecks,
     Instant nextSettleCheckAt) {
 
@@ -137,6 +141,7 @@ public record CheckoutSession(
     private String paymentCurrency;
     private String lineItems;
     private String pricing;
+    private String customer;
     private int settleChecks;
     private Instant nextSettleCheckAt;
 
@@ -167,6 +172,7 @@ public record CheckoutSession(
       paymentCurrency = s.paymentCurrency;
       lineItems = s.lineItems;
       pricing = s.pricing;
+      customer = s.customer;
       settleChecks = s.settleChecks;
       nextSettleCheckAt = s.nextSettleCheckAt;
     }
@@ -291,6 +297,11 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder customer(String value) {
+      customer = value;
+      return this;
+    }
+
     public Builder settleChecks(int value) {
       settleChecks = value;
       return this;
@@ -327,6 +338,7 @@ public record CheckoutSession(
           paymentCurrency,
           lineItems,
           pricing,
+          customer,
           settleChecks,
           nextSettleCheckAt);
     }

@@ -326,6 +326,7 @@ public final class SessionRepository {
     Attr.putIfPresent(item, "payment_currency", session.paymentCurrency());
     Attr.putIfPresent(item, "line_items", session.lineItems());
     Attr.putIfPresent(item, "pricing", session.pricing());
+    Attr.putIfPresent(item, "customer", session.customer());
     item.put("version", n(session.version()));
     if (session.status().isOpen() && session.expiresAt() != null) {
       item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
@@ -368,6 +369,7 @@ public final class SessionRepository {
         .paymentCurrency(Attr.string(item, "payment_currency"))
         .lineItems(Attr.string(item, "line_items"))
         .pricing(Attr.string(item, "pricing"))
+        .customer(Attr.string(item, "customer"))
         .settleChecks((int) Attr.number(item, "settle_checks"))
         .nextSettleCheckAt(checkAt == null ? null : Instant.ofEpochSecond(checkAt))
         .build();

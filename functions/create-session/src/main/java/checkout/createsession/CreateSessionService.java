@@ -303,6 +303,7 @@ public final class CreateSessionService {
         .orderReference(request.orderReference())
         .lineItems(order.lineItems() == null ? null : Json.write(order.lineItems()))
         .pricing(order.pricing())
+        .customer(request.customer())
         .build();
   }
 

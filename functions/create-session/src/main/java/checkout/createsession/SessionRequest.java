@@ -100,6 +100,24 @@ record SessionRequest(
     return new SessionRequest(params, sha256(Json.canonical(params)), scope, order, reference);
   }
 
+  /**
+   * Who is buying, for the stored session and the order events: customer_data's name and email
+   * (customer_email when customer_data has none), as JSON, or null when neither was sent. What the
+   * buyer typed, already validated; it decides nothing about the money.
+   */
+  String customer() {
+    JsonNode data = fintocParams.get("customer_data");
+    String name = data == null ? null : Json.text(data, "name");
+    String email = data == null ? null : Json.text(data, "email");
+    if (email == null) {
+      email = Json.text(fintocParams, "customer_email");
+    }
+    if (name == null && email == null) {
+      return null;
+    }
+    return Json.write(Json.object().put("name", name).put("email", email));
+  }
+
   /** The claim scope of a client's Idempotency-Key: hashed, so the key itself is not stored. */
   static String keyScope(String clientKey) {
     return "key:" + sha256(clientKey);

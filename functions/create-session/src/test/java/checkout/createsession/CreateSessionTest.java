@@ -196,6 +196,7 @@ class CreateSessionTest {
     assertThat(row.get("success_url").s()).isEqualTo("https://shop.example.com/paid");
     assertThat(row.get("version").n()).isEqualTo("1");
     assertThat(row).doesNotContainKey("payment_status");
+    assertThat(row).doesNotContainKey("customer");
     assertThat(row.get("open_shard").s()).startsWith("OPEN#");
     assertThat(row.get("open_expires_at").n())
         .isEqualTo(Long.toString(Instant.parse("2026-11-22T12:00:00Z").getEpochSecond()));
@@ -217,6 +218,9 @@ class CreateSessionTest {
   @Test
   void anMxnOrderIsPricedInCentavos() {
     APIGatewayV2HTTPResponse response = create(MXN_ORDER, null);
+    assertThat(Json.parse(rows("SESSION#").get(0).get("customer").s()))
+        .as("the customer_email the buyer typed is kept for the order events")
+        .isEqualTo(Json.parse("{\"name\": null, \"email\": \"ana@example.com\"}"));
 
     assertThat(response.getStatusCode()).isEqualTo(201);
     assertThat(body(response).get("currency").asText()).isEqualTo("MXN");
@@ -373,6 +377,8 @@ class CreateSessionTest {
     Map<String, AttributeValue> row = rows("SESSION#").get(0);
     assertThat(row.get("order_reference").s()).isEqualTo("order-9001");
     assertThat(row.get("pricing").s()).isEqualTo("signed_order");
+    assertThat(Json.parse(row.get("customer").s()))
+        .isEqualTo(Json.parse("{\"name\": \"Ana\", \"email\": \"ana@example.com\"}"));
   }
 
   @Test

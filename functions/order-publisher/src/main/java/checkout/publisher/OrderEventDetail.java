@@ -4,6 +4,8 @@ import checkout.events.OrderEvent;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,15 +31,8 @@ final class OrderEventDetail {
             .put("paid", session.paid())
             .put("attention", session.attention())
             .put("mode", session.mode());
-    if (session.lineItems() != null) {
-      try {
-        detail.set("line_items", Json.parse(session.lineItems()));
-      } catch (InvalidJsonException e) {
-        detail.putNull("line_items");
-      }
-    } else {
-      detail.putNull("line_items");
-    }
+    detail.set("line_items", jsonOrNull(session.lineItems()));
+    detail.set("customer", jsonOrNull(session.customer()));
     if (session.paymentIntentId() != null) {
       ObjectNode payment = detail.putObject("payment");
       payment
@@ -56,5 +51,17 @@ final class OrderEventDetail {
       detail.putNull("payment");
     }
     return Json.write(detail);
+  }
+
+  /** A stored JSON attribute; null when absent or unreadable (an old item, a hand edit). */
+  private static JsonNode jsonOrNull(String stored) {
+    if (stored == null) {
+      return NullNode.getInstance();
+    }
+    try {
+      return Json.parse(stored);
+    } catch (InvalidJsonException e) {
+      return NullNode.getInstance();
+    }
   }
 }

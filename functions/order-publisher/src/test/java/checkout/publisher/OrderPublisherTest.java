@@ -49,6 +49,7 @@ class OrderPublisherTest {
           .mode("test")
           .pricing("catalog")
           .lineItems("[{\"price\":\"price_grano_1kg\",\"quantity\":1,\"unit_amount\":15000}]")
+          .customer("{\"name\":\"Ana Pérez\",\"email\":\"ana@example.com\"}")
           .createdAt(T0)
           .expiresAt(T0.plusSeconds(3600))
           .updatedAt(T0)
@@ -169,6 +170,8 @@ class OrderPublisherTest {
     assertThat(detail.path("amount").asLong()).isEqualTo(15000);
     assertThat(detail.path("currency").asText()).isEqualTo("CLP");
     assertThat(detail.at("/line_items/0/price").asText()).isEqualTo("price_grano_1kg");
+    assertThat(detail.at("/customer/name").asText()).isEqualTo("Ana Pérez");
+    assertThat(detail.at("/customer/email").asText()).isEqualTo("ana@example.com");
     assertThat(detail.at("/payment/id").asText()).isEqualTo("pi_test_000001");
     assertThat(detail.at("/payment/status").asText()).isEqualTo("succeeded");
     assertThat(detail.path("occurred_at").asText()).isEqualTo("2026-11-21T12:00:55Z");
