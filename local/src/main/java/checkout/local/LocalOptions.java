@@ -20,6 +20,7 @@ public record LocalOptions(
     Path dataDir,
     WebhookSender.Chaos webhookChaos,
     URI fintocUrl,
+    URI eventsUrl,
     Path template,
     Path catalog,
     boolean schedules,
@@ -39,6 +40,8 @@ public record LocalOptions(
         --webhook-chaos     deliver every webhook twice and out of order
         --fintoc-url URL    talk to this Fintoc (e.g. https://api.fintoc.com with an sk_test_ key
                             in env.json) instead of the simulator
+        --events-url URL    POST each order event there, as an EventBridge API destination
+                            would (default: the example merchant backend at /merchant/events)
         --template FILE     the SAM template (default template.yaml)
         --catalog FILE      the catalog to import at start (default: the example store's,
                             storefront/catalog.json beside the template)
@@ -72,6 +75,12 @@ public record LocalOptions(
     return options.build();
   }
 
+  public LocalOptions withEventsUrl(URI url) {
+    Builder options = toBuilder();
+    options.eventsUrl = url;
+    return options.build();
+  }
+
   public LocalOptions withWebhookChaos(WebhookSender.Chaos chaos) {
     Builder options = toBuilder();
     options.webhookChaos = chaos;
@@ -88,6 +97,7 @@ public record LocalOptions(
     options.dataDir = dataDir;
     options.webhookChaos = webhookChaos;
     options.fintocUrl = fintocUrl;
+    options.eventsUrl = eventsUrl;
     options.template = template;
     options.catalog = catalog;
     options.schedules = schedules;
@@ -107,6 +117,7 @@ public record LocalOptions(
     Path dataDir;
     WebhookSender.Chaos webhookChaos = WebhookSender.Chaos.NONE;
     URI fintocUrl;
+    URI eventsUrl;
     Path template = Path.of("template.yaml");
     Path catalog;
     boolean schedules = true;
@@ -124,6 +135,7 @@ public record LocalOptions(
           dataDir,
           webhookChaos,
           fintocUrl,
+          eventsUrl,
           template,
           catalog,
           schedules,
@@ -168,6 +180,7 @@ public record LocalOptions(
             case "--env-vars" -> options.envVars = Path.of(value);
             case "--data-dir" -> options.dataDir = Path.of(value);
             case "--fintoc-url" -> options.fintocUrl = url(flag, value);
+            case "--events-url" -> options.eventsUrl = url(flag, value);
             case "--template" -> options.template = Path.of(value);
             case "--catalog" -> options.catalog = Path.of(value);
             default -> throw new IllegalArgumentException("unknown option " + flag);

@@ -8,12 +8,15 @@ import checkout.local.api.ApiGateway;
 import checkout.local.api.Cors;
 import checkout.local.api.StaticFiles;
 import checkout.local.dynamodb.LocalDynamoDb;
+import checkout.local.eventbridge.LocalEventBus;
 import checkout.local.fintoc.FintocSimulator;
 import checkout.local.fintoc.WebhookSender;
 import checkout.local.http.Exchanges;
 import checkout.local.lambda.InvokeApi;
 import checkout.local.lambda.LocalFunction;
 import checkout.local.lambda.Schedules;
+import checkout.local.merchant.ExampleMerchant;
+import checkout.local.stream.StreamMapping;
 import checkout.local.template.SamTemplate;
 import checkout.store.CatalogImport;
 import checkout.store.PriceRepository;
@@ -39,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -62,6 +66,10 @@ public final class LocalStack implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
   private final List<String> banner = new ArrayList<>();
+  private final List<StreamMapping> streams = new ArrayList<>();
+  private final ExampleMerchant merchant = new ExampleMerchant();
+  private LocalEventBus eventBus;
+  private URI eventBusUrl;
   private URI apiUrl;
   private URI lambdaUrl;
   private URI fintocUrl;
@@ -155,8 +163,19 @@ public final class LocalStack implements AutoCloseable {
     // Servers first, so every port is known before the functions' environment is written.
     Routed api = new Routed(options.port(), "api");
     Routed lambda = new Routed(options.lambdaPort(), "lambda");
+    Routed events = new Routed(0, "eventbridge");
     apiUrl = api.url;
     lambdaUrl = lambda.url;
+    eventBusUrl = events.url;
+    eventBus =
+        new LocalEventBus(
+            options.eventsUrl() != null
+                ? options.eventsUrl()
+                : apiUrl.resolve(ExampleMerchant.EVENTS_PATH),
+            System.out,
+            clock);
+    resources.add(eventBus);
+    events.route(eventBus::handle);
     List<String> ownOrigins =
         List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
 
@@ -175,6 +194,7 @@ public final class LocalStack implements AutoCloseable {
     // Local is up).
     Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
     Map<String, JsonNode> tablesToCreate = new LinkedHashMap<>();
+    Map<String, String> tableNames = new LinkedHashMap<>();
     String sessionsTable = null;
     for (String id : template.functions().keySet()) {
       Map<String, String> env =
@@ -184,6 +204,7 @@ public final class LocalStack implements AutoCloseable {
         if (tables.containsKey(declared.getValue())) {
           tablesToCreate.put(
               env.get(declared.getKey()), tables.get(declared.getValue()).path("Properties"));
+          tableNames.put(declared.getValue(), env.get(declared.getKey()));
         }
         if (declared.getKey().equals(Settings.SESSIONS_TABLE)) {
           sessionsTable = env.get(declared.getKey());
@@ -224,8 +245,16 @@ public final class LocalStack implements AutoCloseable {
             cors(template, ownOrigins),
             new StaticFiles("storefront"),
             clock);
-    api.route(gateway::handle);
+    api.route(
+        exchange -> {
+          if (ExampleMerchant.serves(exchange.getRequestURI().getPath())) {
+            merchant.handle(exchange);
+          } else {
+            gateway.handle(exchange);
+          }
+        });
     lambda.route(new InvokeApi(functions, timer)::handle);
+    startStreams(template, tableNames, timer);
     List<String> schedules =
         options.schedules()
             ? Schedules.start(template.schedules(), functions, timer)
@@ -234,6 +263,46 @@ public final class LocalStack implements AutoCloseable {
                 .toList();
 
     writeBanner(options, template, schedules, tablesToCreate.keySet(), dataDir, catalog);
+  }
+
+  /**
+   * Each stream mapping of the template, reading DynamoDB Local's stream of its table and invoking
+   * its function's jar, polled every 100 ms (Lambda polls a shard about 4 times a second).
+   */
+  private void startStreams(
+      SamTemplate template, Map<String, String> tableNames, ScheduledExecutorService timer) {
+    for (SamTemplate.StreamSource source : template.streamSources()) {
+      String table = tableNames.get(source.table());
+      LocalFunction function = functions.get(source.function());
+      if (table == null || function == null) {
+        continue;
+      }
+      String streamArn =
+          dynamo.client().describeTable(r -> r.tableName(table)).table().latestStreamArn();
+      StreamMapping mapping =
+          new StreamMapping(
+              new StreamMapping.Settings(
+                  source.function(),
+                  source.batchSize(),
+                  source.bisectOnError(),
+                  source.maximumRetryAttempts(),
+                  source.reportBatchItemFailures()),
+              dynamo.streamsClient(),
+              streamArn,
+              function::invoke);
+      streams.add(mapping);
+      timer.scheduleWithFixedDelay(
+          () -> {
+            try {
+              mapping.poll();
+            } catch (RuntimeException e) {
+              // DynamoDB Local stopping, or a hiccup: the next poll starts from the checkpoint.
+            }
+          },
+          100,
+          100,
+          TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -300,6 +369,12 @@ public final class LocalStack implements AutoCloseable {
     env.put(Settings.FINTOC_WEBHOOK_SECRET, webhookSecret);
     if (env.containsKey(Settings.ORDER_SIGNING_SECRET)) {
       env.put(Settings.ORDER_SIGNING_SECRET, orderSigningSecret);
+    }
+    if (env.containsKey(Settings.EVENT_BUS_NAME)) {
+      env.put(Settings.EVENTBRIDGE_ENDPOINT, eventBusUrl.toString());
+      if (env.get(Settings.EVENT_BUS_NAME).isBlank()) {
+        env.put(Settings.EVENT_BUS_NAME, "local-orders");
+      }
     }
     if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
       LinkedHashSet<String> origins =
@@ -422,6 +497,15 @@ public final class LocalStack implements AutoCloseable {
                 + apiUrl.resolve("/webhooks/fintoc")
                 + "`)");
     banner.add("  Catalog        " + catalog);
+    banner.add(
+        "  Order events   "
+            + eventBusUrl
+            + " (EventBridge) → POST "
+            + eventBus.target()
+            + ", and printed here as [events]");
+    if (options.eventsUrl() == null) {
+      banner.add("  Merchant       " + apiUrl.resolve("/merchant/") + "   (example backend)");
+    }
     schedules.forEach(s -> banner.add("  Schedule       " + s));
     banner.add(
         "  Local secrets  FINTOC_SECRET_KEY="
@@ -550,6 +634,27 @@ public final class LocalStack implements AutoCloseable {
 
   public Map<String, LocalFunction> functions() {
     return functions;
+  }
+
+  /** The template's stream mappings (the order publisher's), in template order. */
+  public List<StreamMapping> streams() {
+    return streams;
+  }
+
+  /** Hands every committed write to its stream's function until the streams are caught up. */
+  public void drainStreams() {
+    streams.forEach(StreamMapping::drain);
+    eventBus.awaitDeliveries();
+  }
+
+  /** The EventBridge stand-in order events are put on. */
+  public LocalEventBus eventBus() {
+    return eventBus;
+  }
+
+  /** The example merchant backend (order events' default target). */
+  public ExampleMerchant merchant() {
+    return merchant;
   }
 
   @Override

@@ -8,6 +8,7 @@ import checkout.store.IdempotencyStore;
 import checkout.store.SessionRepository;
 import checkout.store.StorageUnavailableException;
 import java.time.Instant;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -70,6 +71,18 @@ public final class AdapterPriming {
   public static void sweepQueries(SessionRepository sessions) {
     for (SessionRepository.Due due : SessionRepository.Due.values()) {
       sessions.due(due, 0, 0, 1, null);
+    }
+  }
+
+  /**
+   * Any SDK call as far as the wire: {@code call} adds the given plugin to its request, which stops
+   * it once built, resolved and signed. Nothing reaches the service.
+   */
+  public static void beforeTheWire(Consumer<SdkPlugin> call) {
+    try {
+      call.accept(NOT_SENT);
+    } catch (NotSent expected) {
+      // stopped before the wire, as intended
     }
   }
 

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +44,9 @@ import java.util.stream.Collectors;
  * <p>Prints sessions, deliveries, lost (must be 0: a final outcome at Fintoc that we never
  * recorded), wrong (must be 0: an outcome recorded differently from Fintoc's) and the webhook
  * latency as Fintoc sees it (p50 / p99 of each delivery's round trip), for the warm-up and for the
- * measured sessions. Exits 1 unless lost and wrong are both 0 over all sessions.
+ * measured sessions. It also counts the order events the merchant's backend heard: exactly one
+ * terminal event per session, 0 missing, 0 extra (ids deduplicated). Exits 1 unless lost, wrong,
+ * missing and extra are all 0 over all sessions.
  */
 public final class ChaosLoad {
   /** How a checkout ends: the steps a person takes on the hosted page. */
@@ -91,7 +95,8 @@ public final class ChaosLoad {
       double checkoutSeconds,
       boolean quiet,
       int webhookInstances,
-      int fewestCopies) {
+      int fewestCopies,
+      Events events) {
     double p50() {
       return percentile(latencies, 0.50);
     }
@@ -99,6 +104,73 @@ public final class ChaosLoad {
     double p99() {
       return percentile(latencies, 0.99);
     }
+  }
+
+  /**
+   * The order events the merchant's backend received (the local bus's, ids deduplicated): per
+   * session exactly one terminal event (paid, payment_failed or expired) of the type our stored
+   * outcome says.
+   *
+   * @param received events taken by the bus, redeliveries included
+   * @param distinct distinct event ids
+   * @param missing sessions whose outcome is final and that have no terminal event (must be none)
+   * @param extra sessions with more than one terminal event, a terminal event of the wrong type, or
+   *     one id carrying two different details (must be none)
+   */
+  record Events(int received, int distinct, List<String> missing, List<String> extra) {}
+
+  static final List<String> TERMINAL =
+      List.of(
+          "checkout.session.paid", "checkout.session.payment_failed", "checkout.session.expired");
+
+  /** What the merchant should have heard of a session, from what we stored; null: nothing yet. */
+  static String expectedTerminal(JsonNode ours) {
+    if (ours.path("paid").asBoolean()) {
+      return "checkout.session.paid";
+    }
+    String payment = ours.path("payment_status").asText(null);
+    if (payment != null && List.of("failed", "rejected", "expired").contains(payment)) {
+      return "checkout.session.payment_failed";
+    }
+    if (ours.path("status").asText().equals("expired") && payment == null) {
+      return "checkout.session.expired";
+    }
+    return null;
+  }
+
+  static Events countEvents(LocalStack stack, Map<String, JsonNode> ours) {
+    stack.drainStreams();
+    List<JsonNode> details = stack.eventBus().details();
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    List<String> extra = new ArrayList<>();
+    for (JsonNode detail : details) {
+      JsonNode before = byId.putIfAbsent(detail.path("id").asText(), detail);
+      if (before != null && !before.equals(detail)) {
+        extra.add(detail.path("id").asText() + ": redelivered with a different detail");
+      }
+    }
+    Map<String, List<String>> terminal = new HashMap<>();
+    byId.values().stream()
+        .filter(d -> TERMINAL.contains(d.path("type").asText()))
+        .forEach(
+            d ->
+                terminal
+                    .computeIfAbsent(d.path("session_id").asText(), k -> new ArrayList<>())
+                    .add(d.path("type").asText()));
+    List<String> missing = new ArrayList<>();
+    ours.forEach(
+        (id, session) -> {
+          String expected = expectedTerminal(session);
+          List<String> heard = terminal.getOrDefault(id, List.of());
+          if (expected != null && heard.isEmpty()) {
+            missing.add(id + ": expected " + expected + ", heard nothing");
+          } else if (heard.size() > 1
+              || expected == null && !heard.isEmpty()
+              || expected != null && !heard.get(0).equals(expected)) {
+            extra.add(id + ": expected " + expected + ", heard " + heard);
+          }
+        });
+    return new Events(details.size(), byId.size(), missing, extra);
   }
 
   public static void main(String[] args) throws Exception {
@@ -126,6 +198,12 @@ public final class ChaosLoad {
     System.out.printf(
         "lost            %d (of all %d sessions)%n", report.lost().size(), report.sessions());
     System.out.printf("wrong           %d%n", report.wrong().size());
+    System.out.printf(
+        "order events    %d received, %d distinct ids; missing %d, extra %d (one terminal event per session)%n",
+        report.events().received(),
+        report.events().distinct(),
+        report.events().missing().size(),
+        report.events().extra().size());
     System.out.printf("webhook p50     %.1f ms%n", report.p50() / 1e6);
     System.out.printf(
         "webhook p99     %.1f ms (%.1f x p50)%n",
@@ -139,7 +217,15 @@ public final class ChaosLoad {
         "instances       %d of WebhookHandlerFunction started%n", report.webhookInstances());
     report.lost().stream().limit(20).forEach(problem -> System.out.println("lost  " + problem));
     report.wrong().stream().limit(20).forEach(problem -> System.out.println("wrong " + problem));
-    System.exit(report.lost().isEmpty() && report.wrong().isEmpty() ? 0 : 1);
+    report.events().missing().stream().limit(20).forEach(p -> System.out.println("missing " + p));
+    report.events().extra().stream().limit(20).forEach(p -> System.out.println("extra " + p));
+    System.exit(
+        report.lost().isEmpty()
+                && report.wrong().isEmpty()
+                && report.events().missing().isEmpty()
+                && report.events().extra().isEmpty()
+            ? 0
+            : 1);
   }
 
   static Report run(Settings settings) throws Exception {
@@ -206,6 +292,7 @@ public final class ChaosLoad {
       // Ours against Fintoc's, session by session.
       List<String> lost = new ArrayList<>();
       List<String> wrong = new ArrayList<>();
+      Map<String, JsonNode> stored = new LinkedHashMap<>();
       for (String id : endings.keySet()) {
         JsonNode theirs =
             Json.parse(
@@ -218,6 +305,7 @@ public final class ChaosLoad {
                     .body());
         JsonNode ours =
             Json.parse(client.get(stack.apiUrl().resolve("/checkout-sessions/" + id)).body());
+        stored.put(id, ours);
         String theirStatus = theirs.path("status").asText();
         String theirPayment = theirs.at("/payment_resource/payment_intent/status").asText(null);
         boolean theirPaid = "succeeded".equals(theirPayment) && !"expired".equals(theirStatus);
@@ -270,7 +358,8 @@ public final class ChaosLoad {
               .stream()
               .mapToInt(Long::intValue)
               .min()
-              .orElse(0));
+              .orElse(0),
+          countEvents(stack, stored));
     }
   }
 

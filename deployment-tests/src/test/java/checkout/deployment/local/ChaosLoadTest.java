@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  */
 class ChaosLoadTest {
   @Test
-  void duplicatedShuffledAndDroppedWebhooksLoseNothingAndRecordEveryOutcomeAsFintocHasIt()
+  void duplicatedShuffledAndDroppedWebhooksLoseNothingRecordEveryOutcomeAndAnnounceEachOnce()
       throws Exception {
     ChaosLoad.Report report = ChaosLoad.run(new ChaosLoad.Settings(40, 0, 16, 2, 3, 0.2));
 
@@ -23,5 +23,10 @@ class ChaosLoadTest {
         .isGreaterThanOrEqualTo(2);
     assertThat(report.lost()).isEmpty();
     assertThat(report.wrong()).isEmpty();
+    assertThat(report.events().missing()).as("sessions the merchant never heard of").isEmpty();
+    assertThat(report.events().extra()).as("sessions the merchant heard of twice").isEmpty();
+    assertThat(report.events().distinct())
+        .as("every session ended, so each was announced")
+        .isGreaterThanOrEqualTo(40);
   }
 }

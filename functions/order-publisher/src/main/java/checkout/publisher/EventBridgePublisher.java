@@ -110,7 +110,7 @@ final class EventBridgePublisher {
     }
   }
 
-  private PutEventsRequestEntry entry(OrderEvent event) {
+  PutEventsRequestEntry entry(OrderEvent event) {
     return PutEventsRequestEntry.builder()
         .eventBusName(busName)
         .source(source)

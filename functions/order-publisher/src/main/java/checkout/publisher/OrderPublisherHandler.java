@@ -5,6 +5,7 @@ import checkout.events.OrderEvents;
 import checkout.log.Log;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
+import checkout.snapstart.Priming;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -23,6 +24,9 @@ public final class OrderPublisherHandler
     implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
   private final EventBridgePublisher publisher;
 
+  /** Held here: the runtime keeps hooks weakly. */
+  private final Priming priming;
+
   /** Lambda's: built from the environment, once per container. */
   public OrderPublisherHandler() {
     this(Platform.fromEnvironment());
@@ -30,7 +34,9 @@ public final class OrderPublisherHandler
 
   /** For tests and the local stack. */
   public OrderPublisherHandler(Platform platform) {
-    this.publisher = new OrderPublisherRoot(platform).publisher;
+    OrderPublisherRoot root = new OrderPublisherRoot(platform);
+    this.publisher = root.publisher;
+    this.priming = Priming.register("OrderPublisher", root::prime);
   }
 
   @Override

@@ -6,6 +6,8 @@ import checkout.config.Config;
 import checkout.config.Settings;
 import checkout.events.OrderEvent;
 import checkout.events.OrderEvents;
+import checkout.local.eventbridge.LocalEventBus;
+import checkout.local.http.Exchanges;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
@@ -19,8 +21,11 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -69,14 +74,17 @@ class OrderPublisherTest {
           .version(2)
           .build();
 
-  EventBridgeOnLoopback eventBridge;
+  LocalEventBus eventBridge;
+  HttpServer server;
+  Platform platform;
   List<Duration> waits;
   OrderPublisherHandler handler;
   EventBridgePublisher publisher;
 
   @BeforeEach
   void start() throws Exception {
-    eventBridge = new EventBridgeOnLoopback();
+    eventBridge = new LocalEventBus(null, null, Clock.fixed(T0, ZoneOffset.UTC));
+    server = Exchanges.serve(0, "eventbridge", eventBridge::handle);
     waits = new ArrayList<>();
     Config config =
         Config.of(
@@ -84,15 +92,16 @@ class OrderPublisherTest {
                 Settings.SESSIONS_TABLE, "sessions",
                 Settings.AWS_REGION, "us-east-1",
                 Settings.EVENT_BUS_NAME, "orders",
-                Settings.EVENTBRIDGE_ENDPOINT, eventBridge.url().toString(),
+                Settings.EVENTBRIDGE_ENDPOINT, "http://127.0.0.1:" + server.getAddress().getPort(),
                 Settings.PUBLISH_MAX_ATTEMPTS, "3"));
-    Platform platform = Platform.builder(config).sleeper(new RecordingSleeper(waits)).build();
+    platform = Platform.builder(config).sleeper(new RecordingSleeper(waits)).build();
     handler = new OrderPublisherHandler(platform);
     publisher = new OrderPublisherRoot(platform).publisher;
   }
 
   @AfterEach
   void stop() {
+    server.stop(0);
     eventBridge.close();
   }
 
@@ -158,8 +167,8 @@ class OrderPublisherTest {
         handler.handleRequest(event(record("1", null, OPEN), record("2", OPEN, PAID)), null);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
-    assertThat(eventBridge.taken).hasSize(1);
-    JsonNode entry = eventBridge.taken.get(0);
+    assertThat(eventBridge.taken()).hasSize(1);
+    JsonNode entry = eventBridge.taken().get(0);
     assertThat(entry.path("EventBusName").asText()).isEqualTo("orders");
     assertThat(entry.path("Source").asText()).isEqualTo("fintoc-checkout");
     assertThat(entry.path("DetailType").asText()).isEqualTo("checkout.session.paid");
@@ -203,7 +212,7 @@ class OrderPublisherTest {
             null);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
-    assertThat(eventBridge.calls).isEmpty();
+    assertThat(eventBridge.calls()).isEmpty();
   }
 
   @Test
@@ -223,9 +232,9 @@ class OrderPublisherTest {
 
     publisher.publish(both);
 
-    assertThat(eventBridge.calls.get(0)).as("both in one call").hasSize(2);
-    assertThat(eventBridge.calls.get(1)).as("the refused entry, alone").hasSize(1);
-    assertThat(eventBridge.calls.get(1).get(0).path("DetailType").asText())
+    assertThat(eventBridge.calls().get(0)).as("both in one call").hasSize(2);
+    assertThat(eventBridge.calls().get(1)).as("the refused entry, alone").hasSize(1);
+    assertThat(eventBridge.calls().get(1).get(0).path("DetailType").asText())
         .isEqualTo("checkout.session.paid");
     assertThat(eventBridge.details())
         .extracting(d -> d.path("id").asText())
@@ -274,6 +283,16 @@ class OrderPublisherTest {
     assertThat(response.getBatchItemFailures())
         .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly("7");
-    assertThat(eventBridge.calls).isEmpty();
+    assertThat(eventBridge.calls()).isEmpty();
+  }
+
+  @Test
+  void primingDerivesAndSignsAPaidEventButPutsNothingOnTheBus() {
+    OrderPublisherRoot root = new OrderPublisherRoot(platform);
+
+    root.prime();
+
+    assertThat(eventBridge.taken()).isEmpty();
+    assertThat(eventBridge.calls()).isEmpty();
   }
 }

@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
@@ -120,11 +122,35 @@ public final class LocalDynamoDb implements AutoCloseable {
               .keySchema(keySchema(properties.path("KeySchema")))
               .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes)
               .billingMode(BillingMode.PAY_PER_REQUEST)
+              .streamSpecification(streamSpecification(properties.path("StreamSpecification")))
               .build());
       return true;
     } catch (ResourceInUseException alreadyThere) {
       return false;
     }
+  }
+
+  /** The template's stream, if it declares one (DynamoDB Local keeps streams as DynamoDB does). */
+  private static StreamSpecification streamSpecification(JsonNode stream) {
+    if (stream.isMissingNode()) {
+      return null;
+    }
+    return StreamSpecification.builder()
+        .streamEnabled(true)
+        .streamViewType(stream.path("StreamViewType").asText())
+        .build();
+  }
+
+  /** A client for the tables' streams. */
+  public DynamoDbStreamsClient streamsClient() {
+    return DynamoDbStreamsClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
   }
 
   private static List<KeySchemaElement> keySchema(JsonNode schema) {

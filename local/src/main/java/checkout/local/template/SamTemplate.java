@@ -145,6 +145,53 @@ public final class SamTemplate {
     return schedules;
   }
 
+  /**
+   * A DynamoDB stream mapping ({@code AWS::Lambda::EventSourceMapping} on a table's StreamArn):
+   * which function, which table, and how Lambda hands the records over.
+   *
+   * @param onFailure the logical id of the on-failure destination, or null
+   */
+  public record StreamSource(
+      String function,
+      String table,
+      int batchSize,
+      boolean bisectOnError,
+      int maximumRetryAttempts,
+      boolean reportBatchItemFailures,
+      String onFailure) {}
+
+  public List<StreamSource> streamSources() {
+    List<StreamSource> sources = new ArrayList<>();
+    resources("AWS::Lambda::EventSourceMapping")
+        .values()
+        .forEach(
+            mapping -> {
+              JsonNode properties = mapping.path("Properties");
+              String arn = properties.path("EventSourceArn").asText();
+              if (!arn.endsWith(".StreamArn")) {
+                return;
+              }
+              String onFailure =
+                  properties
+                      .path("DestinationConfig")
+                      .path("OnFailure")
+                      .path("Destination")
+                      .asText(null);
+              List<String> responseTypes = stringList(properties.path("FunctionResponseTypes"));
+              sources.add(
+                  new StreamSource(
+                      properties.path("FunctionName").asText().split("\\.")[0],
+                      arn.substring(0, arn.length() - ".StreamArn".length()),
+                      Integer.parseInt(parameterOr(properties.path("BatchSize").asText("100"))),
+                      properties.path("BisectBatchOnFunctionError").asBoolean(false),
+                      Integer.parseInt(
+                          parameterOr(properties.path("MaximumRetryAttempts").asText("-1"))),
+                      responseTypes.contains("ReportBatchItemFailures"),
+                      onFailure == null ? null : onFailure.split("\\.")[0]));
+            });
+    return sources;
+  }
+
   /** Each event of each function, with the function's logical id. */
   private void forEachEvent(BiConsumer<String, JsonNode> action) {
     functions()
