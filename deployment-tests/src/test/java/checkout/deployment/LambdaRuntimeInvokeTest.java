@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
 import checkout.json.Json;
+import checkout.local.eventbridge.LocalEventBus;
+import checkout.local.http.Exchanges;
 import checkout.local.template.SamTemplate;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
@@ -12,8 +14,10 @@ import checkout.testing.SignSampleEvents;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -128,6 +132,32 @@ class LambdaRuntimeInvokeTest {
               SignSampleEvents.render(body, webhookSecret, Instant.now().getEpochSecond()));
 
       assertThat(answered.get("statusCode").asInt()).as(webhook.log()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void theStreamSampleIsPublishedAsOnePaidEventByThePublishersJar() throws Exception {
+    LocalEventBus bus = new LocalEventBus(null, null, Clock.systemUTC());
+    HttpServer server = Exchanges.serve(0, "eventbridge", bus::handle);
+    try (LambdaRunner publisher =
+        run(
+            "OrderPublisherFunction",
+            Map.of(
+                "EVENT_BUS_NAME",
+                "orders",
+                "EVENTBRIDGE_ENDPOINT",
+                "http://127.0.0.1:" + server.getAddress().getPort()))) {
+      JsonNode answered = invoke(publisher, sample("order-publisher.json"));
+
+      assertThat(answered.path("batchItemFailures")).as(publisher.log()).isEmpty();
+      assertThat(bus.details()).hasSize(1);
+      JsonNode detail = bus.details().get(0);
+      assertThat(detail.path("id").asText()).isEqualTo("cs_test_sample_000001:paid");
+      assertThat(detail.at("/customer/email").asText()).isEqualTo("ana@example.com");
+      assertThat(bus.taken().get(0).path("EventBusName").asText()).isEqualTo("orders");
+    } finally {
+      server.stop(0);
+      bus.close();
     }
   }
 }

@@ -2,6 +2,7 @@ package checkout.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.events.OrderEvents;
 import checkout.local.template.SamTemplate;
 import checkout.testing.ProjectFiles;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -15,6 +16,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,7 +69,7 @@ class TemplateTest {
                             .as("Lambda needs a public no-argument constructor")
                             .isNotNull();
                         assertThat(eventTypes(handlerClass))
-                            .containsExactlyElementsOf(expectedEventTypes(function));
+                            .containsExactlyElementsOf(expectedEventTypes(id, function));
                       }
                     }));
   }
@@ -83,12 +85,15 @@ class TemplateTest {
     throw new AssertionError(handlerClass + " does not implement RequestHandler directly");
   }
 
-  private static List<String> expectedEventTypes(JsonNode function) {
+  private static List<String> expectedEventTypes(String id, JsonNode function) {
     Set<String> eventSources = new HashSet<>();
     function
         .path("Properties")
         .path("Events")
         .forEach(e -> eventSources.add(e.path("Type").asText()));
+    template.streamSources().stream()
+        .filter(s -> s.function().equals(id))
+        .forEach(s -> eventSources.add("DynamoDBStream"));
     assertThat(eventSources).as("one kind of event source per function").hasSize(1);
     String source = eventSources.iterator().next();
     return switch (source) {
@@ -99,6 +104,11 @@ class TemplateTest {
           List.of(
               "java.util.Map<java.lang.String, java.lang.Object>",
               "java.util.Map<java.lang.String, java.lang.Object>");
+      // A stream batch; the answer names the first record to give back.
+      case "DynamoDBStream" ->
+          List.of(
+              "com.amazonaws.services.lambda.runtime.events.DynamodbEvent",
+              "com.amazonaws.services.lambda.runtime.events.StreamsEventResponse");
       default -> throw new AssertionError("no expectation for event source " + source);
     };
   }
@@ -204,5 +214,76 @@ class TemplateTest {
   @Test
   void theTemplateNeverDeclaresTheSdksEndpointVariablesWhichCrashWhenBlank() {
     assertThat(template.root().toString()).doesNotContain("AWS_ENDPOINT_URL");
+  }
+
+  @Test
+  void theTableStreamsEveryCommittedWriteToThePublisherThroughItsSnapStartAlias() {
+    JsonNode table = template.resource("SessionsTable").path("Properties");
+    assertThat(table.at("/StreamSpecification/StreamViewType").asText())
+        .as("old and new images: the publisher compares them")
+        .isEqualTo("NEW_AND_OLD_IMAGES");
+
+    JsonNode mapping = template.resource("OrderEventsStreamMapping").path("Properties");
+    assertThat(mapping.path("EventSourceArn").asText()).isEqualTo("SessionsTable.StreamArn");
+    assertThat(mapping.path("FunctionName").asText()).isEqualTo("OrderPublisherFunction.Alias");
+    assertThat(mapping.path("StartingPosition").asText()).isEqualTo("TRIM_HORIZON");
+    assertThat(mapping.path("FunctionResponseTypes").toString())
+        .contains("ReportBatchItemFailures");
+    assertThat(mapping.path("BisectBatchOnFunctionError").asBoolean()).isTrue();
+    assertThat(mapping.path("MaximumRetryAttempts").asInt())
+        .as("bounded: a poison record leaves the shard")
+        .isBetween(1, 100);
+    assertThat(mapping.at("/DestinationConfig/OnFailure/Destination").asText())
+        .isEqualTo("OrderEventsDeadLetterQueue.Arn");
+    assertThat(template.resource("OrderEventsDeadLetterQueue").path("Type").asText())
+        .isEqualTo("AWS::SQS::Queue");
+  }
+
+  @Test
+  void thePublisherMayReadItsStreamPutOnItsOneBusAndWriteItsDeadLetterQueueAndNothingElse() {
+    List<String> grants = new ArrayList<>();
+    template
+        .resource("OrderPublisherFunction")
+        .at("/Properties/Policies/0/Statement")
+        .forEach(
+            statement ->
+                grants.add(
+                    statement.path("Action").toString() + " on " + statement.path("Resource")));
+
+    assertThat(grants)
+        .containsExactly(
+            "[\"dynamodb:DescribeStream\",\"dynamodb:GetRecords\",\"dynamodb:GetShardIterator\"] on \"SessionsTable.StreamArn\"",
+            "\"dynamodb:ListStreams\" on \"*\"",
+            "\"events:PutEvents\" on [\"CreateEventBus\",\"OrderEventBus.Arn\",\"arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${EventBusName}\"]",
+            "\"sqs:SendMessage\" on \"OrderEventsDeadLetterQueue.Arn\"");
+    assertThat(template.resource("OrderPublisherFunction").path("Properties").has("Events"))
+        .as("no SAM event: it would add the managed stream policy on every stream (*)")
+        .isFalse();
+  }
+
+  @Test
+  void theBusIsAnExistingOneOrOneTheStackCreatesAndTheExampleRuleQueuesPaidEvents() {
+    assertThat(template.root().at("/Parameters/EventBusName/Default").asText()).isEmpty();
+    assertThat(template.root().at("/Conditions/CreateEventBus").toString())
+        .contains("EventBusName");
+    assertThat(template.resource("OrderEventBus").path("Condition").asText())
+        .isEqualTo("CreateEventBus");
+
+    JsonNode rule = template.resource("PaidOrdersRule").path("Properties");
+    String source =
+        template
+            .resource("OrderPublisherFunction")
+            .at("/Properties/Environment/Variables/EVENT_SOURCE")
+            .asText();
+    assertThat(rule.at("/EventPattern/source/0").asText())
+        .as("the rule matches what the publisher puts")
+        .isEqualTo(source);
+    assertThat(rule.at("/EventPattern/detail-type/0").asText()).isEqualTo(OrderEvents.PAID);
+    assertThat(rule.at("/Targets/0/Arn").asText()).isEqualTo("PaidOrdersQueue.Arn");
+    assertThat(template.resource("PaidOrdersQueuePolicy").toString())
+        .contains("events.amazonaws.com")
+        .contains("PaidOrdersRule.Arn");
+    assertThat(template.root().path("Outputs").has("OrderEventsDeadLetterQueueName")).isTrue();
+    assertThat(template.root().path("Outputs").has("OrderPublisherFunctionName")).isTrue();
   }
 }

@@ -24,6 +24,7 @@ public record LocalOptions(
     Path template,
     Path catalog,
     boolean schedules,
+    boolean pollStreams,
     Duration webhookFirstRetry,
     Clock clock,
     Function<String, String> ids) {
@@ -75,6 +76,16 @@ public record LocalOptions(
     return options.build();
   }
 
+  /**
+   * Streams handed over only by {@link LocalStack#drainStreams()}, never on a timer: a test then
+   * decides which writes one batch holds.
+   */
+  public LocalOptions withoutStreamPolling() {
+    Builder options = toBuilder();
+    options.pollStreams = false;
+    return options.build();
+  }
+
   public LocalOptions withEventsUrl(URI url) {
     Builder options = toBuilder();
     options.eventsUrl = url;
@@ -101,6 +112,7 @@ public record LocalOptions(
     options.template = template;
     options.catalog = catalog;
     options.schedules = schedules;
+    options.pollStreams = pollStreams;
     options.webhookFirstRetry = webhookFirstRetry;
     options.clock = clock;
     options.ids = ids;
@@ -121,6 +133,7 @@ public record LocalOptions(
     Path template = Path.of("template.yaml");
     Path catalog;
     boolean schedules = true;
+    boolean pollStreams = true;
     Duration webhookFirstRetry = Duration.ofSeconds(3);
     Clock clock = Clock.systemUTC();
     Function<String, String> ids;
@@ -139,6 +152,7 @@ public record LocalOptions(
           template,
           catalog,
           schedules,
+          pollStreams,
           webhookFirstRetry,
           clock,
           ids);

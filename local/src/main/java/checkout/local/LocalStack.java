@@ -254,7 +254,7 @@ public final class LocalStack implements AutoCloseable {
           }
         });
     lambda.route(new InvokeApi(functions, timer)::handle);
-    startStreams(template, tableNames, timer);
+    startStreams(template, tableNames, options.pollStreams() ? timer : null);
     List<String> schedules =
         options.schedules()
             ? Schedules.start(template.schedules(), functions, timer)
@@ -267,7 +267,8 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * Each stream mapping of the template, reading DynamoDB Local's stream of its table and invoking
-   * its function's jar, polled every 100 ms (Lambda polls a shard about 4 times a second).
+   * its function's jar, polled every 100 ms (Lambda polls a shard about 4 times a second); with no
+   * timer, only when {@link #drainStreams()} is called.
    */
   private void startStreams(
       SamTemplate template, Map<String, String> tableNames, ScheduledExecutorService timer) {
@@ -291,6 +292,9 @@ public final class LocalStack implements AutoCloseable {
               streamArn,
               function::invoke);
       streams.add(mapping);
+      if (timer == null) {
+        continue;
+      }
       timer.scheduleWithFixedDelay(
           () -> {
             try {

@@ -126,6 +126,15 @@ public final class LocalDynamoDb implements AutoCloseable {
               .build());
       return true;
     } catch (ResourceInUseException alreadyThere) {
+      // Kept from a --data-dir, or made by another stack in this JVM (they share DynamoDB Local's
+      // engine) without a stream: the template's stream is switched on.
+      StreamSpecification stream = streamSpecification(properties.path("StreamSpecification"));
+      try (DynamoDbClient client = client()) {
+        if (stream != null
+            && client.describeTable(r -> r.tableName(name)).table().streamSpecification() == null) {
+          client.updateTable(r -> r.tableName(name).streamSpecification(stream));
+        }
+      }
       return false;
     }
   }
