@@ -89,8 +89,14 @@ test('a customer who pays sees the order confirmed as paid', async () => {
   await c.page.waitForURL(/\/success\.html/);
   await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
   assert.equal(await c.page.textContent('#headline'), 'Payment received. Thank you!');
-  assert.match(await c.page.textContent('#detail'), /order order-/);
+  const order = (await c.page.textContent('#detail')).match(/order (order-[\w-]+)/)[1];
   await c.shot('3-success');
+  // The merchant's side: the example backend heard checkout.session.paid for this order, once.
+  await c.page.goto(`${STORE_URL}/merchant/`);
+  const paidRow = `tr[data-type="checkout.session.paid"][data-order="${order}"]`;
+  await c.page.waitForSelector(paidRow, { timeout: 20_000 });
+  assert.equal(await c.page.locator(paidRow).count(), 1);
+  await c.shot('4-merchant-heard-paid');
   assert.deepEqual(c.errors, []);
   await c.close();
 });

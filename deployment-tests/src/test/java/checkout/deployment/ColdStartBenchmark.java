@@ -1,6 +1,8 @@
 package checkout.deployment;
 
 import checkout.json.Json;
+import checkout.local.eventbridge.LocalEventBus;
+import checkout.local.http.Exchanges;
 import checkout.local.template.SamTemplate;
 import checkout.testing.FintocEvents;
 import checkout.testing.HelloWorldHandler;
@@ -12,10 +14,12 @@ import checkout.testing.SignSampleEvents;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -311,6 +315,15 @@ public final class ColdStartBenchmark {
             }));
     String sweep = Files.readString(ProjectFiles.resolve("events/expiry-sweeper.json"));
     functions.add(function(template, "ExpirySweeperFunction", overrides, () -> sweep));
+    // The stream sample (one session becoming paid) onto a PutEvents stand-in that lives as long
+    // as the benchmark.
+    LocalEventBus bus = new LocalEventBus(null, null, Clock.systemUTC());
+    HttpServer eventBridge = Exchanges.serve(0, "eventbridge", bus::handle);
+    Map<String, String> publisherOverrides = new HashMap<>(overrides);
+    publisherOverrides.put(
+        "EVENTBRIDGE_ENDPOINT", "http://127.0.0.1:" + eventBridge.getAddress().getPort());
+    String stream = Files.readString(ProjectFiles.resolve("events/order-publisher.json"));
+    functions.add(function(template, "OrderPublisherFunction", publisherOverrides, () -> stream));
     return functions;
   }
 
