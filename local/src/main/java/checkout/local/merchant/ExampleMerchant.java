@@ -93,7 +93,7 @@ public final class ExampleMerchant {
       <!doctype html>
       <html lang="en">
       <head><meta charset="utf-8"><title>Merchant backend: order events</title>
-      <link rel="stylesheet" href="/style.css"></head>
+      <link rel="icon" href="data:,"><link rel="stylesheet" href="/style.css"></head>
       <body>
       <h1>Order events received</h1>
       <p>What the shop's backend heard from EventBridge (deduplicated on <code>detail.id</code>).
