@@ -8,15 +8,11 @@ import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
-import checkout.store.SessionRepository;
 import checkout.time.Jitter;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /** The publisher's parts, built once from the platform, and its SnapStart priming. */
@@ -51,8 +47,8 @@ final class OrderPublisherRoot {
         FintocCheckoutSession.toSession(Samples.fintocSession("created"), "order_id", at);
     StreamRecord change = new StreamRecord();
     change.setSequenceNumber("0");
-    change.setOldImage(image(open));
-    change.setNewImage(image(paid));
+    change.setOldImage(StreamImages.image(open));
+    change.setNewImage(StreamImages.image(paid));
     DynamodbStreamRecord record = new DynamodbStreamRecord();
     record.setEventName("MODIFY");
     record.setDynamodb(change);
@@ -63,24 +59,5 @@ final class OrderPublisherRoot {
                 r ->
                     r.entries(derived.stream().map(publisher::entry).toList())
                         .overrideConfiguration(o -> o.addPlugin(plugin))));
-  }
-
-  /** An item as the stream would carry it (strings, numbers and booleans are all a session has). */
-  private static Map<String, AttributeValue> image(CheckoutSession session) {
-    Map<String, AttributeValue> image = new LinkedHashMap<>();
-    SessionRepository.toItem(session)
-        .forEach(
-            (name, value) -> {
-              AttributeValue copy = new AttributeValue();
-              if (value.s() != null) {
-                copy.setS(value.s());
-              } else if (value.n() != null) {
-                copy.setN(value.n());
-              } else {
-                copy.setBOOL(value.bool());
-              }
-              image.put(name, copy);
-            });
-    return image;
   }
 }

@@ -12,7 +12,6 @@ import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
-import checkout.store.SessionRepository;
 import checkout.testing.LogCapture;
 import checkout.testing.RecordingSleeper;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
@@ -130,35 +129,7 @@ class OrderPublisherTest {
 
   /** The item as the stream carries it: the table's attributes in Lambda's event types. */
   static Map<String, AttributeValue> image(CheckoutSession session) {
-    if (session == null) {
-      return null;
-    }
-    Map<String, AttributeValue> image = new LinkedHashMap<>();
-    SessionRepository.toItem(session).forEach((name, value) -> image.put(name, lambda(value)));
-    return image;
-  }
-
-  private static AttributeValue lambda(
-      software.amazon.awssdk.services.dynamodb.model.AttributeValue value) {
-    AttributeValue converted = new AttributeValue();
-    if (value.s() != null) {
-      converted.setS(value.s());
-    } else if (value.n() != null) {
-      converted.setN(value.n());
-    } else if (value.bool() != null) {
-      converted.setBOOL(value.bool());
-    } else if (value.nul() != null) {
-      converted.setNULL(value.nul());
-    } else if (value.hasM()) {
-      Map<String, AttributeValue> map = new LinkedHashMap<>();
-      value.m().forEach((name, inner) -> map.put(name, lambda(inner)));
-      converted.setM(map);
-    } else if (value.hasL()) {
-      converted.setL(value.l().stream().map(OrderPublisherTest::lambda).toList());
-    } else if (value.hasSs()) {
-      converted.setSS(value.ss());
-    }
-    return converted;
+    return StreamImages.image(session);
   }
 
   @Test
