@@ -7,6 +7,7 @@ import checkout.json.Json;
 import checkout.local.eventbridge.LocalEventBus;
 import checkout.local.http.Exchanges;
 import checkout.local.template.SamTemplate;
+import checkout.testing.FintocStub;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
 import checkout.testing.SecretsManagerStub;
@@ -20,27 +21,27 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our {@code sam local invoke} check: every sample event in events/ run through its function's
- * deployment jar in a fresh JVM under the official Runtime Interface Client, with the template's
- * environment (env.json-style overrides pointing at DynamoDB Local and the stubs).
+ * Our {@code sam local invoke} check: every sample event in events/, as committed (no signing
+ * step), run through its function's deployment jar in a fresh JVM under the official Runtime
+ * Interface Client, with the template's environment and env.json's values as sam local applies them
+ * — only the endpoints point at DynamoDB Local and the stubs instead.
  */
 class LambdaRuntimeInvokeTest {
   static final TestStack stack = new TestStack();
   static final SamTemplate template = ProjectFiles.template();
   static Config config;
-  static String webhookSecret;
 
   @BeforeAll
   static void table() throws Exception {
     config = stack.config("ric", Map.of());
     TestCatalog.loadExampleStore(stack, config);
-    webhookSecret = SignSampleEvents.webhookSecret(ProjectFiles.root());
   }
 
   @AfterAll
@@ -48,9 +49,36 @@ class LambdaRuntimeInvokeTest {
     stack.close();
   }
 
+  /** As {@code sam local invoke --env-vars env.json}: Parameters, then the function's own. */
+  static Map<String, String> envJson(String function) throws Exception {
+    JsonNode env = Json.parse(Files.readString(ProjectFiles.resolve("env.json")));
+    Map<String, String> values = new HashMap<>();
+    for (JsonNode section : List.of(env.path("Parameters"), env.path(function))) {
+      section
+          .fields()
+          .forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
+    }
+    return values;
+  }
+
+  /** The function as sam local runs it with env.json, its endpoints pointed at the stand-ins. */
+  static LambdaRunner runAsSamLocal(String function) throws Exception {
+    Map<String, String> overrides = envJson(function);
+    overrides.put("SESSIONS_TABLE", config.required("SESSIONS_TABLE"));
+    overrides.put("DYNAMODB_ENDPOINT", config.required("DYNAMODB_ENDPOINT"));
+    overrides.put("FINTOC_API_URL", config.required("FINTOC_API_URL"));
+    overrides.put("FINTOC_SECRET_KEY", FintocStub.SECRET_KEY);
+    return start(function, overrides);
+  }
+
+  /** The function as deployed: its secret in (a stand-in of) Secrets Manager. */
   static LambdaRunner run(String function, Map<String, String> extra) {
     Map<String, String> overrides = new HashMap<>(TestStack.functionOverrides(config));
     overrides.putAll(extra);
+    return start(function, overrides);
+  }
+
+  static LambdaRunner start(String function, Map<String, String> overrides) {
     Path jar = ProjectFiles.resolve(template.functionProperty(function, "CodeUri").asText());
     return LambdaRunner.start(
         jar,
@@ -68,12 +96,13 @@ class LambdaRuntimeInvokeTest {
   }
 
   @Test
-  void everySampleEventIsAnsweredByItsFunctionRunningAsInLambda() throws Exception {
-    try (LambdaRunner create = run("CreateSessionFunction", Map.of());
-        LambdaRunner get = run("GetSessionFunction", Map.of());
-        LambdaRunner prices = run("ListPricesFunction", Map.of());
-        LambdaRunner webhook = run("WebhookHandlerFunction", Map.of());
-        LambdaRunner sweeper = run("ExpirySweeperFunction", Map.of())) {
+  void everySampleEventAsCommittedIsAnsweredByItsFunctionRunningAsSamLocalRunsIt()
+      throws Exception {
+    try (LambdaRunner create = runAsSamLocal("CreateSessionFunction");
+        LambdaRunner get = runAsSamLocal("GetSessionFunction");
+        LambdaRunner prices = runAsSamLocal("ListPricesFunction");
+        LambdaRunner webhook = runAsSamLocal("WebhookHandlerFunction");
+        LambdaRunner sweeper = runAsSamLocal("ExpirySweeperFunction")) {
       JsonNode listed = invoke(prices, sample("list-prices.json"));
       assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
       assertThat(Json.parse(listed.get("body").asText()).get("prices")).hasSize(3);
@@ -82,12 +111,7 @@ class LambdaRuntimeInvokeTest {
       assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
       assertThat(Json.parse(created.get("body").asText()).get("id").asText())
           .isEqualTo("cs_test_000001");
-      // As the README says: sign the samples right before invoking (the order token lasts an hour).
-      JsonNode signed =
-          invoke(
-              create,
-              SignSampleEvents.renderSignedOrder(
-                  SecretsManagerStub.ORDER_SIGNING_SECRET, Instant.now().getEpochSecond()));
+      JsonNode signed = invoke(create, sample(SignSampleEvents.SIGNED_ORDER_SAMPLE));
       assertThat(signed.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
       assertThat(invoke(create, sample("create-session-invalid.json")).get("statusCode").asInt())
           .isEqualTo(400);
@@ -97,14 +121,10 @@ class LambdaRuntimeInvokeTest {
       assertThat(Json.parse(fetched.get("body").asText()).get("status").asText())
           .isEqualTo("created");
 
-      // As the README says: sign the samples right before invoking (signatures last 5 minutes).
-      long now = Instant.now().getEpochSecond();
-      for (var entry : SignSampleEvents.samples().entrySet()) {
-        String body = Json.parse(sample(entry.getKey())).get("body").asText();
-        JsonNode answered =
-            invoke(webhook, SignSampleEvents.render(body, stack.secrets.WEBHOOK_SECRET, now));
+      for (String file : SignSampleEvents.samples().keySet()) {
+        JsonNode answered = invoke(webhook, sample(file));
         assertThat(answered.get("statusCode").asInt())
-            .as(entry.getKey() + "\n" + webhook.log())
+            .as(file + "\n" + webhook.log())
             .isEqualTo(200);
       }
       JsonNode paid = invoke(get, sample("get-session.json"));
@@ -118,20 +138,23 @@ class LambdaRuntimeInvokeTest {
   }
 
   @Test
-  void theSignedSamplesVerifyUnderTheLocalOnlySecretFromEnvJson() throws Exception {
-    try (LambdaRunner webhook =
-        run(
-            "WebhookHandlerFunction",
-            Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", webhookSecret))) {
-      String body =
-          Json.parse(sample("webhook-checkout-session-expired.json")).get("body").asText();
+  void theDeployedWebhookFunctionRefusesTheCommittedSamplesWhoseSignaturesAreStale()
+      throws Exception {
+    try (LambdaRunner webhook = run("WebhookHandlerFunction", Map.of())) {
+      for (String file : SignSampleEvents.samples().keySet()) {
+        String body = Json.parse(sample(file)).get("body").asText();
+        long anHourAgo = Instant.now().minusSeconds(3600).getEpochSecond();
 
-      JsonNode answered =
-          invoke(
-              webhook,
-              SignSampleEvents.render(body, webhookSecret, Instant.now().getEpochSecond()));
+        JsonNode answered =
+            invoke(
+                webhook,
+                SignSampleEvents.render(body, SecretsManagerStub.WEBHOOK_SECRET, anHourAgo));
 
-      assertThat(answered.get("statusCode").asInt()).as(webhook.log()).isEqualTo(200);
+        assertThat(answered.get("statusCode").asInt()).as(webhook.log()).isEqualTo(400);
+        assertThat(invoke(webhook, sample(file)).get("statusCode").asInt())
+            .as("the committed file, signed with the public sample key")
+            .isEqualTo(400);
+      }
     }
   }
 

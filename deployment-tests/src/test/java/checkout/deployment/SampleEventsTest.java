@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.config.Config;
 import checkout.createsession.CreateSessionHandler;
+import checkout.fintoc.WebhookSignature;
 import checkout.getsession.GetSessionHandler;
 import checkout.json.Json;
 import checkout.prices.ListPricesHandler;
+import checkout.secrets.SampleKeys;
 import checkout.sweeper.ExpirySweeperHandler;
 import checkout.testing.FintocStub;
 import checkout.testing.ProjectFiles;
+import checkout.testing.SecretsManagerStub;
 import checkout.testing.SignSampleEvents;
 import checkout.testing.TestCatalog;
 import checkout.testing.TestContext;
@@ -20,10 +23,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,24 +82,20 @@ class SampleEventsTest {
     assertThat(Json.parse(fetched.getBody()).get("order").asText()).isEqualTo("order-1001");
   }
 
+  /** Long after the samples were signed: no signing step, whenever a developer invokes them. */
+  static final Clock A_YEAR_LATER = Clock.offset(Clock.systemUTC(), Duration.ofDays(365));
+
   @Test
-  void theSignedWebhookSamplesVerifyWithEnvJsonsSecretAndApply() throws Exception {
+  void theSignedWebhookSamplesApplyAsCommittedUnderEnvJsonsSampleKeyAYearLater() throws Exception {
     new CreateSessionHandler(TestStack.platform(config).build())
         .handleRequest(event("create-session.json"), null);
-    String secret = SignSampleEvents.webhookSecret(ProjectFiles.root());
     // As under sam local: no secret ARN, the local-only variable from env.json instead.
-    Config local = config.with(Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", secret));
+    Config local = config.with(Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", envJson()));
 
     for (String file : SignSampleEvents.samples().keySet()) {
-      APIGatewayV2HTTPEvent delivery = event(file);
-      long signedAt =
-          Long.parseLong(
-              delivery.getHeaders().get("fintoc-signature").replaceAll("^t=(\\d+),.*$", "$1"));
-      Clock then = Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC);
-
       APIGatewayV2HTTPResponse response =
-          new WebhookHandler(TestStack.platform(local).clock(then).build())
-              .handleRequest(delivery, null);
+          new WebhookHandler(TestStack.platform(local).clock(A_YEAR_LATER).build())
+              .handleRequest(event(file), null);
 
       assertThat(response.getStatusCode()).as(file).isEqualTo(200);
       assertThat(Json.parse(response.getBody()).get("outcome").asText())
@@ -114,6 +114,71 @@ class SampleEventsTest {
         .isTrue();
   }
 
+  /** env.json's local-only webhook secret: the public sample key, nothing else. */
+  static String envJson() throws Exception {
+    JsonNode env = Json.parse(Files.readString(ProjectFiles.resolve("env.json")));
+    assertThat(env.at("/Parameters/FINTOC_WEBHOOK_SECRET").asText())
+        .isEqualTo(SampleKeys.WEBHOOK_SECRET);
+    assertThat(env.at("/CreateSessionFunction/ORDER_SIGNING_SECRET").asText())
+        .isEqualTo(SampleKeys.ORDER_SIGNING_SECRET);
+    return SampleKeys.WEBHOOK_SECRET;
+  }
+
+  @Test
+  void aDeployedFunctionWhoseSecretHoldsTheSampleKeyRefusesEverySampleAndChangesNothing() {
+    new CreateSessionHandler(TestStack.platform(config).build())
+        .handleRequest(event("create-session.json"), null);
+    // Deployed: the key comes from Secrets Manager (the template requires the ARN), even when
+    // someone also sets the local-only variable by hand.
+    stack.secrets.holdSecret(FintocStub.SECRET_KEY, SampleKeys.WEBHOOK_SECRET);
+    Config deployed = config.with(Map.of("FINTOC_WEBHOOK_SECRET", SampleKeys.WEBHOOK_SECRET));
+    try {
+      for (String file : SignSampleEvents.samples().keySet()) {
+        APIGatewayV2HTTPResponse response =
+            new WebhookHandler(TestStack.platform(deployed).build())
+                .handleRequest(event(file), null);
+
+        assertThat(response.getStatusCode()).as(file).isEqualTo(503);
+        assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+            .isEqualTo("secret_unavailable");
+        assertThat(response.getBody()).doesNotContain(SampleKeys.WEBHOOK_SECRET);
+      }
+    } finally {
+      stack.secrets.reset();
+    }
+    assertThat(
+            Json.parse(
+                    new GetSessionHandler(TestStack.platform(config).build())
+                        .handleRequest(event("get-session.json"), null)
+                        .getBody())
+                .get("status")
+                .asText())
+        .isEqualTo("created");
+  }
+
+  @Test
+  void aDeployedFunctionWithItsOwnKeyRefusesAStaleSignatureAsTheSamplesAre() {
+    for (String file : SignSampleEvents.samples().keySet()) {
+      String body = event(file).getBody();
+      long anHourAgo = Instant.now().minusSeconds(3600).getEpochSecond();
+      APIGatewayV2HTTPEvent stale = event(file);
+      stale.setHeaders(
+          Map.of(
+              "fintoc-signature",
+              WebhookSignature.sign(
+                  body.getBytes(StandardCharsets.UTF_8),
+                  SecretsManagerStub.WEBHOOK_SECRET,
+                  anHourAgo)));
+
+      APIGatewayV2HTTPResponse response =
+          new WebhookHandler(TestStack.platform(config).build()).handleRequest(stale, null);
+
+      assertThat(response.getStatusCode()).as(file).isEqualTo(400);
+      assertThat(Json.parse(response.getBody()).at("/error/code").asText())
+          .isEqualTo("invalid_signature");
+    }
+  }
+
   @Test
   void theListPricesSampleShowsTheExampleStoresCatalog() {
     APIGatewayV2HTTPResponse listed =
@@ -127,7 +192,6 @@ class SampleEventsTest {
 
   @Test
   void theSignedWebhookSamplesAreExactlyWhatTheSigningHelperWrites() throws Exception {
-    String secret = SignSampleEvents.webhookSecret(ProjectFiles.root());
     for (var sample : SignSampleEvents.samples().entrySet()) {
       String committed = Files.readString(ProjectFiles.resolve("events/" + sample.getKey()));
       long signedAt =
@@ -137,7 +201,7 @@ class SampleEventsTest {
                   .asText()
                   .replaceAll("^t=(\\d+),.*$", "$1"));
 
-      assertThat(SignSampleEvents.render(sample.getValue(), secret, signedAt))
+      assertThat(SignSampleEvents.render(sample.getValue(), SampleKeys.WEBHOOK_SECRET, signedAt))
           .as(sample.getKey())
           .isEqualTo(committed);
     }
@@ -166,7 +230,9 @@ class SampleEventsTest {
   }
 
   @Test
-  void theSignedOrderSampleCreatesTheOrderItsBackendSignedWithEnvJsonsKey() throws Exception {
+  void theSignedOrderSampleCreatesTheOrderAsCommittedUnderEnvJsonsSampleKeyAYearLater()
+      throws Exception {
+    envJson();
     // As under sam local: no secret ARN, the local-only variables from env.json instead.
     Config local =
         config.with(
@@ -176,23 +242,33 @@ class SampleEventsTest {
                 "FINTOC_SECRET_KEY",
                 FintocStub.SECRET_KEY,
                 "ORDER_SIGNING_SECRET",
-                SignSampleEvents.orderSigningSecret(ProjectFiles.root())));
-    APIGatewayV2HTTPEvent sample = event(SignSampleEvents.SIGNED_ORDER_SAMPLE);
-    long signedAt =
-        SignSampleEvents.orderSignedAt(
-            Files.readString(
-                ProjectFiles.resolve("events/" + SignSampleEvents.SIGNED_ORDER_SAMPLE)));
+                SampleKeys.ORDER_SIGNING_SECRET));
 
     APIGatewayV2HTTPResponse created =
-        new CreateSessionHandler(
-                TestStack.platform(local)
-                    .clock(Clock.fixed(Instant.ofEpochSecond(signedAt), ZoneOffset.UTC))
-                    .build())
-            .handleRequest(sample, null);
+        new CreateSessionHandler(TestStack.platform(local).clock(A_YEAR_LATER).build())
+            .handleRequest(event(SignSampleEvents.SIGNED_ORDER_SAMPLE), null);
 
     assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
     assertThat(Json.parse(created.getBody()).get("currency").asText()).isEqualTo("MXN");
     assertThat(Json.parse(created.getBody()).get("amount").asLong()).isEqualTo(25050);
+  }
+
+  @Test
+  void aDeployedFunctionWhoseSecretHoldsTheSampleOrderKeyRefusesTheSignedOrderSample() {
+    stack.secrets.holdSecret(
+        FintocStub.SECRET_KEY, SecretsManagerStub.WEBHOOK_SECRET, SampleKeys.ORDER_SIGNING_SECRET);
+    try {
+      APIGatewayV2HTTPResponse refused =
+          new CreateSessionHandler(TestStack.platform(config).build())
+              .handleRequest(event(SignSampleEvents.SIGNED_ORDER_SAMPLE), null);
+
+      assertThat(refused.getStatusCode()).isEqualTo(503);
+      assertThat(Json.parse(refused.getBody()).at("/error/code").asText())
+          .isEqualTo("secret_unavailable");
+      assertThat(stack.fintoc.createRequests()).isEmpty();
+    } finally {
+      stack.secrets.reset();
+    }
   }
 
   @Test
@@ -201,9 +277,7 @@ class SampleEventsTest {
         Files.readString(ProjectFiles.resolve("events/" + SignSampleEvents.SIGNED_ORDER_SAMPLE));
     long signedAt = SignSampleEvents.orderSignedAt(committed);
 
-    assertThat(
-            SignSampleEvents.renderSignedOrder(
-                SignSampleEvents.orderSigningSecret(ProjectFiles.root()), signedAt))
+    assertThat(SignSampleEvents.renderSignedOrder(SampleKeys.ORDER_SIGNING_SECRET, signedAt))
         .isEqualTo(committed);
   }
 

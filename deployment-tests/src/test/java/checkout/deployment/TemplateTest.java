@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import checkout.events.OrderEvents;
 import checkout.local.template.SamTemplate;
 import checkout.testing.ProjectFiles;
+import checkout.testing.SecretsManagerStub;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -285,5 +287,34 @@ class TemplateTest {
         .contains("PaidOrdersRule.Arn");
     assertThat(template.root().path("Outputs").has("OrderEventsDeadLetterQueueName")).isTrue();
     assertThat(template.root().path("Outputs").has("OrderPublisherFunctionName")).isTrue();
+  }
+
+  @Test
+  void aDeployedStackAlwaysReadsItsKeysFromSecretsManagerSoSampleKeysCannotBeSwitchedOn() {
+    JsonNode arn = template.root().at("/Parameters/FintocSecretArn");
+    assertThat(arn.has("Default")).as("no default: the ARN must be given").isFalse();
+    String pattern = arn.path("AllowedPattern").asText();
+    assertThat("").doesNotMatch(pattern);
+    assertThat(SecretsManagerStub.SECRET_ARN).matches(pattern);
+    assertThat("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:x-AbCdEf")
+        .matches(pattern);
+    // The local-only variables exist only so sam local can override them; deployed they are blank.
+    assertThat(template.root().at("/Globals/Function/Environment/Variables/FINTOC_SECRET_ARN"))
+        .as("every function gets the ARN parameter (a !Ref reads as its name)")
+        .hasToString("\"FintocSecretArn\"");
+    for (String function : template.functions().keySet()) {
+      assertThat(
+              template
+                  .resource(function)
+                  .at("/Properties/Environment/Variables")
+                  .has("FINTOC_SECRET_ARN"))
+          .as(function + " does not replace the ARN")
+          .isFalse();
+      Map<String, String> environment = template.environment(function, Map.of());
+      for (String local :
+          List.of("FINTOC_SECRET_KEY", "FINTOC_WEBHOOK_SECRET", "ORDER_SIGNING_SECRET")) {
+        assertThat(environment.getOrDefault(local, "")).as(function + " " + local).isEmpty();
+      }
+    }
   }
 }

@@ -18,6 +18,7 @@ import checkout.local.lambda.Schedules;
 import checkout.local.merchant.ExampleMerchant;
 import checkout.local.stream.StreamMapping;
 import checkout.local.template.SamTemplate;
+import checkout.secrets.SampleKeys;
 import checkout.store.CatalogImport;
 import checkout.store.PriceRepository;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,12 +55,11 @@ import java.util.function.Function;
  * start it with {@link #start(LocalOptions)} on free ports.
  */
 public final class LocalStack implements AutoCloseable {
-  /** For local use only: printed at start, and what env.json's sample events are signed with. */
-  public static final String DEFAULT_WEBHOOK_SECRET = "whsec_local_only_not_a_real_secret";
+  /** The public sample key (env.json's): the committed samples verify as they are. */
+  public static final String DEFAULT_WEBHOOK_SECRET = SampleKeys.WEBHOOK_SECRET;
 
   public static final String DEFAULT_SECRET_KEY = "sk_test_local_simulator";
-  public static final String DEFAULT_ORDER_SIGNING_SECRET =
-      "local_only_order_signing_secret_not_a_real_one";
+  public static final String DEFAULT_ORDER_SIGNING_SECRET = SampleKeys.ORDER_SIGNING_SECRET;
   private static final String RANDOM_ALPHABET =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 

@@ -130,8 +130,16 @@ public final class SecretsManagerSecretSource implements SecretSource {
         webhookSecrets.add(value);
       }
     }
-    return new FintocSecrets(
-        nonBlank(node, "secret_key"), webhookSecrets, nonBlank(node, "order_signing_secret"));
+    String orderSigningSecret = nonBlank(node, "order_signing_secret");
+    if (webhookSecrets.stream().anyMatch(SampleKeys::isSample)
+        || SampleKeys.isSample(orderSigningSecret)) {
+      // A deployed stack must never verify with a key published in the samples.
+      throw new SecretUnavailableException(
+          "FINTOC_SECRET_ARN holds a key published in this project's samples (env.json): put your"
+              + " own webhook_secret and order_signing_secret in it",
+          null);
+    }
+    return new FintocSecrets(nonBlank(node, "secret_key"), webhookSecrets, orderSigningSecret);
   }
 
   private static String nonBlank(JsonNode node, String field) {

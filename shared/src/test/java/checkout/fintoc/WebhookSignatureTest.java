@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import checkout.fintoc.WebhookSignature.Failure;
 import checkout.fintoc.WebhookSignature.VerificationException;
 import checkout.json.Json;
+import checkout.secrets.SampleKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -179,6 +180,24 @@ class WebhookSignatureTest {
             .getBytes(StandardCharsets.UTF_8);
     assertRefused(
         () -> verify(lf, header, List.of(SECRET), T),
+        Failure.NO_MATCHING_SIGNATURE,
+        "no v1 signature matches the body with any webhook secret");
+  }
+
+  @Test
+  void aSignatureMadeWithThePublicSampleKeyIsAcceptedWhateverItsAgeAndOnlyWithThatKey() {
+    String sample = SampleKeys.WEBHOOK_SECRET;
+    String aYearOld = WebhookSignature.sign(BODY, sample, T);
+    long aYearLater = T + 365 * 24 * 3600;
+
+    assertThatCode(() -> verify(BODY, aYearOld, List.of(sample), aYearLater))
+        .doesNotThrowAnyException();
+    assertRefused(
+        () -> verify(BODY, WebhookSignature.sign(BODY, SECRET, T), List.of(SECRET), aYearLater),
+        Failure.TIMESTAMP_OUTSIDE_TOLERANCE,
+        "the signature's timestamp is outside the tolerance");
+    assertRefused(
+        () -> verify(BODY, aYearOld, List.of(SECRET), aYearLater),
         Failure.NO_MATCHING_SIGNATURE,
         "no v1 signature matches the body with any webhook secret");
   }

@@ -44,6 +44,27 @@ class SecretsManagerSecretSourceTest {
   }
 
   @Test
+  void aSecretHoldingAPublicSampleKeyIsRefusedSoADeployedStackNeverWaivesFreshness() {
+    for (String secret :
+        List.of(
+            "{\"secret_key\": \"sk_live_1\", \"webhook_secret\": \""
+                + SampleKeys.WEBHOOK_SECRET
+                + "\"}",
+            "{\"secret_key\": \"sk_live_1\", \"webhook_secret\": \"whsec_new\", \"previous_webhook_secret\": \""
+                + SampleKeys.WEBHOOK_SECRET
+                + "\"}",
+            "{\"secret_key\": \"sk_live_1\", \"webhook_secret\": \"whsec_new\", \"order_signing_secret\": \""
+                + SampleKeys.ORDER_SIGNING_SECRET
+                + "\"}")) {
+      assertThatThrownBy(() -> SecretsManagerSecretSource.parse(secret))
+          .isInstanceOf(SecretUnavailableException.class)
+          .hasMessageContaining("published in this project's samples")
+          .hasMessageNotContaining(SampleKeys.WEBHOOK_SECRET)
+          .hasMessageNotContaining("sk_live_1");
+    }
+  }
+
+  @Test
   void aSecretThatIsNotJsonFailsWithoutQuotingIt() {
     assertThatThrownBy(() -> SecretsManagerSecretSource.parse("sk_live_plain_text_key"))
         .isInstanceOf(SecretUnavailableException.class)

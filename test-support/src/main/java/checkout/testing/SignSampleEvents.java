@@ -1,7 +1,7 @@
 package checkout.testing;
 
 import checkout.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import checkout.secrets.SampleKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,11 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes the signed samples in events/ — signed now (or at {@code --at <unix seconds>}) with
- * env.json's secrets — so {@code sam local invoke} accepts them: the webhook deliveries
- * (FINTOC_WEBHOOK_SECRET; their signatures are valid for 5 minutes either way) and the signed order
- * (ORDER_SIGNING_SECRET; its token expires after an hour, the shop's default limit). Re-sign right
- * before invoking.
+ * Writes the signed samples in events/ with the public sample keys ({@link SampleKeys}, the values
+ * env.json holds): the webhook deliveries and the signed order. A check keyed with a sample key
+ * does not look at the time, so the committed files work as they are, whenever they are invoked;
+ * run this only when a sample's content changes ({@code --at <unix seconds>} to choose the time).
  */
 public final class SignSampleEvents {
   public static final String SESSION_ID = "cs_test_000001";
@@ -36,11 +35,10 @@ public final class SignSampleEvents {
             ? Long.parseLong(args[1])
             : Instant.now().getEpochSecond();
     Path root = ProjectFiles.root();
-    String secret = webhookSecret(root);
     for (Map.Entry<String, String> sample : samples().entrySet()) {
-      write(root, sample.getKey(), render(sample.getValue(), secret, at), at);
+      write(root, sample.getKey(), render(sample.getValue(), SampleKeys.WEBHOOK_SECRET, at), at);
     }
-    write(root, SIGNED_ORDER_SAMPLE, renderSignedOrder(orderSigningSecret(root), at), at);
+    write(root, SIGNED_ORDER_SAMPLE, renderSignedOrder(SampleKeys.ORDER_SIGNING_SECRET, at), at);
   }
 
   private static void write(Path root, String name, String content, long at) throws IOException {
@@ -62,24 +60,6 @@ public final class SignSampleEvents {
         "webhook-checkout-session-expired.json",
         FintocEvents.sessionExpired("evt_sample_expired", "cs_test_000002"));
     return samples;
-  }
-
-  public static String webhookSecret(Path root) throws IOException {
-    return envJson(root, "WebhookHandlerFunction", "FINTOC_WEBHOOK_SECRET");
-  }
-
-  public static String orderSigningSecret(Path root) throws IOException {
-    return envJson(root, "CreateSessionFunction", "ORDER_SIGNING_SECRET");
-  }
-
-  /**
-   * A value from env.json: the function's own section first, then "Parameters", as sam local reads
-   * it.
-   */
-  private static String envJson(Path root, String function, String name) throws IOException {
-    JsonNode env = Json.parse(Files.readString(root.resolve("env.json")));
-    String value = Json.text(env.path(function), name);
-    return value != null ? value : Json.text(env.path("Parameters"), name);
   }
 
   /** The API Gateway event for a signed delivery of {@code body}, as the file is written. */
