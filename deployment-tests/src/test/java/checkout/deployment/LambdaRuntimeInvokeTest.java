@@ -7,6 +7,7 @@ import checkout.json.Json;
 import checkout.local.eventbridge.LocalEventBus;
 import checkout.local.http.Exchanges;
 import checkout.local.template.SamTemplate;
+import checkout.log.Log;
 import checkout.testing.FintocStub;
 import checkout.testing.LambdaRunner;
 import checkout.testing.ProjectFiles;
@@ -156,6 +157,75 @@ class LambdaRuntimeInvokeTest {
             .isEqualTo(400);
       }
     }
+  }
+
+  /**
+   * The one line a function's stdout has that the function did not write: the JVM announces the
+   * template's JAVA_TOOL_OPTIONS before any code runs (Lambda shows it too).
+   */
+  static final String JVM_BANNER = "Picked up JAVA_TOOL_OPTIONS:";
+
+  @Test
+  void everyLineTheDeployedFunctionsPrintIsJsonWithItsRequestIdAndNoSlf4jWarningOrSecret()
+      throws Exception {
+    String forged =
+        SignSampleEvents.render(
+            Json.parse(sample("webhook-checkout-session-finished.json")).get("body").asText(),
+            "whsec_attacker",
+            Instant.now().getEpochSecond());
+    String delivery =
+        SignSampleEvents.render(
+            Json.parse(sample("webhook-checkout-session-finished.json")).get("body").asText(),
+            SecretsManagerStub.WEBHOOK_SECRET,
+            Instant.now().getEpochSecond());
+    Map<String, String> output = new HashMap<>();
+    Map<String, List<String>> requestIds = new HashMap<>();
+    try (LambdaRunner create = run("CreateSessionFunction", Map.of());
+        LambdaRunner webhook = run("WebhookHandlerFunction", Map.of());
+        LambdaRunner get = run("GetSessionFunction", Map.of())) {
+      assertThat(invoke(create, sample("create-session.json")).get("statusCode").asInt())
+          .as(create.log())
+          .isIn(200, 201);
+      invoke(create, sample("create-session-invalid.json"));
+      invoke(create, sample(SignSampleEvents.SIGNED_ORDER_SAMPLE));
+      assertThat(invoke(webhook, forged).get("statusCode").asInt()).isEqualTo(400);
+      assertThat(invoke(webhook, delivery).get("statusCode").asInt())
+          .as(webhook.log())
+          .isEqualTo(200);
+      invoke(get, sample("get-session.json"));
+      for (LambdaRunner runner : List.of(create, webhook, get)) {
+        output.put(runner.toString(), runner.log());
+        requestIds.put(runner.toString(), runner.requestIds());
+      }
+    }
+
+    List<String> secrets =
+        List.of(
+            FintocStub.SECRET_KEY,
+            SecretsManagerStub.WEBHOOK_SECRET,
+            SecretsManagerStub.ORDER_SIGNING_SECRET);
+    int lines = 0;
+    for (var function : output.entrySet()) {
+      for (String line : function.getValue().split("\n")) {
+        if (line.isBlank() || line.startsWith(JVM_BANNER)) {
+          continue;
+        }
+        lines++;
+        assertThat(line).as(function.getValue()).startsWith("{").doesNotContain("SLF4J");
+        for (String secret : secrets) {
+          assertThat(line).doesNotContain(secret);
+        }
+        JsonNode json = Json.parse(line);
+        assertThat(json.isObject()).as(line).isTrue();
+        assertThat(json.path(Log.REQUEST_ID).asText())
+            .as(line)
+            .isIn(requestIds.get(function.getKey()));
+      }
+    }
+    assertThat(lines).as("the functions logged and wrote their metrics").isGreaterThan(6);
+    String all = String.join("\n", output.values());
+    assertThat(all).contains("\"event\":\"session_created\"", "\"_aws\"", "SessionsRefused");
+    assertThat(all).contains("\"event_id\":\"evt_sample_finished\"");
   }
 
   @Test

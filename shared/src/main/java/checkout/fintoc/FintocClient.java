@@ -3,6 +3,8 @@ package checkout.fintoc;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import checkout.log.Log;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;
 import checkout.time.Deadline;
@@ -89,8 +91,10 @@ public final class FintocClient {
         throw tooLate;
       }
       FintocException failure;
+      long attemptStarted = System.nanoTime();
       try {
         Response response = exchange(method, path, body, key, idempotencyKey, left);
+        measure(attemptStarted, response.status == 429 ? "429" : response.status / 100 + "xx");
         if (response.status / 100 == 2) {
           return parseSuccess(response);
         }
@@ -107,6 +111,7 @@ public final class FintocClient {
         }
         failure = failureFor(response);
       } catch (SocketTimeoutException e) {
+        measure(attemptStarted, "timeout");
         boolean connecting = e.getMessage() != null && e.getMessage().contains("connect");
         failure =
             new FintocException(
@@ -116,6 +121,7 @@ public final class FintocClient {
                 connecting ? "could not connect to Fintoc" : "Fintoc did not answer in time",
                 null);
       } catch (IOException e) {
+        measure(attemptStarted, "network");
         failure =
             new FintocException(
                 FintocException.Kind.UNAVAILABLE,
@@ -213,6 +219,13 @@ public final class FintocClient {
   }
 
   private record Response(int status, String body) {}
+
+  /** One request to Fintoc: its outcome (status class, 429, timeout, network) and latency. */
+  private static void measure(long startedNanos, String outcome) {
+    Metrics.count(Metric.FINTOC_CALLS, outcome);
+    Metrics.record(
+        Metric.FINTOC_LATENCY, outcome, (System.nanoTime() - startedNanos) / 1_000_000.0);
+  }
 
   private Response exchange(
       String method, String path, String body, String apiKey, String idempotencyKey, Duration left)
@@ -333,6 +346,7 @@ public final class FintocClient {
       String method, String path, FintocException failure, int attempts) {
     if (failure.kind() == FintocException.Kind.AUTHENTICATION) {
       // The operator must act: the secret in Secrets Manager is wrong or revoked.
+      Metrics.count(Metric.FINTOC_AUTHENTICATION_FAILED);
       Log.error(
           "fintoc_authentication_failed",
           null,

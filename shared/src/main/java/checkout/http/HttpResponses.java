@@ -84,7 +84,8 @@ public final class HttpResponses {
     return error(toApiException(failure));
   }
 
-  static ApiException toApiException(Throwable failure) {
+  /** The answer a failure gets (its status and code); faults outside us are logged here. */
+  public static ApiException toApiException(Throwable failure) {
     if (failure instanceof ApiException api) {
       return api;
     }

@@ -34,8 +34,6 @@ public final class SecretSources {
               + Settings.FINTOC_WEBHOOK_SECRET
               + ")");
     }
-    Log.warn(
-        "local_secrets_in_use", "reason", "FINTOC_SECRET_ARN is blank; using local-only variables");
     List<String> webhookSecrets = new ArrayList<>();
     settings.localWebhookSecret().ifPresent(webhookSecrets::add);
     FintocSecrets fixed =
@@ -44,8 +42,18 @@ public final class SecretSources {
             webhookSecrets,
             settings.localOrderSigningSecret().orElse(null));
     return new SecretSource() {
+      private volatile boolean said;
+
       @Override
       public FintocSecrets current() {
+        // Said on first use, not at init: init lines have no request id, and priming reads none.
+        if (!said) {
+          said = true;
+          Log.warn(
+              "local_secrets_in_use",
+              "reason",
+              "FINTOC_SECRET_ARN is blank; using local-only variables");
+        }
         return fixed;
       }
 

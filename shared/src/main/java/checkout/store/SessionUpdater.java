@@ -1,6 +1,8 @@
 package checkout.store;
 
 import checkout.log.Log;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentRecord;
@@ -80,6 +82,7 @@ public final class SessionUpdater {
 
   /** Money moved in a way the merchant must look at: said once, when it becomes true. */
   private static void logAttention(CheckoutSession session, String eventId) {
+    Metrics.count(Metric.ATTENTION, session.attention());
     String action =
         switch (session.attention()) {
           case SessionRules.PAID_AFTER_EXPIRY ->

@@ -52,6 +52,7 @@ public final class LambdaRunner implements AutoCloseable {
   private final CompletableFuture<Long> restoreNext = new CompletableFuture<>();
   private final CompletableFuture<String> initError = new CompletableFuture<>();
   private final AtomicInteger credentialReads = new AtomicInteger();
+  private final List<String> requestIds = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final String credentialsToken = UUID.randomUUID().toString();
   private final Process process;
   private final long startedNanos;
@@ -190,6 +191,8 @@ public final class LambdaRunner implements AutoCloseable {
     command.add("-Xshare:auto");
     command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
     command.add("-Djava.net.preferIPv4Stack=true");
+    // As Lambda's launcher: the RIC loads its JNI client, which JDK 24+ warns about otherwise.
+    command.add("--enable-native-access=ALL-UNNAMED");
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(runtimeClasspath());
@@ -267,8 +270,14 @@ public final class LambdaRunner implements AutoCloseable {
     return credentialReads.get();
   }
 
+  /** The request ids of the invocations so far, in order. */
+  public List<String> requestIds() {
+    return List.copyOf(requestIds);
+  }
+
   public Result invoke(String event) throws Exception {
     String id = UUID.randomUUID().toString();
+    requestIds.add(id);
     CompletableFuture<String> result = new CompletableFuture<>();
     pending.put(id, result);
     long started = System.nanoTime();

@@ -3,6 +3,9 @@ package checkout.createsession;
 import checkout.http.ApiException;
 import checkout.http.HttpRequests;
 import checkout.http.HttpResponses;
+import checkout.metrics.Invocation;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.Priming;
@@ -44,13 +47,18 @@ public final class CreateSessionHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    try {
-      String idempotencyKey = idempotencyKey(HttpRequests.header(event, "Idempotency-Key"));
-      CheckoutRequest request = parser.parse(HttpRequests.rawBody(event));
-      CheckoutSession session = service.create(request, idempotencyKey, deadline(context));
-      return HttpResponses.json(201, CreatedView.of(session));
-    } catch (Exception e) {
-      return HttpResponses.failure(e);
+    try (Invocation invocation = Invocation.begin(context)) {
+      try {
+        String idempotencyKey = idempotencyKey(HttpRequests.header(event, "Idempotency-Key"));
+        CheckoutRequest request = parser.parse(HttpRequests.rawBody(event));
+        CheckoutSession session = service.create(request, idempotencyKey, deadline(context));
+        Metrics.count(Metric.SESSIONS_CREATED);
+        return HttpResponses.json(201, CreatedView.of(session));
+      } catch (Exception e) {
+        ApiException refusal = HttpResponses.toApiException(e);
+        Metrics.count(Metric.SESSIONS_REFUSED, refusal.code());
+        return HttpResponses.error(refusal);
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package checkout.sweeper;
 
 import checkout.log.Log;
+import checkout.metrics.Invocation;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.platform.Platform;
 import checkout.snapstart.Priming;
 import checkout.time.Deadline;
@@ -42,15 +45,20 @@ public final class ExpirySweeperHandler
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
     SweepSummary summary = new SweepSummary();
-    try {
-      sweeper.sweep(
-          () -> Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN),
-          summary);
-    } finally {
-      Map<String, Object> result = summary.toMap();
-      Log.info(
-          "sweep_summary",
-          result.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
+    try (Invocation invocation = Invocation.begin(context)) {
+      try {
+        sweeper.sweep(
+            () -> Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN),
+            summary);
+      } finally {
+        Map<String, Object> result = summary.toMap();
+        Log.info(
+            "sweep_summary",
+            result.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
+        Metrics.record(Metric.PAYMENTS_SETTLED, null, summary.settled.get());
+        Metrics.record(Metric.SESSIONS_SWEPT, null, summary.expired.get() + summary.finished.get());
+        Metrics.record(Metric.SWEEP_ERRORS, null, summary.errors.get());
+      }
     }
     return summary.toMap();
   }

@@ -3,6 +3,8 @@ package checkout.getsession;
 import checkout.http.ApiException;
 import checkout.http.HttpRequests;
 import checkout.http.HttpResponses;
+import checkout.log.Log;
+import checkout.metrics.Invocation;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.Priming;
@@ -43,11 +45,14 @@ public final class GetSessionHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    try {
+    try (Invocation invocation = Invocation.begin(context)) {
       String id = HttpRequests.pathParameter(event, "id");
-      // A malformed id cannot exist: answer as for an unknown one, without a read.
-      Optional<CheckoutSession> session =
-          id != null && SESSION_ID.matcher(id).matches() ? sessions.find(id) : Optional.empty();
+      // A malformed id cannot exist: answer as for an unknown one, without a read (or a log tag).
+      boolean wellFormed = id != null && SESSION_ID.matcher(id).matches();
+      if (wellFormed) {
+        Log.tag("session_id", id);
+      }
+      Optional<CheckoutSession> session = wellFormed ? sessions.find(id) : Optional.empty();
       return HttpResponses.json(
           200,
           SessionView.of(

@@ -4,6 +4,7 @@ import checkout.catalog.Price;
 import checkout.fintoc.PriceData;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
+import checkout.metrics.Invocation;
 import checkout.platform.Platform;
 import checkout.snapstart.Priming;
 import checkout.store.PriceRepository;
@@ -43,7 +44,7 @@ public final class ListPricesHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    try {
+    try (Invocation invocation = Invocation.begin(context)) {
       ArrayNode list = Json.array();
       for (Price price : prices.listActive()) {
         ObjectNode json = Json.object().put("id", price.id());

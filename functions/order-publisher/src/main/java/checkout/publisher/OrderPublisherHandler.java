@@ -3,6 +3,9 @@ package checkout.publisher;
 import checkout.events.OrderEvent;
 import checkout.events.OrderEvents;
 import checkout.log.Log;
+import checkout.metrics.Invocation;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.Priming;
@@ -41,12 +44,19 @@ public final class OrderPublisherHandler
 
   @Override
   public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+    try (Invocation invocation = Invocation.begin(context)) {
+      return publish(event);
+    }
+  }
+
+  private StreamsEventResponse publish(DynamodbEvent event) {
     int published = 0;
     for (DynamodbStreamRecord record : event.getRecords()) {
       try {
         List<OrderEvent> events = eventsOf(record);
         publisher.publish(events);
         published += events.size();
+        events.forEach(e -> Metrics.count(Metric.EVENTS_PUBLISHED, e.type()));
       } catch (RuntimeException e) {
         String sequence = record.getDynamodb().getSequenceNumber();
         Log.error(

@@ -6,6 +6,9 @@ import checkout.http.HttpRequests;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.log.Log;
+import checkout.metrics.Invocation;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.platform.Platform;
 import checkout.session.Observation;
 import checkout.snapstart.Priming;
@@ -50,38 +53,61 @@ public final class WebhookHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
-    try {
-      byte[] body = HttpRequests.rawBody(request);
+    try (Invocation invocation = Invocation.begin(context)) {
       try {
-        signatures.verify(body, HttpRequests.header(request, WebhookSignature.HEADER));
-      } catch (WebhookSignature.VerificationException e) {
-        Log.warn(
-            "webhook_signature_rejected", "reason", e.failure().name(), "message", e.getMessage());
-        throw ApiException.invalid("invalid_signature", e.getMessage(), null);
+        String outcome = record(HttpRequests.rawBody(request), request);
+        return HttpResponses.json(200, Json.object().put("received", true).put("outcome", outcome));
+      } catch (Exception e) {
+        ApiException answer = HttpResponses.toApiException(e);
+        if (answer.status() < 500) {
+          Metrics.count(Metric.WEBHOOKS_REJECTED, answer.code());
+        } else {
+          Metrics.count(Metric.WEBHOOKS_FAILED, answer.code());
+        }
+        return HttpResponses.error(answer);
       }
-      WebhookEvent event = WebhookEvent.parse(body);
-      Optional<Observation> fact =
-          EventTranslator.observe(event, orderReferenceKey, clock.instant());
-      String outcome = "ignored";
-      int retries = 0;
-      if (fact.isPresent()) {
-        SessionUpdater.Update update = updater.record(fact.get(), event.id(), event.type());
-        outcome = update.commit() == SessionRepository.Commit.DUPLICATE ? "duplicate" : "applied";
-        retries = update.retries();
-      }
-      Log.info(
-          "webhook_event",
-          "event_id",
-          event.id(),
-          "type",
-          event.type(),
-          "outcome",
-          outcome,
-          "retries",
-          retries);
-      return HttpResponses.json(200, Json.object().put("received", true).put("outcome", outcome));
-    } catch (Exception e) {
-      return HttpResponses.failure(e);
     }
+  }
+
+  /** Verifies and records one delivery; says whether it was applied, a duplicate or ignored. */
+  private String record(byte[] body, APIGatewayV2HTTPEvent request) {
+    try {
+      signatures.verify(body, HttpRequests.header(request, WebhookSignature.HEADER));
+    } catch (WebhookSignature.VerificationException e) {
+      Log.warn(
+          "webhook_signature_rejected", "reason", e.failure().name(), "message", e.getMessage());
+      throw ApiException.invalid("invalid_signature", e.getMessage(), null);
+    }
+    WebhookEvent event = WebhookEvent.parse(body);
+    Log.tag("event_id", event.id());
+    Optional<Observation> fact = EventTranslator.observe(event, orderReferenceKey, clock.instant());
+    String outcome = "ignored";
+    int retries = 0;
+    if (fact.isPresent()) {
+      Log.tag("session_id", fact.get().sessionId());
+      SessionUpdater.Update update = updater.record(fact.get(), event.id(), event.type());
+      outcome = update.commit() == SessionRepository.Commit.DUPLICATE ? "duplicate" : "applied";
+      if (update.after() != null) {
+        Log.tag("session_id", update.after().id());
+      }
+      retries = update.retries();
+    }
+    Metrics.count(
+        switch (outcome) {
+          case "applied" -> Metric.WEBHOOKS_APPLIED;
+          case "duplicate" -> Metric.WEBHOOKS_DUPLICATE;
+          default -> Metric.WEBHOOKS_IGNORED;
+        });
+    Log.info(
+        "webhook_event",
+        "event_id",
+        event.id(),
+        "type",
+        event.type(),
+        "outcome",
+        outcome,
+        "retries",
+        retries);
+    return outcome;
   }
 }
