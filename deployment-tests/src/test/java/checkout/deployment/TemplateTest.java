@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.events.OrderEvents;
 import checkout.local.template.SamTemplate;
+import checkout.metrics.Metric;
+import checkout.metrics.Metrics;
 import checkout.testing.ProjectFiles;
 import checkout.testing.SecretsManagerStub;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -316,5 +318,262 @@ class TemplateTest {
         assertThat(environment.getOrDefault(local, "")).as(function + " " + local).isEmpty();
       }
     }
+  }
+
+  /** Every metric an alarm or the dashboard reads: namespace → name → dimension names. */
+  record Watched(String where, String namespace, String name, Set<String> dimensions) {}
+
+  static List<Watched> alarmMetrics() {
+    List<Watched> watched = new ArrayList<>();
+    template
+        .resources("AWS::CloudWatch::Alarm")
+        .forEach(
+            (id, alarm) -> {
+              JsonNode properties = alarm.path("Properties");
+              List<JsonNode> metrics = new ArrayList<>();
+              if (properties.has("MetricName")) {
+                metrics.add(properties);
+              }
+              properties
+                  .path("Metrics")
+                  .forEach(
+                      query -> {
+                        if (query.has("MetricStat")) {
+                          metrics.add(query.at("/MetricStat/Metric"));
+                        }
+                      });
+              for (JsonNode metric : metrics) {
+                Set<String> dimensions = new HashSet<>();
+                metric.path("Dimensions").forEach(d -> dimensions.add(d.path("Name").asText()));
+                watched.add(
+                    new Watched(
+                        id,
+                        metric.path("Namespace").asText(),
+                        metric.path("MetricName").asText(),
+                        dimensions));
+              }
+            });
+    return watched;
+  }
+
+  static List<Watched> dashboardMetrics() throws Exception {
+    List<Watched> watched = new ArrayList<>();
+    String body = template.resource("OperationsDashboard").at("/Properties/DashboardBody").asText();
+    JsonNode dashboard = new ObjectMapper().readTree(body);
+    for (JsonNode widget : dashboard.path("widgets")) {
+      for (JsonNode row : widget.at("/properties/metrics")) {
+        if (row.get(0).isTextual()) {
+          Set<String> dimensions = new HashSet<>();
+          for (int i = 2; i + 1 < row.size() && row.get(i).isTextual(); i += 2) {
+            dimensions.add(row.get(i).asText());
+          }
+          watched.add(
+              new Watched("dashboard", row.get(0).asText(), row.get(1).asText(), dimensions));
+        } else {
+          String search = row.get(0).path("expression").asText();
+          var match =
+              java.util.regex.Pattern.compile("\\{([^}]*)} MetricName=\"([^\"]+)\"")
+                  .matcher(search);
+          assertThat(match.find()).as(search).isTrue();
+          List<String> schema = List.of(match.group(1).split(","));
+          watched.add(
+              new Watched(
+                  "dashboard search",
+                  schema.get(0),
+                  match.group(2),
+                  new HashSet<>(schema.subList(1, schema.size()))));
+        }
+      }
+    }
+    return watched;
+  }
+
+  @Test
+  void everyMetricTheAlarmsAndTheDashboardWatchIsOneTheCodeEmitsWithItsDimensions()
+      throws Exception {
+    Map<String, Metric> emitted = new java.util.HashMap<>();
+    for (Metric metric : Metric.values()) {
+      emitted.put(metric.metricName, metric);
+    }
+    List<Watched> watched = new ArrayList<>(alarmMetrics());
+    watched.addAll(dashboardMetrics());
+    assertThat(watched).hasSizeGreaterThan(20);
+    for (Watched metric : watched) {
+      if (metric.namespace().startsWith("AWS/")) {
+        continue;
+      }
+      assertThat(metric.namespace()).as(metric.toString()).isEqualTo(Metrics.NAMESPACE);
+      assertThat(emitted).as(metric.toString()).containsKey(metric.name());
+      Metric code = emitted.get(metric.name());
+      Set<String> written = new HashSet<>(Set.of(Metrics.FUNCTION_DIMENSION));
+      Set<String> rolledUp = Set.of(Metrics.FUNCTION_DIMENSION);
+      if (code.dimension != null) {
+        written.add(code.dimension);
+      }
+      assertThat(metric.dimensions())
+          .as("%s: a dimension set the code writes", metric)
+          .isIn(written, rolledUp);
+    }
+  }
+
+  @Test
+  void everyAlarmNotifiesTheTopicAndLinksToItsRunbookEntry() throws Exception {
+    String runbook = Files.readString(ProjectFiles.resolve("docs/operations.md"));
+    Map<String, JsonNode> alarms = template.resources("AWS::CloudWatch::Alarm");
+    assertThat(alarms).hasSizeGreaterThanOrEqualTo(10);
+    alarms.forEach(
+        (id, alarm) -> {
+          assertThat(alarm.at("/Properties/AlarmActions").toString())
+              .as(id)
+              .isEqualTo("[\"AlarmTopic\"]");
+          String description = alarm.at("/Properties/AlarmDescription").asText();
+          var anchor =
+              java.util.regex.Pattern.compile("operations\\.md#([a-z0-9-]+)").matcher(description);
+          assertThat(anchor.find()).as(id + ": " + description).isTrue();
+          String heading = anchor.group(1);
+          assertThat(
+                  runbook
+                      .lines()
+                      .filter(line -> line.startsWith("## "))
+                      .map(
+                          line ->
+                              line.substring(3)
+                                  .toLowerCase(java.util.Locale.ROOT)
+                                  .replaceAll("[^a-z0-9 -]", "")
+                                  .trim()
+                                  .replace(' ', '-')))
+              .as(id + " has its runbook entry")
+              .contains(heading);
+        });
+  }
+
+  /** How a function is invoked asynchronously: Lambda queues the event and may give up on it. */
+  static final Set<String> ASYNC_EVENTS =
+      Set.of("Schedule", "ScheduleV2", "S3", "SNS", "EventBridgeRule", "CloudWatchEvent");
+
+  @Test
+  void everyFunctionInvokedAsynchronouslyOrFromAStreamHasAFailureDestination() {
+    List<String> asynchronous = new ArrayList<>();
+    template
+        .functions()
+        .forEach(
+            (id, function) ->
+                function
+                    .at("/Properties/Events")
+                    .forEach(
+                        event -> {
+                          if (ASYNC_EVENTS.contains(event.path("Type").asText())) {
+                            asynchronous.add(id);
+                            assertThat(
+                                    function
+                                        .at(
+                                            "/Properties/EventInvokeConfig/DestinationConfig/OnFailure/Destination")
+                                        .asText())
+                                .as(id + "'s failed invocations are kept")
+                                .isNotBlank();
+                          }
+                        }));
+    assertThat(asynchronous).contains("ExpirySweeperFunction");
+    template
+        .resources("AWS::Lambda::EventSourceMapping")
+        .forEach(
+            (id, mapping) ->
+                assertThat(
+                        mapping.at("/Properties/DestinationConfig/OnFailure/Destination").asText())
+                    .as(id)
+                    .isNotBlank());
+  }
+
+  /** Properties that are a resource's physical name, unique per account and region. */
+  static final Set<String> NAME_PROPERTIES =
+      Set.of(
+          "Name",
+          "TableName",
+          "QueueName",
+          "TopicName",
+          "FunctionName",
+          "AlarmName",
+          "DashboardName",
+          "BucketName",
+          "RoleName",
+          "ScheduleName",
+          "StateMachineName");
+
+  static List<String> physicalNames(String stackName) {
+    List<String> names = new ArrayList<>();
+    template
+        .root()
+        .path("Resources")
+        .fields()
+        .forEachRemaining(
+            resource -> {
+              JsonNode properties = resource.getValue().path("Properties");
+              List<JsonNode> holders = new ArrayList<>(List.of(properties));
+              properties.path("Events").forEach(event -> holders.add(event.path("Properties")));
+              for (JsonNode holder : holders) {
+                for (String property : NAME_PROPERTIES) {
+                  JsonNode name = holder.path(property);
+                  boolean isAName =
+                      name.isTextual()
+                          && !(property.equals("FunctionName")
+                              && resource.getValue().path("Type").asText().contains("Mapping"));
+                  if (isAName) {
+                    assertThat(name.asText())
+                        .as(resource.getKey() + "." + property + " is named per stack")
+                        .contains("${AWS::StackName}");
+                    names.add(name.asText().replace("${AWS::StackName}", stackName));
+                  }
+                }
+              }
+            });
+    return names;
+  }
+
+  @Test
+  void twoStacksInOneAccountAndRegionRenderWithoutAPhysicalNameClash() {
+    List<String> production = physicalNames("shop-production");
+    List<String> staging = physicalNames("shop-staging");
+
+    assertThat(production).as("the schedule and the bus are named").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(production).doesNotHaveDuplicates().doesNotContainAnyElementsOf(staging);
+    assertThat(
+            template
+                .resource("ExpirySweeperFunction")
+                .at("/Properties/Events/Sweep/Properties/Name")
+                .asText()
+                .replace("${AWS::StackName}", "x".repeat(56))
+                .length())
+        .as("a schedule name fits in 64 characters for stack names up to 56")
+        .isLessThanOrEqualTo(64);
+  }
+
+  @Test
+  void theWebhookRouteHasItsOwnThrottlingApartFromTheStorefronts() {
+    JsonNode route =
+        template.resource("WebhookHandlerFunction").at("/Properties/Events/Webhook/Properties");
+    assertThat(route.at("/RouteSettings/ThrottlingRateLimit").asText())
+        .isEqualTo("WebhookThrottlingRateLimit");
+    assertThat(route.at("/RouteSettings/ThrottlingBurstLimit").asText())
+        .isEqualTo("WebhookThrottlingBurstLimit");
+    assertThat(
+            template
+                .resource("HttpApi")
+                .at("/Properties/DefaultRouteSettings/ThrottlingRateLimit")
+                .asText())
+        .isEqualTo("ApiThrottlingRateLimit");
+    template
+        .functions()
+        .forEach(
+            (id, function) -> {
+              if (!id.equals("WebhookHandlerFunction")) {
+                function
+                    .at("/Properties/Events")
+                    .forEach(
+                        event ->
+                            assertThat(event.at("/Properties/RouteSettings").isMissingNode())
+                                .as(id)
+                                .isTrue());
+              }
+            });
   }
 }
