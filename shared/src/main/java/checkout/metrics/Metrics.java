@@ -71,6 +71,20 @@ public final class Metrics {
     }
   }
 
+  /** While priming runs handlers on made-up requests, their documents are built, never written. */
+  private static volatile boolean discarding;
+
+  /** Runs {@code priming} with every flush discarded: nothing priming does is ever counted. */
+  public static void discardingWhile(Runnable priming) {
+    discarding = true;
+    try {
+      priming.run();
+    } finally {
+      discarding = false;
+      clear();
+    }
+  }
+
   /** Writes what was recorded as EMF lines, and forgets it. */
   public static void flush() {
     List<ObjectNode> documents = new ArrayList<>();
@@ -78,7 +92,9 @@ public final class Metrics {
       pending.forEach((key, metrics) -> documents.add(document(key, metrics)));
       pending.clear();
     }
-    documents.forEach(Log::document);
+    if (!discarding) {
+      documents.forEach(Log::document);
+    }
   }
 
   private static ObjectNode document(Key key, Map<Metric, List<Double>> metrics) {

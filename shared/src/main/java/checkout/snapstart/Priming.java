@@ -43,7 +43,7 @@ public final class Priming implements Resource {
   public void beforeCheckpoint(Context<? extends Resource> context) {
     long started = System.nanoTime();
     try {
-      prime.run();
+      Metrics.discardingWhile(prime);
       primeTelemetry();
       Log.info(
           "snapstart_primed",

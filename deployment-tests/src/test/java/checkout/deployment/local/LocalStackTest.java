@@ -7,9 +7,11 @@ import checkout.json.Json;
 import checkout.local.LocalOptions;
 import checkout.local.LocalStack;
 import checkout.local.lambda.LocalFunction;
+import checkout.secrets.SampleKeys;
 import checkout.testing.MutableClock;
 import checkout.testing.OrderTokens;
 import checkout.testing.ProjectFiles;
+import checkout.testing.SignSampleEvents;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -344,6 +346,24 @@ class LocalStackTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(Json.parse(response.body()).path("error").path("code").asText())
         .isEqualTo("invalid_signature");
+  }
+
+  @Test
+  void theCommittedWebhookSamplesAreTakenAsTheyAreWithNoSigningStep() throws Exception {
+    assertThat(stack.webhookSecret()).isEqualTo(SampleKeys.WEBHOOK_SECRET);
+    for (String file : SignSampleEvents.samples().keySet()) {
+      JsonNode sample = Json.parse(Files.readString(ProjectFiles.resolve("events/" + file)));
+      HttpRequest request =
+          HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))
+              .header("Content-Type", "application/json")
+              .header(WebhookSignature.HEADER, sample.at("/headers/fintoc-signature").asText())
+              .POST(HttpRequest.BodyPublishers.ofString(sample.path("body").asText()))
+              .build();
+
+      HttpResponse<String> response = client.send(request);
+
+      assertThat(response.statusCode()).as(file + ": " + response.body()).isEqualTo(200);
+    }
   }
 
   @Test

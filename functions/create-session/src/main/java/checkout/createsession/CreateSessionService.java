@@ -245,6 +245,7 @@ public final class CreateSessionService {
         // Stored by an earlier attempt that failed later, or already updated by a webhook.
         session = sessions.find(session.id()).orElse(session);
       }
+      Log.tag("session_id", session.id());
       Log.info(
           "session_created",
           "session_id",

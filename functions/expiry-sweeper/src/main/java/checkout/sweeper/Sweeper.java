@@ -14,8 +14,9 @@ import checkout.time.Deadline;
 import checkout.time.Pace;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,22 +109,23 @@ final class Sweeper {
       Supplier<Deadline> deadline,
       SweepSummary summary) {
     boolean settling = due == SessionRepository.Due.UNSETTLED;
-    List<Future<?>> running = new ArrayList<>();
+    Map<String, Future<?>> running = new LinkedHashMap<>();
     for (String id : ids) {
       (settling ? summary.unsettled : summary.found).incrementAndGet();
-      running.add(
+      running.put(
+          id,
           pool.submit(
               () -> {
                 reconcile(settling, id, deadline, summary);
                 return null;
               }));
     }
-    for (Future<?> future : running) {
+    for (Map.Entry<String, Future<?>> session : running.entrySet()) {
       try {
-        future.get();
+        session.getValue().get();
       } catch (ExecutionException e) {
         summary.errors.incrementAndGet();
-        Log.error("sweep_session_failed", e.getCause());
+        Log.error("sweep_session_failed", e.getCause(), "session_id", session.getKey());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
