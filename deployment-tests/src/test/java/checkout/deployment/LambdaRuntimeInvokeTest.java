@@ -6,6 +6,7 @@ import checkout.config.Config;
 import checkout.json.Json;
 import checkout.local.eventbridge.LocalEventBus;
 import checkout.local.http.Exchanges;
+import checkout.local.template.EnvVars;
 import checkout.local.template.SamTemplate;
 import checkout.log.Log;
 import checkout.testing.FintocStub;
@@ -50,21 +51,11 @@ class LambdaRuntimeInvokeTest {
     stack.close();
   }
 
-  /** As {@code sam local invoke --env-vars env.json}: Parameters, then the function's own. */
-  static Map<String, String> envJson(String function) throws Exception {
-    JsonNode env = Json.parse(Files.readString(ProjectFiles.resolve("env.json")));
-    Map<String, String> values = new HashMap<>();
-    for (JsonNode section : List.of(env.path("Parameters"), env.path(function))) {
-      section
-          .fields()
-          .forEachRemaining(field -> values.put(field.getKey(), field.getValue().asText()));
-    }
-    return values;
-  }
-
   /** The function as sam local runs it with env.json, its endpoints pointed at the stand-ins. */
   static LambdaRunner runAsSamLocal(String function) throws Exception {
-    Map<String, String> overrides = envJson(function);
+    // As sam local invoke --env-vars env.json.
+    Map<String, String> overrides =
+        EnvVars.read(ProjectFiles.resolve("env.json")).forFunction(function);
     overrides.put("SESSIONS_TABLE", config.required("SESSIONS_TABLE"));
     overrides.put("DYNAMODB_ENDPOINT", config.required("DYNAMODB_ENDPOINT"));
     overrides.put("FINTOC_API_URL", config.required("FINTOC_API_URL"));

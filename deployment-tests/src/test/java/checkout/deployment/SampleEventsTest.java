@@ -7,6 +7,7 @@ import checkout.createsession.CreateSessionHandler;
 import checkout.fintoc.WebhookSignature;
 import checkout.getsession.GetSessionHandler;
 import checkout.json.Json;
+import checkout.local.template.EnvVars;
 import checkout.prices.ListPricesHandler;
 import checkout.secrets.SampleKeys;
 import checkout.sweeper.ExpirySweeperHandler;
@@ -115,11 +116,11 @@ class SampleEventsTest {
   }
 
   /** env.json's local-only webhook secret: the public sample key, nothing else. */
-  static String envJson() throws Exception {
-    JsonNode env = Json.parse(Files.readString(ProjectFiles.resolve("env.json")));
-    assertThat(env.at("/Parameters/FINTOC_WEBHOOK_SECRET").asText())
+  static String envJson() {
+    EnvVars env = EnvVars.read(ProjectFiles.resolve("env.json"));
+    assertThat(env.forFunction("WebhookHandlerFunction").get("FINTOC_WEBHOOK_SECRET"))
         .isEqualTo(SampleKeys.WEBHOOK_SECRET);
-    assertThat(env.at("/CreateSessionFunction/ORDER_SIGNING_SECRET").asText())
+    assertThat(env.forFunction("CreateSessionFunction").get("ORDER_SIGNING_SECRET"))
         .isEqualTo(SampleKeys.ORDER_SIGNING_SECRET);
     return SampleKeys.WEBHOOK_SECRET;
   }

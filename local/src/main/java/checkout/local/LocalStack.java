@@ -3,7 +3,6 @@ package checkout.local;
 import checkout.catalog.CatalogFile;
 import checkout.catalog.Price;
 import checkout.config.Settings;
-import checkout.json.Json;
 import checkout.local.api.ApiGateway;
 import checkout.local.api.Cors;
 import checkout.local.api.StaticFiles;
@@ -17,6 +16,7 @@ import checkout.local.lambda.LocalFunction;
 import checkout.local.lambda.Schedules;
 import checkout.local.merchant.ExampleMerchant;
 import checkout.local.stream.StreamMapping;
+import checkout.local.template.EnvVars;
 import checkout.local.template.SamTemplate;
 import checkout.secrets.SampleKeys;
 import checkout.store.CatalogImport;
@@ -148,7 +148,7 @@ public final class LocalStack implements AutoCloseable {
     SamTemplate template = SamTemplate.load(templatePath);
     Clock clock = options.clock();
     Function<String, String> ids = options.ids() != null ? options.ids() : randomIds();
-    Map<String, Map<String, String>> envVars = readEnvVars(options.envVars());
+    EnvVars envVars = EnvVars.read(options.envVars());
 
     ScheduledExecutorService timer =
         Executors.newScheduledThreadPool(
@@ -179,15 +179,13 @@ public final class LocalStack implements AutoCloseable {
     List<String> ownOrigins =
         List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
 
-    Map<String, String> shared = envVars.getOrDefault("Parameters", Map.of());
+    Map<String, String> shared = envVars.shared();
     secretKey = shared.getOrDefault(Settings.FINTOC_SECRET_KEY, DEFAULT_SECRET_KEY);
     webhookSecret = shared.getOrDefault(Settings.FINTOC_WEBHOOK_SECRET, DEFAULT_WEBHOOK_SECRET);
     orderSigningSecret =
         envVars
-            .getOrDefault("CreateSessionFunction", Map.of())
-            .getOrDefault(
-                Settings.ORDER_SIGNING_SECRET,
-                shared.getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET));
+            .forFunction("CreateSessionFunction")
+            .getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET);
     startFintoc(options, clock, ids, timer);
 
     // Each function from its jar, and the tables its environment names (created once DynamoDB
@@ -198,8 +196,7 @@ public final class LocalStack implements AutoCloseable {
     String sessionsTable = null;
     for (String id : template.functions().keySet()) {
       Map<String, String> env =
-          environment(
-              template, id, shared, envVars.getOrDefault(id, Map.of()), ownOrigins, dynamoEndpoint);
+          environment(template, id, envVars.forFunction(id), ownOrigins, dynamoEndpoint);
       for (Map.Entry<String, String> declared : template.environment(id, Map.of()).entrySet()) {
         if (tables.containsKey(declared.getValue())) {
           tablesToCreate.put(
@@ -358,13 +355,10 @@ public final class LocalStack implements AutoCloseable {
   private Map<String, String> environment(
       SamTemplate template,
       String id,
-      Map<String, String> shared,
-      Map<String, String> ownVars,
+      Map<String, String> envVars,
       List<String> ownOrigins,
       URI dynamoEndpoint) {
-    Map<String, String> overrides = new LinkedHashMap<>(shared);
-    overrides.putAll(ownVars);
-    Map<String, String> env = template.environment(id, overrides);
+    Map<String, String> env = template.environment(id, envVars);
     env.put(Settings.DYNAMODB_ENDPOINT, dynamoEndpoint.toString());
     env.put(Settings.FINTOC_API_URL, fintocUrl.toString());
     env.put(Settings.FINTOC_SECRET_ARN, "");
@@ -537,33 +531,6 @@ public final class LocalStack implements AutoCloseable {
             + apiUrl.resolve("/checkout-sessions/")
             + "<id>");
     banner.add("");
-  }
-
-  /** env.json as {@code sam local --env-vars} reads it: "Parameters" for all, then per function. */
-  private static Map<String, Map<String, String>> readEnvVars(Path path) {
-    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
-    if (path == null) {
-      return sections;
-    }
-    JsonNode root;
-    try {
-      root = Json.parse(Files.readString(path));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read --env-vars " + path + ": " + e.getMessage());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--env-vars " + path + " is not valid JSON");
-    }
-    root.fields()
-        .forEachRemaining(
-            section -> {
-              Map<String, String> values = new LinkedHashMap<>();
-              section
-                  .getValue()
-                  .fields()
-                  .forEachRemaining(v -> values.put(v.getKey(), v.getValue().asText()));
-              sections.put(section.getKey(), values);
-            });
-    return sections;
   }
 
   /** A server whose handler is set once the rest of the stack exists (503 until then). */

@@ -55,8 +55,9 @@ public final class WebhookHandler
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
     try (Invocation invocation = Invocation.begin(context)) {
       try {
-        String outcome = record(HttpRequests.rawBody(request), request);
-        return HttpResponses.json(200, Json.object().put("received", true).put("outcome", outcome));
+        Outcome outcome = record(HttpRequests.rawBody(request), request);
+        return HttpResponses.json(
+            200, Json.object().put("received", true).put("outcome", outcome.word));
       } catch (Exception e) {
         ApiException answer = HttpResponses.toApiException(e);
         if (answer.status() < 500) {
@@ -69,8 +70,23 @@ public final class WebhookHandler
     }
   }
 
+  /** What became of a verified delivery: the word Fintoc and the log see, and its metric. */
+  private enum Outcome {
+    APPLIED("applied", Metric.WEBHOOKS_APPLIED),
+    DUPLICATE("duplicate", Metric.WEBHOOKS_DUPLICATE),
+    IGNORED("ignored", Metric.WEBHOOKS_IGNORED);
+
+    final String word;
+    final Metric metric;
+
+    Outcome(String word, Metric metric) {
+      this.word = word;
+      this.metric = metric;
+    }
+  }
+
   /** Verifies and records one delivery; says whether it was applied, a duplicate or ignored. */
-  private String record(byte[] body, APIGatewayV2HTTPEvent request) {
+  private Outcome record(byte[] body, APIGatewayV2HTTPEvent request) {
     try {
       signatures.verify(body, HttpRequests.header(request, WebhookSignature.HEADER));
     } catch (WebhookSignature.VerificationException e) {
@@ -81,23 +97,21 @@ public final class WebhookHandler
     WebhookEvent event = WebhookEvent.parse(body);
     Log.tag("event_id", event.id());
     Optional<Observation> fact = EventTranslator.observe(event, orderReferenceKey, clock.instant());
-    String outcome = "ignored";
+    Outcome outcome = Outcome.IGNORED;
     int retries = 0;
     if (fact.isPresent()) {
       Log.tag("session_id", fact.get().sessionId());
       SessionUpdater.Update update = updater.record(fact.get(), event.id(), event.type());
-      outcome = update.commit() == SessionRepository.Commit.DUPLICATE ? "duplicate" : "applied";
+      outcome =
+          update.commit() == SessionRepository.Commit.DUPLICATE
+              ? Outcome.DUPLICATE
+              : Outcome.APPLIED;
       if (update.after() != null) {
         Log.tag("session_id", update.after().id());
       }
       retries = update.retries();
     }
-    Metrics.count(
-        switch (outcome) {
-          case "applied" -> Metric.WEBHOOKS_APPLIED;
-          case "duplicate" -> Metric.WEBHOOKS_DUPLICATE;
-          default -> Metric.WEBHOOKS_IGNORED;
-        });
+    Metrics.count(outcome.metric);
     Log.info(
         "webhook_event",
         "event_id",
@@ -105,7 +119,7 @@ public final class WebhookHandler
         "type",
         event.type(),
         "outcome",
-        outcome,
+        outcome.word,
         "retries",
         retries);
     return outcome;
