@@ -540,14 +540,14 @@ class LeastPrivilegeTest {
               (need, operations) ->
                   out.append(
                       String.format(
-                          "  %-30s %-36s %s%n", need.action(), need.resource(), operations)));
+                          "  %-30s %-40s %s%n", need.action(), need.resource(), operations)));
           for (Statement statement : policies.get(id)) {
             if (statement.why() != null) {
               for (String action : statement.actions()) {
                 if (needs.keySet().stream().noneMatch(n -> actionMatches(action, n.action()))) {
                   out.append(
                       String.format(
-                          "  %-30s %-36s granted, unused by code: %s%n",
+                          "  %-30s %-40s granted, unused by code: %s%n",
                           action, String.join(",", statement.resources()), statement.why()));
                 }
               }
