@@ -123,12 +123,12 @@ final class Replay {
       try {
         session = sessions.find(id);
       } catch (RuntimeException e) {
-        line(id, "could not be read: " + e.getMessage());
+        note(id, "could not be read: " + e.getMessage());
         failures.add(id);
         continue;
       }
       if (session.isEmpty()) {
-        line(id, "unknown: no session with this id in " + table);
+        note(id, "unknown: no session with this id in " + table);
         unknownIds.add(id);
         continue;
       }
@@ -179,7 +179,7 @@ final class Replay {
           session = fromItem(item);
         } catch (RuntimeException e) {
           String pk = item.get(SessionsTable.PK).s();
-          line(pk.substring(SessionsTable.SESSION_PREFIX.length()), "unreadable: " + e);
+          note(pk.substring(SessionsTable.SESSION_PREFIX.length()), "unreadable: " + e);
           failures.add(pk);
           continue;
         }
@@ -207,8 +207,11 @@ final class Replay {
     return text.substring(0, text.length() - 1);
   }
 
-  /** A session read, and the events its state means. */
-  private record Read(CheckoutSession session, List<OrderEvent> events) {}
+  /**
+   * A session read, and the events its state means; or, with a note, one that could not be: each is
+   * reported when its batch is put, so the lines keep the order of the sessions.
+   */
+  private record Read(String id, CheckoutSession session, List<OrderEvent> events, String note) {}
 
   private void add(CheckoutSession session) {
     sessionsRead++;
@@ -216,8 +219,12 @@ final class Replay {
     if (batchEvents + events.size() > EventBridgePublisher.BATCH) {
       flush();
     }
-    batch.add(new Read(session, events));
+    batch.add(new Read(session.id(), session, events, null));
     batchEvents += events.size();
+  }
+
+  private void note(String id, String note) {
+    batch.add(new Read(id, null, List.of(), note));
   }
 
   /** Puts the batch's events in one call and says, per session, what became of them. */
@@ -236,8 +243,12 @@ final class Replay {
       }
     }
     for (Read read : batch) {
+      if (read.note() != null) {
+        line(read.id(), read.note());
+        continue;
+      }
       if (read.events().isEmpty()) {
-        line(read.session().id(), "no events (status " + state(read.session()) + ")");
+        line(read.id(), "no events (status " + state(read.session()) + ")");
         continue;
       }
       List<String> put = new ArrayList<>();
@@ -254,7 +265,7 @@ final class Replay {
       if (!notPut.isEmpty()) {
         what.append(put.isEmpty() ? "" : "; ").append("NOT PUT ").append(String.join(", ", notPut));
       }
-      line(read.session().id(), what.toString());
+      line(read.id(), what.toString());
     }
     batch.clear();
     batchEvents = 0;

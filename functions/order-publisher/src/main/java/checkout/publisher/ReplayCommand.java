@@ -114,6 +114,8 @@ public final class ReplayCommand {
             client(DynamoDbClient.builder(), options, credentials, options.dynamoEndpoint());
         EventBridgeClient events =
             client(EventBridgeClient.builder(), options, credentials, options.eventsEndpoint())) {
+      // Once, before anything is read: else a missing or expired login fails every session alike.
+      credentials.resolveCredentials();
       EventBridgePublisher publisher =
           new EventBridgePublisher(
               events,
@@ -155,7 +157,7 @@ public final class ReplayCommand {
       host.out().println(summary);
       return summary.ok() ? 0 : 1;
     } catch (SdkClientException e) {
-      // No region or no credentials found, or the table or bus unreachable.
+      // No region or no credentials found (an expired SSO login says so), or the table unreachable.
       host.err().println("replay failed: " + e.getMessage());
     } catch (RuntimeException e) {
       host.err().println("replay failed: " + e);

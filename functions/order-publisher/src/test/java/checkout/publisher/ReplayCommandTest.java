@@ -318,7 +318,9 @@ class ReplayCommandTest {
     assertThat(run.status()).as("an unknown id is not a failure").isZero();
     assertThat(idsOnTheBus()).containsExactly("cs_paid:paid");
     assertThat(run.lines())
-        .contains("cs_nope  unknown: no session with this id in " + table)
+        .as("one line a session, in the order given")
+        .containsSubsequence(
+            "cs_nope  unknown: no session with this id in " + table, "cs_paid  put cs_paid:paid")
         .last()
         .isEqualTo("sessions read 1, events put 1, unknown ids 1 [cs_nope], failures 0");
   }
