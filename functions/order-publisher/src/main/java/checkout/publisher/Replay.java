@@ -153,22 +153,18 @@ final class Replay {
     Map<String, AttributeValue> startKey = null;
     do {
       Map<String, AttributeValue> exclusiveStart = startKey;
-      ScanResponse page =
-          dynamo.scan(
-              r ->
-                  r.tableName(table)
-                      .filterExpression(
-                          "begins_with(#pk, :session) AND #updated >= :from AND #updated < :to")
-                      .expressionAttributeNames(
-                          Map.of("#pk", SessionsTable.PK, "#updated", "updated_at"))
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":session", AttributeValue.fromS(SessionsTable.SESSION_PREFIX),
-                              ":from", AttributeValue.fromS(from),
-                              ":to", AttributeValue.fromS(to)))
-                      .limit(scanLimit > 0 ? scanLimit : null)
-                      .exclusiveStartKey(exclusiveStart)
-                      .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+      ScanResponse page;
+      try {
+        page = scan(from, to, exclusiveStart);
+      } catch (RuntimeException e) {
+        // What was read so far is still put and reported; the rest of the window is not read.
+        err.println(
+            "the Scan stopped ("
+                + e.getMessage()
+                + "): sessions after the ones listed were not read; run it again");
+        failures.add("scan stopped");
+        break;
+      }
       itemsScanned += page.scannedCount();
       if (page.consumedCapacity() != null && page.consumedCapacity().capacityUnits() != null) {
         readCapacity += page.consumedCapacity().capacityUnits();
@@ -178,9 +174,10 @@ final class Replay {
         try {
           session = fromItem(item);
         } catch (RuntimeException e) {
-          String pk = item.get(SessionsTable.PK).s();
-          note(pk.substring(SessionsTable.SESSION_PREFIX.length()), "unreadable: " + e);
-          failures.add(pk);
+          String id =
+              item.get(SessionsTable.PK).s().substring(SessionsTable.SESSION_PREFIX.length());
+          note(id, "could not be read: " + e.getMessage());
+          failures.add(id);
           continue;
         }
         Instant updated = session.updatedAt();
@@ -195,6 +192,27 @@ final class Replay {
     } while (startKey != null);
     flush();
     return summary();
+  }
+
+  /**
+   * One page of the items that may be in the window: sessions only, {@code updated_at} in [from,
+   * to) as strings.
+   */
+  private ScanResponse scan(String from, String to, Map<String, AttributeValue> exclusiveStart) {
+    return dynamo.scan(
+        r ->
+            r.tableName(table)
+                .filterExpression(
+                    "begins_with(#pk, :session) AND #updated >= :from AND #updated < :to")
+                .expressionAttributeNames(Map.of("#pk", SessionsTable.PK, "#updated", "updated_at"))
+                .expressionAttributeValues(
+                    Map.of(
+                        ":session", AttributeValue.fromS(SessionsTable.SESSION_PREFIX),
+                        ":from", AttributeValue.fromS(from),
+                        ":to", AttributeValue.fromS(to)))
+                .limit(scanLimit > 0 ? scanLimit : null)
+                .exclusiveStartKey(exclusiveStart)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
   }
 
   /** The one place an item becomes a session here (the store's reading of it). */

@@ -361,6 +361,28 @@ class ReplayCommandTest {
   }
 
   @Test
+  void aSessionThatCannotBeReadIsAFailureAndTheOthersAreStillReplayed() {
+    store(paid("cs_paid", T0));
+    // A hand edit broke it: its status time is no time.
+    Map<String, AttributeValue> broken =
+        new java.util.HashMap<>(SessionRepository.toItem(paid("cs_broken", T0)));
+    broken.put("status_at", AttributeValue.fromS("yesterday"));
+    dynamo.client().putItem(r -> r.tableName(table).item(broken));
+
+    Run byId = replay("--session", "cs_broken", "--session", "cs_paid");
+    Run byWindow = replay("--changed-since", T0.toString(), "--changed-until", NOW.toString());
+
+    for (Run run : List.of(byId, byWindow)) {
+      assertThat(run.status()).as("a session that cannot be read fails the run").isEqualTo(1);
+      assertThat(run.lines())
+          .anySatisfy(line -> assertThat(line).startsWith("cs_broken  could not be read: "))
+          .contains("cs_paid  put cs_paid:paid");
+      assertThat(run.lines().get(run.lines().size() - 1))
+          .startsWith("sessions read 1, events put 1, unknown ids 0, failures 1 [cs_broken]");
+    }
+  }
+
+  @Test
   void theWindowTakesSessionsChangedAtOrAfterSinceAndBeforeUntilToTheNanosecond() {
     Instant since = Instant.parse("2026-12-01T10:00:00Z");
     Instant until = Instant.parse("2026-12-01T11:00:00Z");
