@@ -2,6 +2,7 @@ package checkout.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import checkout.config.Settings;
 import checkout.events.OrderEvents;
 import checkout.local.template.SamTemplate;
 import checkout.metrics.Metric;
@@ -9,6 +10,7 @@ import checkout.metrics.Metrics;
 import checkout.testing.ProjectFiles;
 import checkout.testing.SecretsManagerStub;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,9 +64,14 @@ class TemplateTest {
                               ClassLoader.getPlatformClassLoader())) {
                         // initialize=true: static initializers run as in Lambda's init phase.
                         Class<?> handlerClass = Class.forName(handler[0], true, loader);
-                        Class<?> requestHandler = loader.loadClass(RequestHandler.class.getName());
+                        List<String> expected = expectedEventTypes(id, function);
+                        Class<?> requestHandler =
+                            loader.loadClass(
+                                expected.isEmpty()
+                                    ? RequestStreamHandler.class.getName()
+                                    : RequestHandler.class.getName());
                         assertThat(requestHandler.isAssignableFrom(handlerClass))
-                            .as("%s implements RequestHandler", handler[0])
+                            .as("%s implements %s", handler[0], requestHandler.getSimpleName())
                             .isTrue();
                         assertThat(handlerClass.getMethods())
                             .extracting(m -> m.getName())
@@ -72,13 +79,17 @@ class TemplateTest {
                         assertThat(handlerClass.getConstructor())
                             .as("Lambda needs a public no-argument constructor")
                             .isNotNull();
-                        assertThat(eventTypes(handlerClass))
-                            .containsExactlyElementsOf(expectedEventTypes(id, function));
+                        if (!expected.isEmpty()) {
+                          assertThat(eventTypes(handlerClass)).containsExactlyElementsOf(expected);
+                        }
                       }
                     }));
   }
 
-  /** RequestHandler's type arguments, as the runtime sees them to deserialize the event. */
+  /**
+   * RequestHandler's type arguments, as the runtime sees them to deserialize the event; none for a
+   * function that reads its event's bytes itself (a RequestStreamHandler).
+   */
   private static List<String> eventTypes(Class<?> handlerClass) {
     for (Type type : handlerClass.getGenericInterfaces()) {
       if (type instanceof ParameterizedType parameterized
@@ -108,11 +119,9 @@ class TemplateTest {
           List.of(
               "java.util.Map<java.lang.String, java.lang.Object>",
               "java.util.Map<java.lang.String, java.lang.Object>");
-      // A stream batch; the answer names the first record to give back.
-      case "DynamoDBStream" ->
-          List.of(
-              "com.amazonaws.services.lambda.runtime.events.DynamodbEvent",
-              "com.amazonaws.services.lambda.runtime.events.StreamsEventResponse");
+      // A stream batch, read as bytes with our own mapper (no event library, no joda-time): a
+      // RequestStreamHandler, so no type arguments.
+      case "DynamoDBStream" -> List.of();
       default -> throw new AssertionError("no expectation for event source " + source);
     };
   }
@@ -143,17 +152,20 @@ class TemplateTest {
                     }));
   }
 
+  /** Every package stays under this (docs/performance.md, "Package sizes"). */
+  static final long PACKAGE_LIMIT_BYTES = 10_000_000;
+
   @TestFactory
-  Stream<DynamicTest> eachPackageShipsOnlyTheClientsItsFunctionUses() {
-    return Stream.of(
-            "create-session", "get-session", "list-prices", "webhook-handler", "expiry-sweeper")
+  Stream<DynamicTest> eachPackageShipsOnlyTheClientsItsFunctionUsesInAtMostTenMegabytes() {
+    return template.functions().keySet().stream()
         .map(
-            name ->
+            id ->
                 DynamicTest.dynamicTest(
-                    name,
+                    id,
                     () -> {
                       Path jar =
-                          ProjectFiles.resolve("functions/" + name + "/target/" + name + ".jar");
+                          ProjectFiles.resolve(template.functionProperty(id, "CodeUri").asText());
+                      String name = jar.getFileName().toString().replace(".jar", "");
                       try (JarFile file = new JarFile(jar.toFile())) {
                         Set<String> entries = new HashSet<>();
                         file.stream().forEach(e -> entries.add(e.getName()));
@@ -163,8 +175,17 @@ class TemplateTest {
                             .noneMatch(e -> e.startsWith("software/amazon/awssdk/http/nio/netty"));
                         assertThat(entries).noneMatch(e -> e.startsWith("io/netty/"));
                         assertThat(entries).noneMatch(e -> e.startsWith("checkout/testing/"));
-                        boolean readsSecret =
-                            !name.equals("get-session") && !name.equals("list-prices");
+                        String policy = template.resource(id).at("/Properties/Policies").toString();
+                        boolean readsSecret = policy.contains("secretsmanager:GetSecretValue");
+                        // Stream reads are Lambda's poller's, not the function's code.
+                        boolean callsDynamoDb =
+                            policy.contains("dynamodb:GetItem")
+                                || policy.contains("dynamodb:Query");
+                        assertThat(
+                                entries.contains(
+                                    "software/amazon/awssdk/services/dynamodb/DynamoDbClient.class"))
+                            .as("%s carries the DynamoDB client", name)
+                            .isEqualTo(callsDynamoDb);
                         assertThat(
                                 entries.stream()
                                     .anyMatch(
@@ -175,6 +196,9 @@ class TemplateTest {
                             .isEqualTo(readsSecret);
                       }
                       System.out.printf("package %-16s %,d bytes%n", name, Files.size(jar));
+                      assertThat(Files.size(jar))
+                          .as("%s's package (%s) over 10 MB", id, jar)
+                          .isLessThanOrEqualTo(PACKAGE_LIMIT_BYTES);
                     }));
   }
 
@@ -234,11 +258,36 @@ class TemplateTest {
     assertThat(mapping.path("FunctionResponseTypes").toString())
         .contains("ReportBatchItemFailures");
     assertThat(mapping.path("BisectBatchOnFunctionError").asBoolean()).isTrue();
-    assertThat(mapping.path("MaximumRetryAttempts").asInt())
-        .as("bounded: a poison record leaves the shard")
-        .isBetween(1, 100);
     assertThat(mapping.at("/DestinationConfig/OnFailure/Destination").asText())
         .isEqualTo("OrderEventsDeadLetterQueue.Arn");
+  }
+
+  /** The stream keeps a record 24 h; after that Lambda's pointer to it points at nothing. */
+  static final int STREAM_RETENTION_SECONDS = 24 * 3600;
+
+  @Test
+  void aPassingEventBridgeOutageIsRetriedForHoursAndOnlyAnUnreadableRecordIsDeadLettered() {
+    JsonNode mapping = template.resource("OrderEventsStreamMapping").path("Properties");
+    assertThat(mapping.path("MaximumRetryAttempts").asInt())
+        .as(
+            "MaximumRetryAttempts must be -1 (no count): Lambda retries a stream batch within"
+                + " seconds, so any count dead-letters committed outcomes during a minute of"
+                + " EventBridge throttling; the record's age bounds the retries instead")
+        .isEqualTo(-1);
+    assertThat(mapping.path("MaximumRecordAgeInSeconds").asInt())
+        .as(
+            "MaximumRecordAgeInSeconds must give an outage hours (>= 6 h) and still leave the"
+                + " dead-lettered pointer some of the stream's 24 h (< 24 h)")
+        .isBetween(6 * 3600, STREAM_RETENTION_SECONDS - 3600);
+    assertThat(
+            template
+                .environment("OrderPublisherFunction", Map.of())
+                .get(Settings.ORDER_EVENTS_DLQ_URL))
+        .as(
+            "with retries that never give up, the publisher itself must send an unreadable"
+                + " record to the mapping's on-failure queue, or it would block its shard")
+        .isEqualTo(
+            mapping.at("/DestinationConfig/OnFailure/Destination").asText().replace(".Arn", ""));
     assertThat(template.resource("OrderEventsDeadLetterQueue").path("Type").asText())
         .isEqualTo("AWS::SQS::Queue");
   }

@@ -15,6 +15,7 @@ import checkout.local.lambda.InvokeApi;
 import checkout.local.lambda.LocalFunction;
 import checkout.local.lambda.Schedules;
 import checkout.local.merchant.ExampleMerchant;
+import checkout.local.sqs.LocalQueue;
 import checkout.local.stream.StreamMapping;
 import checkout.local.template.EnvVars;
 import checkout.local.template.SamTemplate;
@@ -70,6 +71,8 @@ public final class LocalStack implements AutoCloseable {
   private final ExampleMerchant merchant = new ExampleMerchant();
   private LocalEventBus eventBus;
   private URI eventBusUrl;
+  private LocalQueue deadLetters;
+  private URI queueUrl;
   private URI apiUrl;
   private URI lambdaUrl;
   private URI fintocUrl;
@@ -176,6 +179,13 @@ public final class LocalStack implements AutoCloseable {
             clock);
     resources.add(eventBus);
     events.route(eventBus::handle);
+    // The order events' dead-letter queue: what the publisher sends there and what the stream
+    // mapping discards.
+    Routed queues = new Routed(0, "sqs");
+    queueUrl = queues.url;
+    deadLetters =
+        new LocalQueue(queues.url + "/000000000000/order-events-dead-letters", System.out);
+    queues.route(deadLetters::handle);
     List<String> ownOrigins =
         List.of("http://localhost:" + apiUrl.getPort(), "http://127.0.0.1:" + apiUrl.getPort());
 
@@ -251,7 +261,7 @@ public final class LocalStack implements AutoCloseable {
           }
         });
     lambda.route(new InvokeApi(functions, timer)::handle);
-    startStreams(template, tableNames, options.pollStreams() ? timer : null);
+    startStreams(template, tableNames, clock, options.pollStreams() ? timer : null);
     List<String> schedules =
         options.schedules()
             ? Schedules.start(template.schedules(), functions, timer)
@@ -268,7 +278,10 @@ public final class LocalStack implements AutoCloseable {
    * timer, only when {@link #drainStreams()} is called.
    */
   private void startStreams(
-      SamTemplate template, Map<String, String> tableNames, ScheduledExecutorService timer) {
+      SamTemplate template,
+      Map<String, String> tableNames,
+      Clock clock,
+      ScheduledExecutorService timer) {
     for (SamTemplate.StreamSource source : template.streamSources()) {
       String table = tableNames.get(source.table());
       LocalFunction function = functions.get(source.function());
@@ -284,10 +297,13 @@ public final class LocalStack implements AutoCloseable {
                   source.batchSize(),
                   source.bisectOnError(),
                   source.maximumRetryAttempts(),
+                  source.maximumRecordAgeSeconds(),
                   source.reportBatchItemFailures()),
               dynamo.streamsClient(),
               streamArn,
-              function::invoke);
+              function::invoke,
+              deadLetters::add,
+              clock);
       streams.add(mapping);
       if (timer == null) {
         continue;
@@ -373,6 +389,10 @@ public final class LocalStack implements AutoCloseable {
       if (env.get(Settings.EVENT_BUS_NAME).isBlank()) {
         env.put(Settings.EVENT_BUS_NAME, "local-orders");
       }
+    }
+    if (env.containsKey(Settings.ORDER_EVENTS_DLQ_URL)) {
+      env.put(Settings.ORDER_EVENTS_DLQ_URL, deadLetters.url());
+      env.put(Settings.SQS_ENDPOINT, queueUrl.toString());
     }
     if (env.containsKey(Settings.ALLOWED_REDIRECT_ORIGINS)) {
       LinkedHashSet<String> origins =
@@ -501,6 +521,10 @@ public final class LocalStack implements AutoCloseable {
             + " (EventBridge) → POST "
             + eventBus.target()
             + ", and printed here as [events]");
+    banner.add(
+        "  Dead letters   "
+            + deadLetters.url()
+            + " (SQS: unreadable records), printed here as [dead-letter]");
     if (options.eventsUrl() == null) {
       banner.add("  Merchant       " + apiUrl.resolve("/merchant/") + "   (example backend)");
     }
@@ -621,6 +645,11 @@ public final class LocalStack implements AutoCloseable {
   /** The EventBridge stand-in order events are put on. */
   public LocalEventBus eventBus() {
     return eventBus;
+  }
+
+  /** The order events' dead-letter queue (SQS stand-in), as the template's on-failure queue. */
+  public LocalQueue deadLetters() {
+    return deadLetters;
   }
 
   /** The example merchant backend (order events' default target). */

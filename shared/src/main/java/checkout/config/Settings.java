@@ -92,6 +92,16 @@ public record Settings(
   /** How many times a batch of order events is sent before the stream record is given back. */
   public static final String PUBLISH_MAX_ATTEMPTS = "PUBLISH_MAX_ATTEMPTS";
 
+  /**
+   * The queue a stream record that cannot be read is sent to by the publisher itself (the stream
+   * mapping's own on-failure queue), so Lambda can retry everything else for hours. Blank: such a
+   * record is given back like any other, and waits for a fix.
+   */
+  public static final String ORDER_EVENTS_DLQ_URL = "ORDER_EVENTS_DLQ_URL";
+
+  /** Blank in AWS; set for local runs and tests to reach an SQS stand-in. */
+  public static final String SQS_ENDPOINT = "SQS_ENDPOINT";
+
   private static final Set<String> PAYMENT_METHODS = Set.of("bank_transfer", "card");
 
   /** Where the AWS SDK clients go: the region, and endpoint overrides for local runs only. */
@@ -168,7 +178,13 @@ public record Settings(
    *
    * @param maxAttempts sends of a batch, the first included, before its stream record fails
    */
-  public record Events(String busName, String source, Optional<URI> endpoint, int maxAttempts) {}
+  public record Events(
+      String busName,
+      String source,
+      Optional<URI> endpoint,
+      int maxAttempts,
+      Optional<String> deadLetterQueueUrl,
+      Optional<URI> queueEndpoint) {}
 
   /** Reads and checks every setting; all problems are reported together, one line each. */
   public static Settings from(Config config) {
@@ -205,7 +221,9 @@ public record Settings(
                 config.string(EVENT_BUS_NAME, "default"),
                 config.string(EVENT_SOURCE, "fintoc-checkout"),
                 read.uri(EVENTBRIDGE_ENDPOINT),
-                (int) read.positive(PUBLISH_MAX_ATTEMPTS, 5)));
+                (int) read.positive(PUBLISH_MAX_ATTEMPTS, 5),
+                config.optional(ORDER_EVENTS_DLQ_URL),
+                read.uri(SQS_ENDPOINT)));
     if (!read.problems.isEmpty()) {
       throw new ConfigException(
           read.problems.size() == 1

@@ -32,7 +32,9 @@ public enum Metric {
   /** Fintoc refused this shop's secret key (401): nothing works until it is fixed. */
   FINTOC_AUTHENTICATION_FAILED("FintocAuthenticationFailed", Unit.COUNT, null),
   /** Order events put on the bus, by detail-type. */
-  EVENTS_PUBLISHED("EventsPublished", Unit.COUNT, "Type");
+  EVENTS_PUBLISHED("EventsPublished", Unit.COUNT, "Type"),
+  /** Stream records the publisher could not read, sent to the order events' dead-letter queue. */
+  EVENTS_DEAD_LETTERED("EventsDeadLettered", Unit.COUNT, null);
 
   /** CloudWatch units, as EMF spells them. */
   public enum Unit {

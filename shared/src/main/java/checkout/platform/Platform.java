@@ -28,18 +28,26 @@ public final class Platform {
     this.settings = builder.settings;
     this.clock = builder.clock;
     this.sleeper = builder.sleeper;
+    // No lambda may return a DynamoDB type here: a lambda's method type is resolved when it is
+    // created, and the order publisher's jar has no DynamoDB client (it only reads attribute
+    // values), yet builds a Platform. A generic helper and an anonymous class resolve nothing
+    // until the client is asked for.
     this.dynamo =
         builder.dynamo != null
-            ? () -> builder.dynamo
+            ? fixed(builder.dynamo)
             : once(
-                () ->
-                    AwsClients.build(
+                new Supplier<DynamoDbClient>() {
+                  @Override
+                  public DynamoDbClient get() {
+                    return AwsClients.build(
                         DynamoDbClient.builder(),
                         settings.aws(),
-                        settings.aws().dynamodbEndpoint()));
+                        settings.aws().dynamodbEndpoint());
+                  }
+                });
     this.secrets =
         builder.secrets != null
-            ? () -> builder.secrets
+            ? fixed(builder.secrets)
             : once(() -> SecretSources.from(settings.secrets(), settings.aws(), clock));
     // No Secrets Manager type may appear in this class, not even in a lambda: GetSession's jar
     // has no Secrets Manager SDK, and this class must still load there.
@@ -121,6 +129,10 @@ public final class Platform {
     public Platform build() {
       return new Platform(this);
     }
+  }
+
+  private static <T> Supplier<T> fixed(T value) {
+    return () -> value;
   }
 
   /** Built on first use, then kept: a container builds each client once. */

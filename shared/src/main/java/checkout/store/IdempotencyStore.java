@@ -185,7 +185,7 @@ public final class IdempotencyStore {
     Put put =
         Put.builder()
             .tableName(table)
-            .item(SessionRepository.toItem(session))
+            .item(SessionItems.toItem(session))
             .conditionExpression("attribute_not_exists(" + SessionsTable.PK + ")")
             .build();
     Update complete =

@@ -11,6 +11,7 @@ import checkout.testing.ProjectFiles;
 import checkout.testing.TestStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -161,9 +162,11 @@ class OrderEventsStreamTest {
   }
 
   @Test
-  void aPoisonRecordGoesToTheOnFailureDestinationWhileLaterRecordsStillFlow() throws Exception {
+  void aPoisonRecordIsSentToTheDeadLetterQueueByThePublisherWhileLaterRecordsStillFlow()
+      throws Exception {
     stack.drainStreams();
     int discardedBefore = publisher.onFailure().size();
+    int deadLettersBefore = stack.deadLetters().messages().size();
     String table =
         stack
             .functions()
@@ -198,14 +201,97 @@ class OrderEventsStreamTest {
     assertThat(types(eventsOf(after.path("id").asText())))
         .as("the records after it were published")
         .containsExactly("checkout.session.paid");
-    List<JsonNode> discarded =
-        publisher.onFailure().subList(discardedBefore, publisher.onFailure().size()).stream()
-            .map(JsonNode.class::cast)
-            .toList();
-    assertThat(discarded).as("only the poison record, alone").hasSize(1);
-    assertThat(discarded.get(0).at("/DDBStreamBatchInfo/batchSize").asInt()).isEqualTo(1);
-    assertThat(discarded.get(0).at("/requestContext/condition").asText())
-        .isEqualTo("RetryAttemptsExhausted");
+    List<JsonNode> deadLetters =
+        stack
+            .deadLetters()
+            .messages()
+            .subList(deadLettersBefore, stack.deadLetters().messages().size());
+    assertThat(deadLetters).as("only the poison record, at once").hasSize(1);
+    assertThat(deadLetters.get(0).path("condition").asText()).isEqualTo("UnreadableRecord");
+    assertThat(deadLetters.get(0).path("session_id").asText()).isEqualTo("cs_poison");
+    assertThat(deadLetters.get(0).path("reason").asText()).contains("DateTimeParseException");
+    assertThat(publisher.onFailure())
+        .as("Lambda's own on-failure records are for records too old to retry, not for this")
+        .hasSize(discardedBefore);
+  }
+
+  @Test
+  void anEventBridgeOutageOfMinutesDelaysOrderEventsThenPublishesEachOnceInOrderAndDeadLettersNone()
+      throws Exception {
+    stack.drainStreams();
+    int deadLettersBefore = stack.deadLetters().messages().size();
+    int discardedBefore = publisher.onFailure().size();
+    stack.eventBus().outageUntil(clock.instant().plus(Duration.ofMinutes(20)));
+    JsonNode approval = client.create("order-events-outage-approval");
+    JsonNode failed = client.create("order-events-outage-failed");
+    JsonNode paid = client.create("order-events-outage-paid");
+    client.choose(approval, "requires_action");
+    client.settled(approval.path("id").asText());
+    client.choose(failed, "failed");
+    client.settled(failed.path("id").asText());
+    client.choose(approval, "pending");
+    client.settled(approval.path("id").asText());
+    client.choose(paid, "succeeded");
+    client.settled(paid.path("id").asText());
+    client.choose(approval, "succeeded");
+    client.settled(approval.path("id").asText());
+
+    stack.drainStreams();
+    assertThat(stack.eventBus().outageCalls()).as("the publisher tried").isPositive();
+    assertThat(eventsOf(approval.path("id").asText()))
+        .as("nothing put during the outage")
+        .isEmpty();
+    clock.advance(Duration.ofMinutes(10));
+    stack.drainStreams();
+    assertThat(eventsOf(paid.path("id").asText())).as("ten minutes in, still out").isEmpty();
+    clock.advance(Duration.ofMinutes(15));
+
+    assertThat(types(eventsOf(approval.path("id").asText())))
+        .as("in commit order, once each")
+        .containsExactly("checkout.session.action_required", "checkout.session.paid");
+    assertThat(types(eventsOf(failed.path("id").asText())))
+        .containsExactly("checkout.session.payment_failed");
+    assertThat(types(eventsOf(paid.path("id").asText()))).containsExactly("checkout.session.paid");
+    assertThat(stack.deadLetters().messages()).hasSize(deadLettersBefore);
+    assertThat(publisher.onFailure()).hasSize(discardedBefore);
+  }
+
+  @Test
+  void anOutageLongerThanTheTemplatesRecordAgeSendsAPointerToTheDeadLetterQueue() throws Exception {
+    stack.drainStreams();
+    int deadLettersBefore = stack.deadLetters().messages().size();
+    stack.eventBus().outageUntil(clock.instant().plus(Duration.ofHours(13)));
+    try {
+      JsonNode paid = client.create("order-events-long-outage");
+      client.choose(paid, "succeeded");
+      client.settled(paid.path("id").asText());
+      stack.drainStreams();
+      clock.advance(Duration.ofHours(11));
+      stack.drainStreams();
+      assertThat(stack.deadLetters().messages())
+          .as("11 h: still retried")
+          .hasSize(deadLettersBefore);
+
+      clock.advance(Duration.ofHours(1).plusMinutes(1));
+      stack.drainStreams();
+
+      List<JsonNode> pointers =
+          stack
+              .deadLetters()
+              .messages()
+              .subList(deadLettersBefore, stack.deadLetters().messages().size());
+      assertThat(pointers).isNotEmpty();
+      assertThat(pointers)
+          .allSatisfy(
+              p ->
+                  assertThat(p.at("/requestContext/condition").asText())
+                      .isEqualTo("RecordAgeExceeded"));
+      assertThat(eventsOf(paid.path("id").asText()))
+          .as("lost from the stream: the replay command brings it back from the table")
+          .isEmpty();
+    } finally {
+      stack.eventBus().outageUntil(java.time.Instant.MIN);
+    }
   }
 
   @Test

@@ -4,7 +4,7 @@ import checkout.config.Config;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
-import checkout.store.SessionRepository;
+import checkout.store.SessionItems;
 import checkout.testing.TestContext;
 import checkout.testing.TestSessions;
 import checkout.testing.TestStack;
@@ -104,7 +104,7 @@ public final class SweepBenchmark {
                   writes.add(
                       WriteRequest.builder()
                           .putRequest(
-                              PutRequest.builder().item(SessionRepository.toItem(session)).build())
+                              PutRequest.builder().item(SessionItems.toItem(session)).build())
                           .build());
                 }
                 Map<String, List<WriteRequest>> pending = Map.of(table, writes);

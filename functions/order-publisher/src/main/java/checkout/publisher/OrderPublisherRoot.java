@@ -4,21 +4,24 @@ import checkout.aws.AwsClients;
 import checkout.config.Settings;
 import checkout.events.OrderEvent;
 import checkout.fintoc.FintocCheckoutSession;
+import checkout.json.Json;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
 import checkout.time.Jitter;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The publisher's parts, built once from the platform, and its SnapStart priming. */
 final class OrderPublisherRoot {
   final EventBridgeClient events;
   final EventBridgePublisher publisher;
+  final DeadLetters deadLetters;
 
   OrderPublisherRoot(Platform platform) {
     Settings.Events settings = platform.settings().events();
@@ -33,11 +36,19 @@ final class OrderPublisherRoot {
             settings.maxAttempts(),
             platform.sleeper(),
             new Jitter());
+    this.deadLetters =
+        settings.deadLetterQueueUrl().isEmpty()
+            ? new DeadLetters(null, null)
+            : new DeadLetters(
+                AwsClients.build(
+                    SqsClient.builder(), platform.settings().aws(), settings.queueEndpoint()),
+                settings.deadLetterQueueUrl().get());
   }
 
   /**
-   * A made-up session's change from open to paid, read from stream images as the handler reads
-   * them, and its event's PutEvents built and signed but stopped before the wire: nothing is put.
+   * A made-up batch as Lambda hands it — a session's change from open to paid — read and derived as
+   * the handler does; its PutEvents, and a dead letter for it, built and signed but stopped before
+   * the wire: nothing is put or sent.
    */
   void prime() {
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
@@ -45,19 +56,32 @@ final class OrderPublisherRoot {
         FintocCheckoutSession.toSession(Samples.fintocSession("finished"), "order_id", at);
     CheckoutSession open =
         FintocCheckoutSession.toSession(Samples.fintocSession("created"), "order_id", at);
-    StreamRecord change = new StreamRecord();
-    change.setSequenceNumber("0");
-    change.setOldImage(StreamImages.image(open));
-    change.setNewImage(StreamImages.image(paid));
-    DynamodbStreamRecord record = new DynamodbStreamRecord();
-    record.setEventName("MODIFY");
-    record.setDynamodb(change);
-    List<OrderEvent> derived = OrderPublisherHandler.eventsOf(record);
+    ObjectNode record = Json.object().put("eventID", "0").put("eventName", "MODIFY");
+    record
+        .putObject("dynamodb")
+        .put("SequenceNumber", "0")
+        .put("ApproximateCreationDateTime", at.getEpochSecond())
+        .<ObjectNode>set("OldImage", StreamImages.image(open))
+        .set("NewImage", StreamImages.image(paid));
+    ObjectNode batch = Json.object();
+    batch.putArray("Records").add(record);
+    List<StreamBatch.Change> changes =
+        StreamBatch.read(Json.write(batch).getBytes(StandardCharsets.UTF_8));
+    List<OrderEvent> derived = OrderPublisherHandler.eventsOf(changes.get(0));
+    StreamBatch.response(null);
     AdapterPriming.beforeTheWire(
         plugin ->
             events.putEvents(
                 r ->
                     r.entries(derived.stream().map(publisher::entry).toList())
                         .overrideConfiguration(o -> o.addPlugin(plugin))));
+    if (deadLetters.configured()) {
+      AdapterPriming.beforeTheWire(
+          plugin ->
+              deadLetters.sqs.sendMessage(
+                  deadLetters.request(changes.get(0), "primed").toBuilder()
+                      .overrideConfiguration(o -> o.addPlugin(plugin))
+                      .build()));
+    }
   }
 }

@@ -3,6 +3,7 @@ package checkout.publisher;
 import checkout.events.OrderEvent;
 import checkout.events.OrderEvents;
 import checkout.session.CheckoutSession;
+import checkout.store.SessionItems;
 import checkout.store.SessionRepository;
 import checkout.store.SessionsTable;
 import java.io.PrintStream;
@@ -217,7 +218,7 @@ final class Replay {
 
   /** The one place an item becomes a session here (the store's reading of it). */
   private static CheckoutSession fromItem(Map<String, AttributeValue> item) {
-    return SessionRepository.fromItem(item);
+    return SessionItems.fromItem(item);
   }
 
   private static String wholeSeconds(Instant instant) {

@@ -6,28 +6,27 @@ import checkout.config.Config;
 import checkout.config.Settings;
 import checkout.events.OrderEvent;
 import checkout.events.OrderEvents;
+import checkout.json.Json;
 import checkout.local.eventbridge.LocalEventBus;
 import checkout.local.http.Exchanges;
+import checkout.local.sqs.LocalQueue;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
 import checkout.testing.LogCapture;
 import checkout.testing.RecordingSleeper;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +74,8 @@ class OrderPublisherTest {
 
   LocalEventBus eventBridge;
   HttpServer server;
+  LocalQueue deadLetters;
+  HttpServer queueServer;
   Platform platform;
   List<Duration> waits;
   OrderPublisherHandler handler;
@@ -84,6 +85,9 @@ class OrderPublisherTest {
   void start() throws Exception {
     eventBridge = new LocalEventBus(null, null, Clock.fixed(T0, ZoneOffset.UTC));
     server = Exchanges.serve(0, "eventbridge", eventBridge::handle);
+    queueServer = Exchanges.serve(0, "sqs", exchange -> deadLetters.handle(exchange));
+    String queueEndpoint = "http://127.0.0.1:" + queueServer.getAddress().getPort();
+    deadLetters = new LocalQueue(queueEndpoint + "/000000000000/order-events-dlq", null);
     waits = new ArrayList<>();
     Config config =
         Config.of(
@@ -92,7 +96,9 @@ class OrderPublisherTest {
                 Settings.AWS_REGION, "us-east-1",
                 Settings.EVENT_BUS_NAME, "orders",
                 Settings.EVENTBRIDGE_ENDPOINT, "http://127.0.0.1:" + server.getAddress().getPort(),
-                Settings.PUBLISH_MAX_ATTEMPTS, "3"));
+                Settings.PUBLISH_MAX_ATTEMPTS, "3",
+                Settings.ORDER_EVENTS_DLQ_URL, deadLetters.url(),
+                Settings.SQS_ENDPOINT, queueEndpoint));
     platform = Platform.builder(config).sleeper(new RecordingSleeper(waits)).build();
     handler = new OrderPublisherHandler(platform);
     publisher = new OrderPublisherRoot(platform).publisher;
@@ -101,43 +107,61 @@ class OrderPublisherTest {
   @AfterEach
   void stop() {
     server.stop(0);
+    queueServer.stop(0);
     eventBridge.close();
   }
 
-  static DynamodbStreamRecord record(
-      String sequence, CheckoutSession before, CheckoutSession after) {
+  static ObjectNode record(String sequence, CheckoutSession before, CheckoutSession after) {
     return record(sequence, image(before), image(after));
   }
 
-  static DynamodbStreamRecord record(
-      String sequence, Map<String, AttributeValue> before, Map<String, AttributeValue> after) {
-    StreamRecord change = new StreamRecord();
-    change.setSequenceNumber(sequence);
-    change.setOldImage(before);
-    change.setNewImage(after);
-    DynamodbStreamRecord record = new DynamodbStreamRecord();
-    record.setEventName(before == null ? "INSERT" : "MODIFY");
-    record.setDynamodb(change);
+  /** A record as Lambda hands it: DynamoDB's JSON, images as the table's items. */
+  static ObjectNode record(String sequence, ObjectNode before, ObjectNode after) {
+    ObjectNode record =
+        Json.object()
+            .put("eventID", "event-" + sequence)
+            .put("eventName", before == null ? "INSERT" : "MODIFY")
+            .put("eventSource", "aws:dynamodb");
+    ObjectNode change = record.putObject("dynamodb");
+    change.put("ApproximateCreationDateTime", T0.getEpochSecond());
+    JsonNode keyed = after != null ? after : before;
+    change.putObject("Keys").set("pk", keyed.get("pk"));
+    if (before != null) {
+      change.set("OldImage", before);
+    }
+    change.set("NewImage", after);
+    change.put("SequenceNumber", sequence).put("StreamViewType", "NEW_AND_OLD_IMAGES");
     return record;
   }
 
-  static DynamodbEvent event(DynamodbStreamRecord... records) {
-    DynamodbEvent event = new DynamodbEvent();
-    event.setRecords(Arrays.asList(records));
-    return event;
+  static byte[] event(ObjectNode... records) {
+    ObjectNode event = Json.object();
+    event.putArray("Records").addAll(List.of(records));
+    return Json.write(event).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The item as the stream carries it: the table's attributes in Lambda's event types. */
-  static Map<String, AttributeValue> image(CheckoutSession session) {
+  /** The item as the stream carries it: the table's attributes in DynamoDB's JSON. */
+  static ObjectNode image(CheckoutSession session) {
     return StreamImages.image(session);
+  }
+
+  /** Runs the handler as the runtime does (bytes in, bytes out); the records it gives back. */
+  List<String> handle(byte[] event) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      handler.handleRequest(new ByteArrayInputStream(event), out, null);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    JsonNode response = Json.parse(out.toString(StandardCharsets.UTF_8));
+    return response.path("batchItemFailures").findValuesAsText("itemIdentifier");
   }
 
   @Test
   void aSessionThatBecamePaidIsPutOnTheBusOnceWithWhatFulfilmentNeeds() {
-    StreamsEventResponse response =
-        handler.handleRequest(event(record("1", null, OPEN), record("2", OPEN, PAID)), null);
+    List<String> givenBack = handle(event(record("1", null, OPEN), record("2", OPEN, PAID)));
 
-    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(givenBack).isEmpty();
     assertThat(eventBridge.taken()).hasSize(1);
     JsonNode entry = eventBridge.taken().get(0);
     assertThat(entry.path("EventBusName").asText()).isEqualTo("orders");
@@ -159,8 +183,8 @@ class OrderPublisherTest {
 
   @Test
   void aRecordReadAgainPutsTheSameIdsSoConsumersDedupe() {
-    handler.handleRequest(event(record("2", OPEN, PAID)), null);
-    handler.handleRequest(event(record("2", OPEN, PAID)), null);
+    handle(event(record("2", OPEN, PAID)));
+    handle(event(record("2", OPEN, PAID)));
 
     assertThat(eventBridge.details())
         .extracting(d -> d.path("id").asText())
@@ -169,20 +193,17 @@ class OrderPublisherTest {
 
   @Test
   void writesThatChangeNoOutcomeAndItemsThatAreNotSessionsPutNothing() {
-    Map<String, AttributeValue> claim = new LinkedHashMap<>();
-    AttributeValue pk = new AttributeValue();
-    pk.setS("IDEMPOTENCY#key-1");
-    claim.put("pk", pk);
+    ObjectNode claim = Json.object();
+    claim.putObject("pk").put("S", "IDEMPOTENCY#key-1");
 
-    StreamsEventResponse response =
-        handler.handleRequest(
+    List<String> givenBack =
+        handle(
             event(
                 record("1", null, OPEN),
                 record("2", PAID, PAID.toBuilder().version(3).build()),
-                record("3", null, claim)),
-            null);
+                record("3", null, claim)));
 
-    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(givenBack).isEmpty();
     assertThat(eventBridge.calls()).isEmpty();
   }
 
@@ -223,17 +244,14 @@ class OrderPublisherTest {
         e -> e.path("Detail").asText().contains("cs_test_000001"), Integer.MAX_VALUE);
 
     try (LogCapture logs = new LogCapture()) {
-      StreamsEventResponse response =
-          handler.handleRequest(
+      List<String> givenBack =
+          handle(
               event(
                   record("1", OPEN.toBuilder().id("cs_test_000003").build(), other),
                   record("2", OPEN, PAID),
-                  record("3", OPEN, PAID.toBuilder().id("cs_test_000004").build())),
-              null);
+                  record("3", OPEN, PAID.toBuilder().id("cs_test_000004").build())));
 
-      assertThat(response.getBatchItemFailures())
-          .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
-          .containsExactly("2");
+      assertThat(givenBack).containsExactly("2");
       assertThat(logs.all()).contains("order_events_not_published");
     }
     assertThat(eventBridge.details())
@@ -244,17 +262,77 @@ class OrderPublisherTest {
   }
 
   @Test
-  void aRecordWhoseImageIsNotASessionWeCanReadIsGivenBack() {
-    Map<String, AttributeValue> broken = image(PAID);
-    broken.get("amount").setN("fifteen thousand");
+  void anEventBridgeOutageGivesTheRecordBackAndSendsNothingToTheDeadLetterQueue() {
+    eventBridge.outageUntil(T0.plusSeconds(600));
 
-    StreamsEventResponse response =
-        handler.handleRequest(event(record("7", image(OPEN), broken)), null);
+    List<String> givenBack = handle(event(record("5", OPEN, PAID)));
 
-    assertThat(response.getBatchItemFailures())
-        .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
-        .containsExactly("7");
-    assertThat(eventBridge.calls()).isEmpty();
+    assertThat(givenBack).as("Lambda retries it, for hours").containsExactly("5");
+    assertThat(eventBridge.outageCalls()).isGreaterThanOrEqualTo(3);
+    assertThat(deadLetters.messages()).isEmpty();
+  }
+
+  @Test
+  void aRecordWhoseImageIsNotASessionWeCanReadGoesToTheDeadLetterQueueAndTheRestIsPublished() {
+    ObjectNode broken = image(PAID);
+    ((ObjectNode) broken.get("amount")).put("N", "fifteen thousand");
+    CheckoutSession other =
+        PAID.toBuilder().id("cs_test_000009").orderReference("order-1009").build();
+
+    try (LogCapture logs = new LogCapture()) {
+      List<String> givenBack =
+          handle(
+              event(
+                  record("7", image(OPEN), broken),
+                  record("8", OPEN.toBuilder().id("cs_test_000009").build(), other)));
+
+      assertThat(givenBack).as("nothing for Lambda to retry").isEmpty();
+      assertThat(logs.all()).contains("order_record_dead_lettered");
+    }
+    assertThat(eventBridge.details())
+        .extracting(d -> d.path("id").asText())
+        .containsExactly("cs_test_000009:paid");
+    JsonNode message = deadLetters.messages().get(0);
+    assertThat(deadLetters.messages()).hasSize(1);
+    assertThat(message.path("condition").asText()).isEqualTo("UnreadableRecord");
+    assertThat(message.path("sequence_number").asText()).isEqualTo("7");
+    assertThat(message.path("session_id").asText()).isEqualTo("cs_test_000001");
+    assertThat(message.path("reason").asText()).contains("NumberFormatException");
+    assertThat(message.toString())
+        .as("a pointer, never the buyer's data")
+        .doesNotContain("ana@example.com", "Ana");
+  }
+
+  @Test
+  void anUnreadableRecordIsGivenBackWhenTheDeadLetterQueueCannotTakeIt() {
+    ObjectNode broken = image(PAID);
+    broken.remove("id");
+    broken.set("status", Json.object().put("N", "1"));
+    deadLetters.refuseCalls(Integer.MAX_VALUE);
+
+    List<String> givenBack = handle(event(record("9", image(OPEN), broken)));
+
+    assertThat(givenBack).containsExactly("9");
+    assertThat(deadLetters.messages()).isEmpty();
+  }
+
+  @Test
+  void withNoDeadLetterQueueAnUnreadableRecordIsGivenBack() {
+    Config config =
+        Config.of(
+            Map.of(
+                Settings.SESSIONS_TABLE, "sessions",
+                Settings.AWS_REGION, "us-east-1",
+                Settings.EVENT_BUS_NAME, "orders",
+                Settings.EVENTBRIDGE_ENDPOINT,
+                    "http://127.0.0.1:" + server.getAddress().getPort()));
+    handler =
+        new OrderPublisherHandler(
+            Platform.builder(config).sleeper(new RecordingSleeper(waits)).build());
+    ObjectNode broken = image(PAID);
+    broken.set("created_at", Json.object().put("S", "yesterday"));
+
+    assertThat(handle(event(record("4", image(OPEN), broken)))).containsExactly("4");
   }
 
   @Test
@@ -265,5 +343,6 @@ class OrderPublisherTest {
 
     assertThat(eventBridge.taken()).isEmpty();
     assertThat(eventBridge.calls()).isEmpty();
+    assertThat(deadLetters.messages()).isEmpty();
   }
 }

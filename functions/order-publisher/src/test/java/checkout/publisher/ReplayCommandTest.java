@@ -10,6 +10,7 @@ import checkout.local.merchant.ExampleMerchant;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
+import checkout.store.SessionItems;
 import checkout.store.SessionRepository;
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.RecordingSleeper;
@@ -365,7 +366,7 @@ class ReplayCommandTest {
     store(paid("cs_paid", T0));
     // A hand edit broke it: its status time is no time.
     Map<String, AttributeValue> broken =
-        new java.util.HashMap<>(SessionRepository.toItem(paid("cs_broken", T0)));
+        new java.util.HashMap<>(SessionItems.toItem(paid("cs_broken", T0)));
     broken.put("status_at", AttributeValue.fromS("yesterday"));
     dynamo.client().putItem(r -> r.tableName(table).item(broken));
 

@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * it).
  *
  * <p>Faults, for tests and chaos runs: refuse chosen entries (per entry, the rest of the call
- * taken, as EventBridge does when throttled), or throttle whole calls.
+ * taken, as EventBridge does when throttled), throttle whole calls, or be out (every call a 500)
+ * until a time on the bus's clock.
  */
 public final class LocalEventBus implements AutoCloseable {
   private final URI target;
@@ -56,6 +57,8 @@ public final class LocalEventBus implements AutoCloseable {
   private final AtomicInteger refusalsLeft = new AtomicInteger();
   private final AtomicInteger throttledCallsLeft = new AtomicInteger();
   private final AtomicInteger deliveryFailures = new AtomicInteger();
+  private volatile Instant outageUntil = Instant.MIN;
+  private int outageCalls;
 
   /**
    * @param target where each event is POSTed, or null for none
@@ -75,6 +78,14 @@ public final class LocalEventBus implements AutoCloseable {
                   thread.setDaemon(true);
                   return thread;
                 });
+  }
+
+  /**
+   * Every PutEvents call answers 500 {@code InternalException} until {@code until} on the bus's
+   * clock, as during a regional outage: nothing of those calls is taken.
+   */
+  public void outageUntil(Instant until) {
+    outageUntil = until;
   }
 
   public URI target() {
@@ -128,6 +139,13 @@ public final class LocalEventBus implements AutoCloseable {
     String operation = exchange.getRequestHeaders().getFirst("X-Amz-Target");
     if (!"AWSEvents.PutEvents".equals(operation)) {
       error(exchange, "UnknownOperationException", operation + " is not served here");
+      return;
+    }
+    if (clock.instant().isBefore(outageUntil)) {
+      synchronized (this) {
+        outageCalls++;
+      }
+      error(exchange, 500, "InternalException", "An internal error occurred");
       return;
     }
     if (throttledCallsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -248,10 +266,20 @@ public final class LocalEventBus implements AutoCloseable {
     }
   }
 
+  /** PutEvents calls answered 500 by an outage. */
+  public synchronized int outageCalls() {
+    return outageCalls;
+  }
+
   private static void error(HttpExchange exchange, String type, String message) throws IOException {
+    error(exchange, 400, type, message);
+  }
+
+  private static void error(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
     Exchanges.send(
         exchange,
-        400,
+        status,
         "application/x-amz-json-1.1",
         Json.write(Json.object().put("__type", type).put("message", message))
             .getBytes(StandardCharsets.UTF_8));

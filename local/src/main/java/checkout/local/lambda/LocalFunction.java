@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -257,10 +259,23 @@ public final class LocalFunction {
       } catch (ClassNotFoundException notOurs) {
         return handlerClass.getConstructor().newInstance();
       }
-      Object platform =
-          platformClass
-              .getMethod("of", Map.class, Clock.class)
-              .invoke(null, new LinkedHashMap<>(definition.environment()), clock);
+      // A method handle for this one method: getMethod would resolve the types of all of
+      // Platform's public methods, and a package may lack some (the publisher ships no DynamoDB
+      // client), which Lambda, calling no such reflection, never notices.
+      Object platform;
+      try {
+        platform =
+            MethodHandles.publicLookup()
+                .findStatic(
+                    platformClass,
+                    "of",
+                    MethodType.methodType(platformClass, Map.class, Clock.class))
+                .invoke(new LinkedHashMap<>(definition.environment()), clock);
+      } catch (Exception | Error e) {
+        throw e;
+      } catch (Throwable e) {
+        throw new IllegalStateException(e);
+      }
       for (Constructor<?> constructor : handlerClass.getConstructors()) {
         if (constructor.getParameterCount() == 1
             && constructor.getParameterTypes()[0] == platformClass) {

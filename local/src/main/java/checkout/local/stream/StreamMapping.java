@@ -2,19 +2,24 @@ package checkout.local.stream;
 
 import checkout.json.Json;
 import checkout.local.lambda.LocalFunction;
+import checkout.store.DynamoJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
@@ -27,10 +32,14 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * everything after it come back; with {@code BisectBatchOnFunctionError} a failing batch is split
  * so that, once {@code MaximumRetryAttempts} are spent, only the record that keeps failing goes to
  * the on-failure destination (as Lambda's invocation record: the shard and sequence range, not the
- * data) and the records after it still flow.
+ * data) and the records after it still flow. With {@code MaximumRetryAttempts: -1} a failing record
+ * is tried again on every pass until it is taken or older than {@code MaximumRecordAgeInSeconds}
+ * (measured on the mapping's clock from when it first read the record, so tests move the clock past
+ * it), and the shard waits behind it, as Lambda's does.
  *
  * <p>{@link #poll()} does one pass over every shard; the local stack calls it on a timer, tests
- * call {@link #drain()} to run until the stream is caught up — no sleeping to wait for it.
+ * call {@link #drain()} to run until the stream is caught up or blocked behind a failing record —
+ * no sleeping to wait for it.
  */
 public final class StreamMapping {
   /** What the template says about the mapping. */
@@ -39,12 +48,16 @@ public final class StreamMapping {
       int batchSize,
       boolean bisectOnError,
       int maximumRetryAttempts,
+      int maximumRecordAgeSeconds,
       boolean reportBatchItemFailures) {}
 
   private final Settings settings;
   private final DynamoDbStreamsClient streams;
   private final String streamArn;
   private final Function<byte[], LocalFunction.Result> function;
+  private final Consumer<ObjectNode> destination;
+  private final Clock clock;
+  private final Map<String, Instant> firstRead = new HashMap<>();
   private final Map<String, String> checkpoints = new LinkedHashMap<>();
   private final List<ObjectNode> onFailure = new ArrayList<>();
   private final AtomicInteger invocations = new AtomicInteger();
@@ -54,11 +67,15 @@ public final class StreamMapping {
       Settings settings,
       DynamoDbStreamsClient streams,
       String streamArn,
-      Function<byte[], LocalFunction.Result> function) {
+      Function<byte[], LocalFunction.Result> function,
+      Consumer<ObjectNode> destination,
+      Clock clock) {
     this.settings = settings;
     this.streams = streams;
     this.streamArn = streamArn;
     this.function = function;
+    this.destination = destination;
+    this.clock = clock;
   }
 
   public Settings settings() {
@@ -83,16 +100,19 @@ public final class StreamMapping {
     return invocations.get();
   }
 
-  /** Polls until a pass finds nothing new: everything committed so far has been handed over. */
+  /**
+   * Polls until a pass moves nothing on: everything committed so far has been handed over, or a
+   * shard waits behind a record its function keeps failing (retried on the next pass).
+   */
   public synchronized void drain() {
     while (poll() > 0) {
       // keep going
     }
   }
 
-  /** One pass over every shard; the number of records read. */
+  /** One pass over every shard; the number of records it moved past (taken or discarded). */
   public synchronized int poll() {
-    int read = 0;
+    int moved = 0;
     for (Shard shard :
         streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
       String checkpoint = checkpoints.get(shard.shardId());
@@ -116,18 +136,36 @@ public final class StreamMapping {
                   .getRecords(r -> r.shardIterator(iterator).limit(settings.batchSize()))
                   .records();
       if (!records.isEmpty()) {
-        read += records.size();
+        String before = checkpoints.get(shard.shardId());
         process(shard.shardId(), records);
+        String after = checkpoints.get(shard.shardId());
+        for (Record record : records) {
+          String sequence = record.dynamodb().sequenceNumber();
+          if (after != null
+              && (before == null || order(sequence, before) > 0)
+              && order(sequence, after) <= 0) {
+            firstRead.remove(sequence);
+            moved++;
+          }
+        }
       }
     }
-    return read;
+    return moved;
+  }
+
+  /** Sequence numbers are decimal strings, not always of one length. */
+  private static int order(String a, String b) {
+    return new BigInteger(a).compareTo(new BigInteger(b));
   }
 
   private void process(String shardId, List<Record> batch) {
     Deque<List<Record>> todo = new ArrayDeque<>();
     todo.add(batch);
     while (!todo.isEmpty()) {
-      List<Record> segment = todo.pollFirst();
+      List<Record> segment = discardTooOld(shardId, todo.pollFirst());
+      if (segment.isEmpty()) {
+        continue;
+      }
       int retries = 0;
       while (true) {
         int failedAt = invoke(segment);
@@ -146,14 +184,42 @@ public final class StreamMapping {
           todo.addFirst(rest.subList(0, half));
           break;
         }
+        if (settings.maximumRetryAttempts() < 0) {
+          // Retried without end: the shard waits behind it until the next pass.
+          return;
+        }
         if (++retries > settings.maximumRetryAttempts()) {
-          discard(shardId, rest);
+          discard(shardId, rest, "RetryAttemptsExhausted", settings.maximumRetryAttempts() + 1);
           checkpoint(shardId, rest.get(rest.size() - 1));
           break;
         }
         segment = rest;
       }
     }
+  }
+
+  /**
+   * The segment without its leading records older than {@code MaximumRecordAgeInSeconds}, which go
+   * to the on-failure destination as Lambda sends them (condition {@code RecordAgeExceeded}).
+   */
+  private List<Record> discardTooOld(String shardId, List<Record> segment) {
+    Instant now = clock.instant();
+    int old = 0;
+    for (Record record : segment) {
+      Instant first = firstRead.computeIfAbsent(record.dynamodb().sequenceNumber(), s -> now);
+      if (settings.maximumRecordAgeSeconds() < 0
+          || !first.plusSeconds(settings.maximumRecordAgeSeconds()).isBefore(now)) {
+        break;
+      }
+      old++;
+    }
+    if (old == 0) {
+      return segment;
+    }
+    List<Record> tooOld = segment.subList(0, old);
+    discard(shardId, tooOld, "RecordAgeExceeded", 1);
+    checkpoint(shardId, tooOld.get(tooOld.size() - 1));
+    return segment.subList(old, segment.size());
   }
 
   /** The index of the first record to give back, or -1 when the function took the whole batch. */
@@ -189,12 +255,12 @@ public final class StreamMapping {
   }
 
   /** What Lambda sends an on-failure destination for a stream: where the records were. */
-  private void discard(String shardId, List<Record> records) {
+  private void discard(String shardId, List<Record> records, String condition, int invokeCount) {
     ObjectNode message = Json.object();
     message
         .putObject("requestContext")
-        .put("condition", "RetryAttemptsExhausted")
-        .put("approximateInvokeCount", settings.maximumRetryAttempts() + 1);
+        .put("condition", condition)
+        .put("approximateInvokeCount", invokeCount);
     message
         .putObject("DDBStreamBatchInfo")
         .put("shardId", shardId)
@@ -203,6 +269,9 @@ public final class StreamMapping {
         .put("batchSize", records.size())
         .put("streamArn", streamArn);
     onFailure.add(message);
+    if (destination != null) {
+      destination.accept(message);
+    }
     System.out.printf(
         "[%s] records %s..%s sent to the on-failure destination%n",
         settings.function(),
@@ -229,12 +298,12 @@ public final class StreamMapping {
         dynamodb.put(
             "ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
       }
-      dynamodb.set("Keys", image(change.keys()));
+      dynamodb.set("Keys", DynamoJson.json(change.keys()));
       if (change.hasNewImage()) {
-        dynamodb.set("NewImage", image(change.newImage()));
+        dynamodb.set("NewImage", DynamoJson.json(change.newImage()));
       }
       if (change.hasOldImage()) {
-        dynamodb.set("OldImage", image(change.oldImage()));
+        dynamodb.set("OldImage", DynamoJson.json(change.oldImage()));
       }
       dynamodb
           .put("SequenceNumber", change.sequenceNumber())
@@ -242,39 +311,5 @@ public final class StreamMapping {
           .put("StreamViewType", change.streamViewTypeAsString());
     }
     return Json.write(event).getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** An item in DynamoDB's JSON: {@code {"name": {"S": "…"}}}. */
-  static ObjectNode image(Map<String, AttributeValue> item) {
-    ObjectNode image = Json.object();
-    item.forEach((name, value) -> image.set(name, value(value)));
-    return image;
-  }
-
-  private static ObjectNode value(AttributeValue value) {
-    ObjectNode out = Json.object();
-    if (value.s() != null) {
-      out.put("S", value.s());
-    } else if (value.n() != null) {
-      out.put("N", value.n());
-    } else if (value.bool() != null) {
-      out.put("BOOL", value.bool());
-    } else if (value.nul() != null) {
-      out.put("NULL", value.nul());
-    } else if (value.hasM()) {
-      out.set("M", image(value.m()));
-    } else if (value.hasL()) {
-      ArrayNode list = out.putArray("L");
-      value.l().forEach(v -> list.add(value(v)));
-    } else if (value.hasSs()) {
-      ArrayNode set = out.putArray("SS");
-      value.ss().forEach(set::add);
-    } else if (value.hasNs()) {
-      ArrayNode set = out.putArray("NS");
-      value.ns().forEach(set::add);
-    } else if (value.b() != null) {
-      out.put("B", value.b().asByteArray());
-    }
-    return out;
   }
 }

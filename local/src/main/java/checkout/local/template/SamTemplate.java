@@ -157,6 +157,7 @@ public final class SamTemplate {
       int batchSize,
       boolean bisectOnError,
       int maximumRetryAttempts,
+      int maximumRecordAgeSeconds,
       boolean reportBatchItemFailures,
       String onFailure) {}
 
@@ -186,6 +187,8 @@ public final class SamTemplate {
                       properties.path("BisectBatchOnFunctionError").asBoolean(false),
                       Integer.parseInt(
                           parameterOr(properties.path("MaximumRetryAttempts").asText("-1"))),
+                      Integer.parseInt(
+                          parameterOr(properties.path("MaximumRecordAgeInSeconds").asText("-1"))),
                       responseTypes.contains("ReportBatchItemFailures"),
                       onFailure == null ? null : onFailure.split("\\.")[0]));
             });

@@ -1,0 +1,100 @@
+package checkout.store;
+
+import static checkout.store.Attr.n;
+import static checkout.store.Attr.s;
+
+import checkout.session.CheckoutSession;
+import checkout.session.PaymentStatus;
+import checkout.session.SessionStatus;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A session as the table's item, both ways: the one mapping, used by the repository, the claim
+ * store and the order publisher. It needs only the attribute type, not the DynamoDB client, so the
+ * publisher ships without the client (functions/order-publisher/pom.xml).
+ */
+public final class SessionItems {
+  private SessionItems() {}
+
+  public static Map<String, AttributeValue> toItem(CheckoutSession session) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(SessionsTable.PK, s(SessionsTable.sessionKey(session.id())));
+    item.put("type", s("session"));
+    item.put("id", s(session.id()));
+    item.put("status", s(session.status().wire()));
+    Attr.putIfPresent(item, "status_at", session.statusAt());
+    Attr.putIfPresent(
+        item,
+        "payment_status",
+        session.paymentStatus() == null ? null : session.paymentStatus().wire());
+    Attr.putIfPresent(item, "payment_status_at", session.paymentStatusAt());
+    Attr.putIfPresent(item, "payment_intent_id", session.paymentIntentId());
+    item.put("amount", n(session.amount()));
+    item.put("currency", s(session.currency()));
+    Attr.putIfPresent(item, "order_reference", session.orderReference());
+    Attr.putIfPresent(item, "mode", session.mode());
+    Attr.putIfPresent(item, "success_url", session.successUrl());
+    Attr.putIfPresent(item, "cancel_url", session.cancelUrl());
+    Attr.putIfPresent(item, "redirect_url", session.redirectUrl());
+    Attr.putIfPresent(item, "created_at", session.createdAt());
+    Attr.putIfPresent(item, "expires_at", session.expiresAt());
+    Attr.putIfPresent(item, "updated_at", session.updatedAt());
+    Attr.putIfPresent(item, "attention", session.attention());
+    Attr.putIfPresent(item, "next_action", session.nextAction());
+    item.put("paid", AttributeValue.fromBool(session.paid()));
+    Attr.putNumberIfPresent(item, "payment_amount", session.paymentAmount());
+    Attr.putIfPresent(item, "payment_currency", session.paymentCurrency());
+    Attr.putIfPresent(item, "line_items", session.lineItems());
+    Attr.putIfPresent(item, "pricing", session.pricing());
+    Attr.putIfPresent(item, "customer", session.customer());
+    item.put("version", n(session.version()));
+    if (session.status().isOpen() && session.expiresAt() != null) {
+      item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
+      item.put(SessionsTable.OPEN_EXPIRES_AT, n(session.expiresAt().getEpochSecond()));
+    }
+    if (session.nextSettleCheckAt() != null) {
+      item.put("settle_checks", n(session.settleChecks()));
+      item.put(SessionsTable.UNSETTLED_SHARD, s(SessionsTable.unsettledShard(session.id())));
+      item.put(SessionsTable.UNSETTLED_CHECK_AT, n(session.nextSettleCheckAt().getEpochSecond()));
+    }
+    return item;
+  }
+
+  public static CheckoutSession fromItem(Map<String, AttributeValue> item) {
+    String paymentStatus = Attr.string(item, "payment_status");
+    AttributeValue paid = item.get("paid");
+    Long checkAt = Attr.optionalNumber(item, SessionsTable.UNSETTLED_CHECK_AT);
+    return CheckoutSession.builder()
+        .id(Attr.string(item, "id"))
+        .status(SessionStatus.fromWire(Attr.string(item, "status")))
+        .statusAt(Attr.instant(item, "status_at"))
+        .paymentStatus(PaymentStatus.fromWire(paymentStatus))
+        .paymentStatusAt(Attr.instant(item, "payment_status_at"))
+        .paymentIntentId(Attr.string(item, "payment_intent_id"))
+        .amount(Attr.number(item, "amount"))
+        .currency(Attr.string(item, "currency"))
+        .orderReference(Attr.string(item, "order_reference"))
+        .mode(Attr.string(item, "mode"))
+        .successUrl(Attr.string(item, "success_url"))
+        .cancelUrl(Attr.string(item, "cancel_url"))
+        .redirectUrl(Attr.string(item, "redirect_url"))
+        .createdAt(Attr.instant(item, "created_at"))
+        .expiresAt(Attr.instant(item, "expires_at"))
+        .updatedAt(Attr.instant(item, "updated_at"))
+        .attention(Attr.string(item, "attention"))
+        .nextAction(Attr.string(item, "next_action"))
+        .version(Attr.number(item, "version"))
+        .paid(paid != null && Boolean.TRUE.equals(paid.bool()))
+        .paymentAmount(Attr.optionalNumber(item, "payment_amount"))
+        .paymentCurrency(Attr.string(item, "payment_currency"))
+        .lineItems(Attr.string(item, "line_items"))
+        .pricing(Attr.string(item, "pricing"))
+        .customer(Attr.string(item, "customer"))
+        .settleChecks((int) Attr.number(item, "settle_checks"))
+        .nextSettleCheckAt(checkAt == null ? null : Instant.ofEpochSecond(checkAt))
+        .build();
+  }
+}
