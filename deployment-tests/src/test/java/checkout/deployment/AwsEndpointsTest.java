@@ -27,10 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every package as deployed: each function of template.yaml, with each of its sample events (paired
  * by {@link TemplateSamples}, never by hand), run under the official Runtime Interface Client with
  * the template's environment and no endpoint override for any AWS service — so its SDK clients
- * resolve the region's real endpoints, the path every other test skips. This machine reaches no AWS
- * endpoint (the names do not resolve), so every AWS call fails at the network and must come back as
- * the function's documented answer, never as a class the package lacks (the packages leave out SDK
- * classes nothing should load; see functions/pom.xml).
+ * resolve the region's real endpoints, the path every other test skips. The function's JVM resolves
+ * no AWS name, so every AWS call fails at the network and must come back as the function's
+ * documented answer, never as a class the package lacks (the packages leave out SDK classes nothing
+ * should load; see functions/pom.xml).
  */
 class AwsEndpointsTest {
   static final SamTemplate template = ProjectFiles.template();
@@ -187,7 +187,10 @@ class AwsEndpointsTest {
     assertThat(error.path("errorType").asText())
         .as("%s\n%s", what, log)
         .isEqualTo("checkout.store.StorageUnavailableException");
-    assertThat(log).as(what).contains("\"event\":\"sweep_summary\"");
+    assertThat(log)
+        .as("%s: the summary of a run that read nothing", what)
+        .contains("\"event\":\"sweep_summary\"")
+        .contains("\"queries\":0");
     return true;
   }
 
@@ -272,7 +275,7 @@ class AwsEndpointsTest {
         return new Answer(true, e.body());
       } catch (IllegalStateException | ExecutionException e) {
         return fail(
-            "%s could not start as deployed: %s\n%s", function, e.getMessage(), runner.log());
+            "%s did not answer as deployed: %s\n%s", function, e.getMessage(), runner.log());
       }
     }
   }
