@@ -496,6 +496,140 @@ class TemplateTest {
         });
   }
 
+  /**
+   * An alarm notifies by publishing to the topic as {@code cloudwatch.amazonaws.com}, on behalf of
+   * its own ARN; these are the values a policy condition sees for one of this stack's alarms.
+   */
+  static final Map<String, String> ALARM_PUBLISHING =
+      Map.of(
+          "aws:SourceAccount",
+          "123456789012",
+          "aws:SourceArn",
+          "arn:aws:cloudwatch:us-east-1:123456789012:alarm:shop-production-AttentionAlarm-1A2B3C4D5E6F");
+
+  /** A template string as deployed in that account and region, for stack shop-production. */
+  static String rendered(String value) {
+    return value
+        .replace("${AWS::Partition}", "aws")
+        .replace("${AWS::Region}", "us-east-1")
+        .replace("${AWS::AccountId}", "123456789012")
+        .replace("${AWS::StackName}", "shop-production")
+        .replace("AWS::AccountId", "123456789012");
+  }
+
+  /** IAM's wildcard match, case-insensitive as action names are. */
+  static boolean matches(String pattern, String value, boolean ignoreCase) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      regex.append(
+          c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+    }
+    int flags = ignoreCase ? java.util.regex.Pattern.CASE_INSENSITIVE : 0;
+    return java.util.regex.Pattern.compile(regex.toString(), flags).matcher(value).matches();
+  }
+
+  static List<String> strings(JsonNode node) {
+    List<String> values = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(value -> values.add(value.asText()));
+    } else if (!node.isMissingNode()) {
+      values.add(node.asText());
+    }
+    return values;
+  }
+
+  /**
+   * Whether a policy statement lets this stack's alarms do {@code action} on {@code resource}: an
+   * Allow to cloudwatch.amazonaws.com whose conditions the alarm's request meets. A condition this
+   * test cannot evaluate fails it, rather than pass a policy that might drop every notification.
+   */
+  static boolean letsAlarms(JsonNode statement, String action, String resource) {
+    if (!statement.path("Effect").asText().equals("Allow")
+        || !strings(statement.at("/Principal/Service")).contains("cloudwatch.amazonaws.com")
+        || strings(statement.path("Action")).stream().noneMatch(a -> matches(a, action, true))
+        || strings(statement.path("Resource")).stream()
+            .noneMatch(r -> r.equals("*") || r.equals(resource))) {
+      return false;
+    }
+    var conditions = statement.path("Condition").fields();
+    while (conditions.hasNext()) {
+      var operator = conditions.next();
+      var keys = operator.getValue().fields();
+      while (keys.hasNext()) {
+        var key = keys.next();
+        String actual = ALARM_PUBLISHING.get(key.getKey());
+        assertThat(actual)
+            .as("%s %s: a condition this test cannot evaluate", operator.getKey(), key.getKey())
+            .isNotNull();
+        boolean like = operator.getKey().endsWith("Like");
+        assertThat(operator.getKey())
+            .as("condition operator")
+            .isIn("StringEquals", "StringLike", "ArnEquals", "ArnLike");
+        boolean met =
+            strings(key.getValue()).stream()
+                .map(TemplateTest::rendered)
+                .anyMatch(
+                    expected -> like ? matches(expected, actual, false) : expected.equals(actual));
+        if (!met) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void theAlarmTopicIsOneCloudWatchMayPublishToSoAlarmsReachPeople() {
+    JsonNode topic = template.resource("AlarmTopic").path("Properties");
+    JsonNode keyId = topic.path("KmsMasterKeyId");
+    if (!keyId.isMissingNode()) {
+      String key = keyId.asText();
+      assertThat(key)
+          .as(
+              "AlarmTopic's KmsMasterKeyId is %s, a key AWS manages: its key policy does not let"
+                  + " cloudwatch.amazonaws.com use kms:Decrypt and kms:GenerateDataKey*, and cannot"
+                  + " be edited, so no alarm could publish to the topic and none would reach anyone"
+                  + " (AWS Knowledge Center, cloudwatch-configure-alarm-sns). Encrypt it with a"
+                  + " customer-managed AWS::KMS::Key of this template whose policy grants"
+                  + " cloudwatch.amazonaws.com those actions, or leave the topic unencrypted",
+              key)
+          .doesNotStartWith("alias/aws/")
+          .doesNotContain(":alias/aws/");
+      String keyResource = key.split("\\.")[0];
+      assertThat(template.root().path("Resources").path(keyResource).path("Type").asText())
+          .as(
+              "AlarmTopic's key %s is a customer-managed key of this template, so its policy is"
+                  + " the one checked here",
+              key)
+          .isEqualTo("AWS::KMS::Key");
+      JsonNode keyPolicy = template.resource(keyResource).at("/Properties/KeyPolicy/Statement");
+      for (String action : List.of("kms:Decrypt", "kms:GenerateDataKey")) {
+        assertThat(keyPolicy)
+            .as(
+                "%s's key policy lets this stack's alarms (cloudwatch.amazonaws.com) %s, or they"
+                    + " cannot publish to the encrypted topic",
+                keyResource, action)
+            .anyMatch(statement -> letsAlarms(statement, action, "*"));
+      }
+      assertThat(template.resource(keyResource).at("/Properties/EnableKeyRotation").asBoolean())
+          .as("the key rotates")
+          .isTrue();
+    }
+
+    List<JsonNode> topicPolicies =
+        template.resources("AWS::SNS::TopicPolicy").values().stream()
+            .filter(policy -> strings(policy.at("/Properties/Topics")).contains("AlarmTopic"))
+            .toList();
+    assertThat(topicPolicies)
+        .as("AlarmTopic has one topic policy, which says who may publish")
+        .hasSize(1);
+    assertThat(topicPolicies.get(0).at("/Properties/PolicyDocument/Statement"))
+        .as(
+            "AlarmTopic's policy replaces SNS's default one, so it must let this stack's alarms"
+                + " (cloudwatch.amazonaws.com) sns:Publish to the topic")
+        .anyMatch(statement -> letsAlarms(statement, "sns:Publish", "AlarmTopic"));
+  }
+
   /** How a function is invoked asynchronously: Lambda queues the event and may give up on it. */
   static final Set<String> ASYNC_EVENTS =
       Set.of("Schedule", "ScheduleV2", "S3", "SNS", "EventBridgeRule", "CloudWatchEvent");
@@ -539,6 +673,7 @@ class TemplateTest {
           "Name",
           "TableName",
           "QueueName",
+          "AliasName",
           "TopicName",
           "FunctionName",
           "AlarmName",
