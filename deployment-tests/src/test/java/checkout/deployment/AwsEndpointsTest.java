@@ -47,7 +47,9 @@ class AwsEndpointsTest {
           "FINTOC_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:fintoc-AbCdEf",
           // The samples' own origin: a shop that tries the deployed API with them lists it.
           "ALLOWED_REDIRECT_ORIGINS", "http://localhost:3000",
-          "EVENT_BUS_NAME", "fintoc-checkout-orders");
+          "EVENT_BUS_NAME", "fintoc-checkout-orders",
+          "ORDER_EVENTS_DLQ_URL",
+              "https://sqs.us-east-1.amazonaws.com/123456789012/fintoc-checkout-OrderEventsDeadLetterQueue-1A2B3C");
 
   /** A package that lacks a class it loads shows one of these, wherever it is caught. */
   static final List<String> MISSING_CLASS =
