@@ -226,4 +226,77 @@ class ArchitectureTest {
             (handler, parameters) ->
                 assertThat(parameters).as(handler).containsExactly("", "Platform platform"));
   }
+
+  /**
+   * Every dimension value a metric is written with, as it reads in the code, and why it is one of a
+   * closed set. A new one fails here until someone has checked that no outsider (a caller, Fintoc,
+   * a proxy) can choose it: each distinct value is a CloudWatch metric that is billed and kept.
+   */
+  private static final Map<String, String> AUDITED_DIMENSION_VALUES =
+      Map.of(
+          "CreateSessionHandler: refusal.metricCode()",
+              "an error code written in our code; Fintoc's unknown codes are fintoc_other",
+          "WebhookHandler: answer.metricCode()", "the same",
+          "FintocClient: outcome",
+              "FintocClient.outcome(status): 2xx…5xx, 429, other; timeout, network",
+          "SessionUpdater: session.attention()", "one of SessionRules' three kinds",
+          "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types");
+
+  private static final Pattern METRIC_CALL =
+      Pattern.compile("Metrics\\.(?:count|record)\\(\\s*Metric\\.\\w+\\s*,");
+  private static final Pattern API_EXCEPTION =
+      Pattern.compile("(?:new ApiException\\(\\s*[^,]+,|ApiException\\.invalid\\()");
+
+  /** The argument that starts at {@code from}, up to its comma or closing parenthesis. */
+  private static String argument(String text, int from) {
+    int depth = 0;
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')' && depth-- == 0 || c == ',' && depth == 0) {
+        return text.substring(from, i).strip();
+      }
+    }
+    return text.substring(from).strip();
+  }
+
+  @Test
+  void everyMetricDimensionValueComesFromAClosedSetNeverFromAnOutsider() throws IOException {
+    List<String> unaudited = new ArrayList<>();
+    List<String> computedCodes = new ArrayList<>();
+    for (Source source : sources()) {
+      if (!source.main()) {
+        continue;
+      }
+      String text = source.text();
+      Matcher call = METRIC_CALL.matcher(text);
+      while (call.find()) {
+        String value = argument(text, call.end());
+        boolean closed = value.matches("\"[^\"]*\"") || value.equals("null");
+        if (!closed && !AUDITED_DIMENSION_VALUES.containsKey(source.className() + ": " + value)) {
+          unaudited.add(source.className() + ": " + value);
+        }
+      }
+      // An answer's code is counted as it is (ApiException.metricCode), so it is a literal.
+      Matcher answer = API_EXCEPTION.matcher(text);
+      while (answer.find()) {
+        String code = argument(text, answer.end());
+        if (!code.matches("\"[a-z_]+\"") && !source.className().equals("ApiException")) {
+          computedCodes.add(source.className() + ": " + code);
+        }
+      }
+    }
+
+    assertThat(unaudited)
+        .as(
+            "metric dimension values not known to come from a closed set: bound each (map what you"
+                + " do not know to one value), then add it to AUDITED_DIMENSION_VALUES with why")
+        .isEmpty();
+    assertThat(computedCodes)
+        .as(
+            "ApiException codes computed at run time: ApiException.metricCode would count them as"
+                + " they are. Only HttpResponses' Fintoc mapping may, as it gives a bounded metric code")
+        .containsExactly("HttpResponses: \"fintoc_\" + code");
+  }
 }

@@ -94,7 +94,7 @@ public final class FintocClient {
       long attemptStarted = System.nanoTime();
       try {
         Response response = exchange(method, path, body, key, idempotencyKey, left);
-        measure(attemptStarted, response.status == 429 ? "429" : response.status / 100 + "xx");
+        measure(attemptStarted, outcome(response.status));
         if (response.status / 100 == 2) {
           return parseSuccess(response);
         }
@@ -219,6 +219,17 @@ public final class FintocClient {
   }
 
   private record Response(int status, String body) {}
+
+  /**
+   * The outcome a status is counted under: its class, 429 apart. The status line is whatever
+   * answered (Fintoc, a proxy), so a status outside HTTP's 100–599 is "other", never a new metric.
+   */
+  static String outcome(int status) {
+    if (status == 429) {
+      return "429";
+    }
+    return status >= 100 && status <= 599 ? status / 100 + "xx" : "other";
+  }
 
   /** One request to Fintoc: its outcome (status class, 429, timeout, network) and latency. */
   private static void measure(long startedNanos, String outcome) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Building API responses, and the one mapping from a failure to a status and error body. CORS
@@ -31,6 +32,29 @@ public final class HttpResponses {
     headers.put("retry-after", "1");
     return Map.copyOf(headers);
   }
+
+  /**
+   * Fintoc's error codes for a refused request that we know (those of the local stack's Fintoc
+   * simulator, and invalid_request when Fintoc gave none). The caller always sees Fintoc's own
+   * code; metrics count one we do not know as {@code fintoc_other}, so a code Fintoc adds never
+   * becomes a new CloudWatch metric.
+   */
+  static final Set<String> KNOWN_FINTOC_CODES =
+      Set.of(
+          "invalid_request",
+          "idempotency_key_reused",
+          "invalid_amount",
+          "invalid_currency",
+          "invalid_customer_data",
+          "invalid_expires_at",
+          "invalid_idempotency_key",
+          "invalid_json",
+          "invalid_metadata",
+          "invalid_status",
+          "invalid_url",
+          "missing_parameter",
+          "resource_missing",
+          "unknown_parameter");
 
   private HttpResponses() {}
 
@@ -123,7 +147,11 @@ public final class HttpResponses {
             };
         String code = e.fintocCode() == null ? "invalid_request" : e.fintocCode();
         yield new ApiException(
-            status, "fintoc_" + code, "Fintoc rejected the request: " + e.getMessage(), e.param());
+            status,
+            "fintoc_" + code,
+            "Fintoc rejected the request: " + e.getMessage(),
+            e.param(),
+            "fintoc_" + (KNOWN_FINTOC_CODES.contains(code) ? code : "other"));
       }
       // Our key is wrong or revoked: not the caller's fault, and nothing they can fix.
       case AUTHENTICATION ->

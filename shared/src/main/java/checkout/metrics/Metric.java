@@ -8,7 +8,10 @@ package checkout.metrics;
 public enum Metric {
   /** CreateSession answered 201. */
   SESSIONS_CREATED("SessionsCreated", Unit.COUNT, null),
-  /** CreateSession answered an error, by its code (invalid_json, fintoc_unavailable, …). */
+  /**
+   * CreateSession answered an error, by its {@code ApiException.metricCode()} (invalid_json,
+   * fintoc_unavailable, …; fintoc_other for a Fintoc code we do not know).
+   */
   SESSIONS_REFUSED("SessionsRefused", Unit.COUNT, "Code"),
   WEBHOOKS_APPLIED("WebhooksApplied", Unit.COUNT, null),
   WEBHOOKS_DUPLICATE("WebhooksDuplicate", Unit.COUNT, null),
@@ -26,7 +29,7 @@ public enum Metric {
   SWEEP_ERRORS("SweepErrors", Unit.COUNT, null),
   /** A session newly needs an operator, by kind (paid_after_expiry, amount_mismatch, …). */
   ATTENTION("Attention", Unit.COUNT, "Kind"),
-  /** Calls to Fintoc's API by outcome: 2xx, 4xx, 429, 5xx, network. */
+  /** Calls to Fintoc's API by outcome: 2xx, 3xx, 4xx, 429, 5xx, timeout, network, other. */
   FINTOC_CALLS("FintocCalls", Unit.COUNT, "Outcome"),
   FINTOC_LATENCY("FintocLatency", Unit.MILLISECONDS, "Outcome"),
   /** Fintoc refused this shop's secret key (401): nothing works until it is fixed. */

@@ -34,6 +34,40 @@ class HttpResponsesTest {
   }
 
   @Test
+  void aFintocCodeWeDoNotKnowIsAnsweredAsItIsButCountedAsFintocOther() {
+    ApiException answer =
+        HttpResponses.toApiException(
+            new FintocException(Kind.REJECTED, 422, "brand_new_code_2031", "m", "amount"));
+
+    assertThat(answer.code()).isEqualTo("fintoc_brand_new_code_2031");
+    assertThat(answer.metricCode()).isEqualTo("fintoc_other");
+  }
+
+  @Test
+  void aFintocCodeWeKnowOrNoneAtAllIsCountedAsTheCallerSeesIt() {
+    ApiException known =
+        HttpResponses.toApiException(
+            new FintocException(Kind.REJECTED, 400, "invalid_expires_at", "m", "expires_at"));
+    ApiException none =
+        HttpResponses.toApiException(new FintocException(Kind.REJECTED, 400, null, "m", null));
+
+    assertThat(known.metricCode()).isEqualTo(known.code()).isEqualTo("fintoc_invalid_expires_at");
+    assertThat(none.metricCode()).isEqualTo(none.code()).isEqualTo("fintoc_invalid_request");
+  }
+
+  @Test
+  void ourOwnCodesAreCountedUnderThemselves() {
+    assertThat(ApiException.invalid("invalid_amount", "bad", "amount").metricCode())
+        .isEqualTo("invalid_amount");
+    assertThat(HttpResponses.toApiException(new IllegalStateException("boom")).metricCode())
+        .isEqualTo("internal_error");
+    assertThat(
+            HttpResponses.toApiException(new FintocException(Kind.TIMEOUT, 0, null, "m", null))
+                .metricCode())
+        .isEqualTo("fintoc_timeout");
+  }
+
+  @Test
   void anUnexpectedFailureIsA500WithoutAStackTraceInTheBody() {
     APIGatewayV2HTTPResponse response =
         HttpResponses.failure(new IllegalStateException("boom at line 3"));

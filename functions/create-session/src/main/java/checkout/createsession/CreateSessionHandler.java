@@ -56,7 +56,7 @@ public final class CreateSessionHandler
         return HttpResponses.json(201, CreatedView.of(session));
       } catch (Exception e) {
         ApiException refusal = HttpResponses.toApiException(e);
-        Metrics.count(Metric.SESSIONS_REFUSED, refusal.code());
+        Metrics.count(Metric.SESSIONS_REFUSED, refusal.metricCode());
         return HttpResponses.error(refusal);
       }
     }

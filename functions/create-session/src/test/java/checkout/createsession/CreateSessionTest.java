@@ -712,6 +712,83 @@ class CreateSessionTest {
         .isEqualTo("fintoc_customer_already_exists");
   }
 
+  /** The EMF lines (metrics) among what was logged, as JSON. */
+  static List<JsonNode> metricLines(LogCapture logs) {
+    return logs.lines().stream()
+        .map(line -> line.substring(line.indexOf(' ') + 1))
+        .filter(line -> line.contains("\"_aws\""))
+        .map(Json::parse)
+        .toList();
+  }
+
+  @Test
+  void aFintocCodeWeDoNotKnowReachesTheCallerButIsCountedAsFintocOther() {
+    stack
+        .fintoc
+        .faults()
+        .failCreates(
+            1,
+            400,
+            "invalid_request_error",
+            "brand_new_code_2031",
+            "Something Fintoc started checking",
+            "amount");
+
+    try (LogCapture logs = new LogCapture()) {
+      APIGatewayV2HTTPResponse response = create(CLP_ORDER, null);
+
+      assertThat(body(response).at("/error/code").asText())
+          .as("the caller sees Fintoc's own code")
+          .isEqualTo("fintoc_brand_new_code_2031");
+      assertThat(metricLines(logs))
+          .filteredOn(line -> line.has("SessionsRefused"))
+          .extracting(line -> line.path("Code").asText())
+          .as("a code Fintoc adds is never a new SessionsRefused{Code} metric")
+          .containsExactly("fintoc_other");
+    }
+  }
+
+  @Test
+  void aFintocCodeWeKnowIsCountedUnderItsOwnName() {
+    stack
+        .fintoc
+        .faults()
+        .failCreates(
+            1, 400, "invalid_request_error", "invalid_expires_at", "too far", "expires_at");
+
+    try (LogCapture logs = new LogCapture()) {
+      create(CLP_ORDER, null);
+
+      assertThat(metricLines(logs))
+          .filteredOn(line -> line.has("SessionsRefused"))
+          .extracting(line -> line.path("Code").asText())
+          .containsExactly("fintoc_invalid_expires_at");
+    }
+  }
+
+  @Test
+  void aStatusNoHttpServerSendsIsCountedAsOtherNeverAsANewOutcome() {
+    // Whatever answers (Fintoc, a proxy) writes the status line; 999 is no HTTP status.
+    stack
+        .fintoc
+        .server()
+        .stubFor(
+            post(urlEqualTo("/v2/checkout_sessions"))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(999).withBody("?")));
+
+    try (LogCapture logs = new LogCapture()) {
+      create(CLP_ORDER, null);
+
+      assertThat(metricLines(logs))
+          .filteredOn(line -> line.has("FintocCalls"))
+          .extracting(line -> line.path("Outcome").asText())
+          .as("the FintocCalls{Outcome} values written")
+          .containsOnly("other")
+          .isNotEmpty();
+    }
+  }
+
   @Test
   void aRefusedKeyIsA502AndAnErrorLogThatNeverShowsTheKey() {
     stack.fintoc.acceptOnlyKey("sk_test_someone_else");

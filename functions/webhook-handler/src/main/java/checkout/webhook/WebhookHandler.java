@@ -61,9 +61,9 @@ public final class WebhookHandler
       } catch (Exception e) {
         ApiException answer = HttpResponses.toApiException(e);
         if (answer.status() < 500) {
-          Metrics.count(Metric.WEBHOOKS_REJECTED, answer.code());
+          Metrics.count(Metric.WEBHOOKS_REJECTED, answer.metricCode());
         } else {
-          Metrics.count(Metric.WEBHOOKS_FAILED, answer.code());
+          Metrics.count(Metric.WEBHOOKS_FAILED, answer.metricCode());
         }
         return HttpResponses.error(answer);
       }
