@@ -248,8 +248,8 @@ class TemplateTest {
                 DynamicTest.dynamicTest(
                     schedule.function(),
                     () -> {
-                      int timeout =
-                          template.functionProperty(schedule.function(), "Timeout").asInt();
+                      long timeout =
+                          template.functionProperty(schedule.function(), "Timeout").asLong();
                       assertThat(timeout)
                           .as(
                               "%s's Timeout (%d s) must be shorter than its schedule %s: with"
