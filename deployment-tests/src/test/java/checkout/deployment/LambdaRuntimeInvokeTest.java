@@ -23,8 +23,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,10 +56,11 @@ class LambdaRuntimeInvokeTest {
   }
 
   /** The function as sam local runs it with env.json, its endpoints pointed at the stand-ins. */
-  static LambdaRunner runAsSamLocal(String function) throws Exception {
+  static LambdaRunner runAsSamLocal(String function, Map<String, String> extra) throws Exception {
     // As sam local invoke --env-vars env.json.
     Map<String, String> overrides =
         EnvVars.read(ProjectFiles.resolve("env.json")).forFunction(function);
+    overrides.putAll(extra);
     overrides.put("SESSIONS_TABLE", config.required("SESSIONS_TABLE"));
     overrides.put("DYNAMODB_ENDPOINT", config.required("DYNAMODB_ENDPOINT"));
     overrides.put("FINTOC_API_URL", config.required("FINTOC_API_URL"));
@@ -91,46 +96,117 @@ class LambdaRuntimeInvokeTest {
     return Json.parse(runner.invoke(event).body());
   }
 
+  /**
+   * Every function of the template running as sam local runs it, each sample event sent to the
+   * function {@link TemplateSamples} pairs it with (never a list kept here), and which of the
+   * paired samples were sent, so a sample added later fails until its answer is checked here.
+   */
+  static final class SamLocal implements AutoCloseable {
+    final TemplateSamples pairing = TemplateSamples.derive(template, ProjectFiles.root());
+    final Map<String, LambdaRunner> runners = new LinkedHashMap<>();
+    final Set<String> sent = new LinkedHashSet<>();
+
+    SamLocal(Map<String, String> extra) throws Exception {
+      for (String function : pairing.byFunction().keySet()) {
+        runners.put(function, runAsSamLocal(function, extra));
+      }
+    }
+
+    /** The function the sample goes to, answering it. */
+    JsonNode answer(String file) throws Exception {
+      return answer(file, sample(file));
+    }
+
+    /** The function the sample goes to, answering {@code event} (the sample, re-signed). */
+    JsonNode answer(String file, String event) throws Exception {
+      sent.add(file);
+      return invoke(runner(file), event);
+    }
+
+    LambdaRunner runner(String file) {
+      List<String> functions =
+          pairing.byFunction().entrySet().stream()
+              .filter(e -> e.getValue().contains(file))
+              .map(Map.Entry::getKey)
+              .toList();
+      assertThat(functions).as("the functions template.yaml delivers %s to", file).hasSize(1);
+      return runners.get(functions.get(0));
+    }
+
+    /** Every sample the template delivers to a function, in file order. */
+    Set<String> paired() {
+      Set<String> paired = new TreeSet<>();
+      pairing.byFunction().values().forEach(paired::addAll);
+      return paired;
+    }
+
+    @Override
+    public void close() {
+      runners.values().forEach(LambdaRunner::close);
+    }
+  }
+
   @Test
   void everySampleEventAsCommittedIsAnsweredByItsFunctionRunningAsSamLocalRunsIt()
       throws Exception {
     stack.fintoc.reset(); // the samples name Fintoc's first session ids
-    try (LambdaRunner create = runAsSamLocal("CreateSessionFunction");
-        LambdaRunner get = runAsSamLocal("GetSessionFunction");
-        LambdaRunner prices = runAsSamLocal("ListPricesFunction");
-        LambdaRunner webhook = runAsSamLocal("WebhookHandlerFunction");
-        LambdaRunner sweeper = runAsSamLocal("ExpirySweeperFunction")) {
-      JsonNode listed = invoke(prices, sample("list-prices.json"));
-      assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
+    LocalEventBus bus = new LocalEventBus(null, null, Clock.systemUTC());
+    HttpServer server = Exchanges.serve(0, "eventbridge", bus::handle);
+    try (SamLocal functions =
+        new SamLocal(
+            Map.of(
+                "EVENT_BUS_NAME",
+                "orders",
+                "EVENTBRIDGE_ENDPOINT",
+                "http://127.0.0.1:" + server.getAddress().getPort()))) {
+      JsonNode listed = functions.answer("list-prices.json");
+      assertThat(listed.get("statusCode").asInt())
+          .as(functions.runner("list-prices.json").log())
+          .isEqualTo(200);
       assertThat(Json.parse(listed.get("body").asText()).get("prices")).hasSize(3);
 
-      JsonNode created = invoke(create, sample("create-session.json"));
+      LambdaRunner create = functions.runner("create-session.json");
+      JsonNode created = functions.answer("create-session.json");
       assertThat(created.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
       assertThat(Json.parse(created.get("body").asText()).get("id").asText())
           .isEqualTo("cs_test_000001");
-      JsonNode signed = invoke(create, sample(SignSampleEvents.SIGNED_ORDER_SAMPLE));
+      JsonNode signed = functions.answer(SignSampleEvents.SIGNED_ORDER_SAMPLE);
       assertThat(signed.get("statusCode").asInt()).as(create.log()).isEqualTo(201);
-      assertThat(invoke(create, sample("create-session-invalid.json")).get("statusCode").asInt())
+      assertThat(functions.answer("create-session-invalid.json").get("statusCode").asInt())
           .isEqualTo(400);
 
-      JsonNode fetched = invoke(get, sample("get-session.json"));
+      LambdaRunner get = functions.runner("get-session.json");
+      JsonNode fetched = functions.answer("get-session.json");
       assertThat(fetched.get("statusCode").asInt()).as(get.log()).isEqualTo(200);
       assertThat(Json.parse(fetched.get("body").asText()).get("status").asText())
           .isEqualTo("created");
 
       for (String file : SignSampleEvents.samples().keySet()) {
-        JsonNode answered = invoke(webhook, sample(file));
+        JsonNode answered = functions.answer(file);
         assertThat(answered.get("statusCode").asInt())
-            .as(file + "\n" + webhook.log())
+            .as(file + "\n" + functions.runner(file).log())
             .isEqualTo(200);
       }
-      JsonNode paid = invoke(get, sample("get-session.json"));
+      JsonNode paid = functions.answer("get-session.json");
       assertThat(Json.parse(paid.get("body").asText()).get("payment_status").asText())
           .isEqualTo("succeeded");
       assertThat(Json.parse(paid.get("body").asText()).get("paid").asBoolean()).isTrue();
 
-      JsonNode summary = invoke(sweeper, sample("expiry-sweeper.json"));
-      assertThat(summary.has("found")).as(sweeper.log()).isTrue();
+      JsonNode summary = functions.answer("expiry-sweeper.json");
+      assertThat(summary.has("found")).as(functions.runner("expiry-sweeper.json").log()).isTrue();
+
+      JsonNode published = functions.answer("order-publisher.json");
+      assertThat(published.path("batchItemFailures"))
+          .as(functions.runner("order-publisher.json").log())
+          .isEmpty();
+      assertThat(bus.details()).hasSize(1);
+
+      assertThat(functions.sent)
+          .as("samples template.yaml delivers to a function: check each one's answer here")
+          .containsExactlyInAnyOrderElementsOf(functions.paired());
+    } finally {
+      server.stop(0);
+      bus.close();
     }
   }
 

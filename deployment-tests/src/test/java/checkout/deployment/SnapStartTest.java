@@ -31,13 +31,10 @@ import org.junit.jupiter.api.Test;
 class SnapStartTest {
   static final TestStack stack = new TestStack();
   static final SamTemplate template = ProjectFiles.template();
-  static final List<String> FUNCTIONS =
-      List.of(
-          "CreateSessionFunction",
-          "GetSessionFunction",
-          "ListPricesFunction",
-          "WebhookHandlerFunction",
-          "ExpirySweeperFunction");
+
+  /** Every function of the template: each publishes SnapStart versions (Globals). */
+  static final List<String> FUNCTIONS = List.copyOf(template.functions().keySet());
+
   static Config config;
 
   @BeforeAll

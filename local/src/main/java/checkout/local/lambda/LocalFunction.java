@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -18,14 +19,18 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -59,6 +64,9 @@ public final class LocalFunction {
       return new String(payload, StandardCharsets.UTF_8);
     }
   }
+
+  private static final String GLOBAL_INTERCEPTORS =
+      "software/amazon/awssdk/global/handlers/execution.interceptors";
 
   private final Definition definition;
   private final Clock clock;
@@ -164,11 +172,7 @@ public final class LocalFunction {
         throw new IllegalStateException(
             definition.jar() + " does not exist: run ./mvnw -DskipTests package first");
       }
-      loader =
-          new URLClassLoader(
-              definition.name(),
-              new URL[] {definition.jar().toUri().toURL()},
-              JdkClassLoader.INSTANCE);
+      loader = new URLClassLoader(definition.name(), classPath(), JdkClassLoader.INSTANCE);
       String[] parts = definition.handler().split("::");
       String methodName = parts.length > 1 ? parts[1] : "handleRequest";
       Thread thread = Thread.currentThread();
@@ -188,6 +192,26 @@ public final class LocalFunction {
       } finally {
         thread.setContextClassLoader(previous);
       }
+    }
+
+    /**
+     * The jar, then each class path root of this process that lists AWS SDK global interceptors.
+     * Only tests have one (test-support's AwsOperationRecorder, for LeastPrivilegeTest): the SDK in
+     * the function's jar then records the function's calls as well. A local run has none, so its
+     * functions see their jars alone.
+     */
+    private URL[] classPath() throws IOException {
+      List<URL> urls = new ArrayList<>(List.of(definition.jar().toUri().toURL()));
+      for (URL list :
+          Collections.list(
+              LocalFunction.class.getClassLoader().getResources(GLOBAL_INTERCEPTORS))) {
+        String text = list.toString();
+        String root = text.substring(0, text.length() - GLOBAL_INTERCEPTORS.length());
+        urls.add(
+            URI.create(root.startsWith("jar:") ? root.substring(4, root.length() - 2) : root)
+                .toURL());
+      }
+      return urls.toArray(URL[]::new);
     }
 
     private Method handlerMethod(Class<?> handlerClass, String name) {
