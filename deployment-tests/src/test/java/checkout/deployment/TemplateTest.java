@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -237,6 +238,41 @@ class TemplateTest {
                               .as("%s in env.json section %s", name, section.getKey())
                               .contains(name));
             });
+  }
+
+  @TestFactory
+  Stream<DynamicTest> aScheduledFunctionsTimeoutIsShorterThanItsSchedulePeriod() {
+    return template.schedules().stream()
+        .map(
+            schedule ->
+                DynamicTest.dynamicTest(
+                    schedule.function(),
+                    () -> {
+                      long timeout =
+                          template.functionProperty(schedule.function(), "Timeout").asLong();
+                      assertThat(timeout)
+                          .as(
+                              "%s's Timeout (%d s) must be shorter than its schedule %s: with"
+                                  + " reserved concurrency 1 a run that uses all its time would"
+                                  + " throttle the next one, and FunctionThrottlesAlarm trips",
+                              schedule.function(), timeout, schedule.expression())
+                          .isLessThan(periodSeconds(schedule.expression()));
+                    }));
+  }
+
+  /** {@code rate(5 minutes)} → 300; a cron expression's shortest period is one minute. */
+  static long periodSeconds(String expression) {
+    var rate = Pattern.compile("rate\\((\\d+) (minute|hour|day)s?\\)").matcher(expression.trim());
+    if (!rate.matches()) {
+      return 60;
+    }
+    long unit =
+        switch (rate.group(2)) {
+          case "minute" -> 60;
+          case "hour" -> 3_600;
+          default -> 86_400;
+        };
+    return Long.parseLong(rate.group(1)) * unit;
   }
 
   @Test

@@ -80,6 +80,13 @@ public record Settings(
    */
   public static final String SWEEP_CALLS_PER_SECOND = "SWEEP_CALLS_PER_SECOND";
 
+  /**
+   * How long Fintoc must keep answering 404 for a session (at least three looks) before the sweeper
+   * stops asking and flags it {@code unknown_at_fintoc} for a person: a 404 is evidence (another
+   * organisation's or mode's key, a Fintoc fault), never a verdict.
+   */
+  public static final String SWEEP_UNKNOWN_AFTER_SECONDS = "SWEEP_UNKNOWN_AFTER_SECONDS";
+
   /** The EventBridge bus order events are put on; {@code default} is the account's own. */
   public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
 
@@ -170,8 +177,11 @@ public record Settings(
    * @param concurrency Fintoc calls at once
    * @param pageSize index items per page
    * @param callsPerSecond Fintoc calls a second at most
+   * @param unknownAfter how long a session must keep being unknown to Fintoc (404) before it leaves
+   *     the sweep for a person to look at
    */
-  public record Sweep(Duration grace, int concurrency, int pageSize, int callsPerSecond) {}
+  public record Sweep(
+      Duration grace, int concurrency, int pageSize, int callsPerSecond, Duration unknownAfter) {}
 
   /**
    * Where the publisher puts order events.
@@ -216,7 +226,8 @@ public record Settings(
                 Duration.ofSeconds(read.atLeastZero(SWEEP_GRACE_SECONDS, 600)),
                 (int) read.positive(SWEEP_CONCURRENCY, 4),
                 (int) read.positive(SWEEP_PAGE_SIZE, 100),
-                (int) read.positive(SWEEP_CALLS_PER_SECOND, 10)),
+                (int) read.positive(SWEEP_CALLS_PER_SECOND, 10),
+                Duration.ofSeconds(read.positive(SWEEP_UNKNOWN_AFTER_SECONDS, 6 * 3_600))),
             new Events(
                 config.string(EVENT_BUS_NAME, "default"),
                 config.string(EVENT_SOURCE, "fintoc-checkout"),

@@ -20,7 +20,8 @@ import java.util.Objects;
  *   <li>{@link #ACTION_REQUIRED}: the payment needs the customer (or another approver), with a
  *       {@code next_action} it did not have before (once per committed version);
  *   <li>{@link #ATTENTION}: money moved in a way an operator must reconcile — {@code
- *       paid_after_expiry}, {@code amount_mismatch}, {@code amount_unverified} (once per kind).
+ *       paid_after_expiry}, {@code amount_mismatch}, {@code amount_unverified}, {@code
+ *       unknown_at_fintoc} (once per kind).
  * </ul>
  *
  * An expired session whose payment is still pending says nothing yet: its payment's final status

@@ -67,6 +67,16 @@ public final class FintocClient {
     return call("GET", "/v2/checkout_sessions/" + id, null, null, deadline);
   }
 
+  /**
+   * The mode of the secret key in use, from its prefix: {@code live} ({@code sk_live_}), {@code
+   * test} ({@code sk_test_}) or null. Fintoc's sessions are per mode (and per organisation): a key
+   * of the other mode gets 404 for them. Only the prefix is looked at; the key is never returned.
+   */
+  public String keyMode() {
+    String key = secretKey(false);
+    return key.startsWith("sk_live_") ? "live" : key.startsWith("sk_test_") ? "test" : null;
+  }
+
   private JsonNode call(
       String method, String path, String body, String idempotencyKey, Deadline invocation) {
     String key = secretKey(false);

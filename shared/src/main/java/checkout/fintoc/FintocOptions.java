@@ -45,4 +45,23 @@ public record FintocOptions(
         Duration.ofSeconds(16),
         5);
   }
+
+  /**
+   * One attempt per call, no retry inside it, not even after a 429: for a caller whose own queue is
+   * its retry (the sweeper moves an unanswered session back with a growing interval), so each of
+   * its calls is one paced request and a retry never outlasts the run or its share of the rate.
+   */
+  public FintocOptions singleAttempt() {
+    return new FintocOptions(
+        baseUrl,
+        connectTimeout,
+        readTimeout,
+        1,
+        callBudget,
+        backoffBase,
+        backoffCap,
+        rateLimitBackoffBase,
+        rateLimitBackoffCap,
+        0);
+  }
 }

@@ -27,7 +27,10 @@ public enum Metric {
   SESSIONS_SWEPT("SessionsSwept", Unit.COUNT, null),
   /** Sessions the sweeper could not reconcile this run (it tries again next run). */
   SWEEP_ERRORS("SweepErrors", Unit.COUNT, null),
-  /** A session newly needs an operator, by kind (paid_after_expiry, amount_mismatch, …). */
+  /**
+   * A session newly needs an operator, by kind (paid_after_expiry, amount_mismatch,
+   * unknown_at_fintoc …).
+   */
   ATTENTION("Attention", Unit.COUNT, "Kind"),
   /** Calls to Fintoc's API by outcome: 2xx, 3xx, 4xx, 429, 5xx, timeout, network, other. */
   FINTOC_CALLS("FintocCalls", Unit.COUNT, "Outcome"),

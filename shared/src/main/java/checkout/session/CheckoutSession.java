@@ -32,6 +32,14 @@ import java.util.Objects;
  * @param settleChecks how many times the sweeper has asked Fintoc about a payment that is not final
  *     on a session that is; {@code nextSettleCheckAt} is when it asks next (null when there is
  *     nothing to settle)
+ * @param openChecks how many times the sweeper has asked Fintoc about this session while it was
+ *     open past due and could not close it (Fintoc still had it open, or gave no answer); {@code
+ *     nextOpenCheckAt} is when it asks next (null: at expires_at, nobody has asked yet)
+ * @param notFoundSince when Fintoc first answered 404 for this session in the current run of 404s
+ *     (null: it knows it, or nobody asked); {@code notFoundChecks} how many 404s since
+ * @param unknownReason why the sweeper stopped asking about a session Fintoc kept not knowing (its
+ *     attention is then {@code unknown_at_fintoc}), or null; any report from Fintoc about it clears
+ *     it
  */
 public record CheckoutSession(
     String id,
@@ -60,7 +68,12 @@ public record CheckoutSession(
     String pricing,
     String customer,
     int settleChecks,
-    Instant nextSettleCheckAt) {
+    Instant nextSettleCheckAt,
+    int openChecks,
+    Instant nextOpenCheckAt,
+    Instant notFoundSince,
+    int notFoundChecks,
+    String unknownReason) {
 
   public static Builder builder() {
     return new Builder();
@@ -87,7 +100,12 @@ public record CheckoutSession(
         && Objects.equals(paymentAmount, other.paymentAmount)
         && Objects.equals(paymentCurrency, other.paymentCurrency)
         && settleChecks == other.settleChecks
-        && Objects.equals(nextSettleCheckAt, other.nextSettleCheckAt);
+        && Objects.equals(nextSettleCheckAt, other.nextSettleCheckAt)
+        && openChecks == other.openChecks
+        && Objects.equals(nextOpenCheckAt, other.nextOpenCheckAt)
+        && Objects.equals(notFoundSince, other.notFoundSince)
+        && notFoundChecks == other.notFoundChecks
+        && Objects.equals(unknownReason, other.unknownReason);
   }
 
   /**
@@ -144,6 +162,11 @@ public record CheckoutSession(
     private String customer;
     private int settleChecks;
     private Instant nextSettleCheckAt;
+    private int openChecks;
+    private Instant nextOpenCheckAt;
+    private Instant notFoundSince;
+    private int notFoundChecks;
+    private String unknownReason;
 
     private Builder() {}
 
@@ -175,6 +198,11 @@ public record CheckoutSession(
       customer = s.customer;
       settleChecks = s.settleChecks;
       nextSettleCheckAt = s.nextSettleCheckAt;
+      openChecks = s.openChecks;
+      nextOpenCheckAt = s.nextOpenCheckAt;
+      notFoundSince = s.notFoundSince;
+      notFoundChecks = s.notFoundChecks;
+      unknownReason = s.unknownReason;
     }
 
     public Builder id(String value) {
@@ -312,6 +340,31 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder openChecks(int value) {
+      openChecks = value;
+      return this;
+    }
+
+    public Builder nextOpenCheckAt(Instant value) {
+      nextOpenCheckAt = value;
+      return this;
+    }
+
+    public Builder notFoundSince(Instant value) {
+      notFoundSince = value;
+      return this;
+    }
+
+    public Builder notFoundChecks(int value) {
+      notFoundChecks = value;
+      return this;
+    }
+
+    public Builder unknownReason(String value) {
+      unknownReason = value;
+      return this;
+    }
+
     public CheckoutSession build() {
       return new CheckoutSession(
           id,
@@ -340,7 +393,12 @@ public record CheckoutSession(
           pricing,
           customer,
           settleChecks,
-          nextSettleCheckAt);
+          nextSettleCheckAt,
+          openChecks,
+          nextOpenCheckAt,
+          notFoundSince,
+          notFoundChecks,
+          unknownReason);
     }
   }
 }

@@ -33,6 +33,18 @@ public final class SessionRules {
   public static final String AMOUNT_UNVERIFIED = "amount_unverified";
 
   /**
+   * Fintoc kept answering 404 for a session (at least {@link #MIN_NOT_FOUND_CHECKS} looks over the
+   * configured period): the sweeper stopped asking, a person must look (the key may have been
+   * switched to another organisation or mode). Never a reason to call the session expired.
+   */
+  public static final String UNKNOWN_AT_FINTOC = "unknown_at_fintoc";
+
+  /**
+   * One 404, or two, are not enough, however long apart: a session leaves the sweep after three.
+   */
+  public static final int MIN_NOT_FOUND_CHECKS = 3;
+
+  /**
    * The sweeper first asks about an unsettled payment this long after it became one, then doubling.
    */
   public static final Duration FIRST_SETTLE_CHECK = Duration.ofMinutes(10);
@@ -149,6 +161,33 @@ public final class SessionRules {
           .paymentAmount(first(base.paymentAmount(), payment.amount()))
           .paymentCurrency(first(base.paymentCurrency(), payment.currency()));
     }
+    // Fintoc reported something about this session or its payment: it knows it, whatever 404s
+    // came before.
+    boolean aboutThis = base.id().equals(fact.sessionId());
+    boolean known =
+        (aboutThis && (fact.sessionStatus() != null || fact.snapshot() != null))
+            || (linked && fact.payment() != null);
+    Instant notFoundSince = known ? null : base.notFoundSince();
+    int notFoundChecks = known ? 0 : base.notFoundChecks();
+    String unknownReason = known ? null : base.unknownReason();
+    if (!known
+        && aboutThis
+        && fact.notFound() != null
+        && unknownReason == null
+        && (status.isOpen() || merged.build().awaitsSettlement())) {
+      notFoundSince = notFoundSince == null ? fact.observedAt() : notFoundSince;
+      notFoundChecks++;
+      boolean longEnough =
+          Duration.between(notFoundSince, fact.observedAt())
+                  .compareTo(fact.notFound().unknownAfter())
+              >= 0;
+      if (notFoundChecks >= MIN_NOT_FOUND_CHECKS && longEnough) {
+        unknownReason =
+            unknownReason(base, notFoundChecks, notFoundSince, fact.notFound().keyMode());
+      }
+    }
+    merged.notFoundSince(notFoundSince).notFoundChecks(notFoundChecks).unknownReason(unknownReason);
+
     CheckoutSession view = merged.build();
     boolean succeeded = PaymentStatus.SUCCEEDED.equals(view.paymentStatus());
     boolean amountKnown = view.paymentAmount() != null && view.paymentCurrency() != null;
@@ -156,11 +195,53 @@ public final class SessionRules {
         amountKnown
             && view.paymentAmount() == base.amount()
             && view.paymentCurrency().equals(base.currency());
+    int openChecks = openChecks(base, view, fact);
     return merged
         .paid(succeeded && exactAmount && !SessionStatus.EXPIRED.equals(status))
-        .attention(attention(succeeded, amountKnown, exactAmount, status))
+        .attention(attention(succeeded, amountKnown, exactAmount, status, unknownReason))
         .settleChecks(settleChecks(base, view, fact))
-        .nextSettleCheckAt(nextSettleCheck(base, view, fact, now));
+        .nextSettleCheckAt(nextSettleCheck(base, view, fact, now))
+        .openChecks(openChecks)
+        .nextOpenCheckAt(
+            !view.status().isOpen()
+                ? null
+                : fact.fromSweep() && aboutThis
+                    ? now.plus(settleInterval(Math.max(0, openChecks - 1)))
+                    : base.nextOpenCheckAt());
+  }
+
+  /**
+   * Each of the sweeper's looks at a session still open past due counts (Fintoc still has it open,
+   * or did not answer, or answered 404), so the next look moves back: 10 min after the first, then
+   * doubling up to 6 h, as for an unsettled payment. Closed, the count ends.
+   */
+  private static int openChecks(CheckoutSession base, CheckoutSession merged, Observation fact) {
+    if (!merged.status().isOpen()) {
+      return 0;
+    }
+    return fact.fromSweep() && base.id().equals(fact.sessionId()) && base.status().isOpen()
+        ? base.openChecks() + 1
+        : base.openChecks();
+  }
+
+  /** What a person is told: how long Fintoc has not known it, and whether the modes differ. */
+  private static String unknownReason(
+      CheckoutSession session, int checks, Instant since, String keyMode) {
+    String reason =
+        "Fintoc answered 404 to "
+            + checks
+            + " looks since "
+            + since
+            + " (another organisation's key, or a fault at Fintoc)";
+    if (keyMode != null && session.mode() != null && !keyMode.equals(session.mode())) {
+      reason +=
+          "; the session was made in "
+              + session.mode()
+              + " mode but the secret key is a "
+              + keyMode
+              + " key: was secret_key switched?";
+    }
+    return reason;
   }
 
   /**
@@ -198,11 +279,18 @@ public final class SessionRules {
     return a == null ? -1 : b == null ? 1 : a.compareTo(b);
   }
 
-  /** Why money that moved needs an operator, or null when nothing does. */
+  /**
+   * Why money that moved needs an operator, or why a session Fintoc does not know does, or null
+   * when nothing does.
+   */
   private static String attention(
-      boolean succeeded, boolean amountKnown, boolean exactAmount, SessionStatus status) {
+      boolean succeeded,
+      boolean amountKnown,
+      boolean exactAmount,
+      SessionStatus status,
+      String unknownReason) {
     if (!succeeded) {
-      return null;
+      return unknownReason != null ? UNKNOWN_AT_FINTOC : null;
     }
     if (!amountKnown) {
       return AMOUNT_UNVERIFIED;

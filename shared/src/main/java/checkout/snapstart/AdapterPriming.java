@@ -71,6 +71,7 @@ public final class AdapterPriming {
   public static void sweepQueries(SessionRepository sessions) {
     for (SessionRepository.Due due : SessionRepository.Due.values()) {
       sessions.due(due, 0, 0, 1, null);
+      sessions.countDue(due, 0, 0);
     }
   }
 

@@ -51,11 +51,25 @@ public final class SessionItems {
     Attr.putIfPresent(item, "pricing", session.pricing());
     Attr.putIfPresent(item, "customer", session.customer());
     item.put("version", n(session.version()));
-    if (session.status().isOpen() && session.expiresAt() != null) {
-      item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
-      item.put(SessionsTable.OPEN_EXPIRES_AT, n(session.expiresAt().getEpochSecond()));
+    Attr.putIfPresent(item, "not_found_since", session.notFoundSince());
+    if (session.notFoundChecks() > 0) {
+      item.put("not_found_checks", n(session.notFoundChecks()));
     }
-    if (session.nextSettleCheckAt() != null) {
+    Attr.putIfPresent(item, "unknown_reason", session.unknownReason());
+    // A session Fintoc kept not knowing has left the sweep for a person: in neither index.
+    boolean swept = session.unknownReason() == null;
+    if (swept && session.status().isOpen() && session.expiresAt() != null) {
+      item.put(SessionsTable.OPEN_SHARD, s(SessionsTable.openShard(session.id())));
+      // The next look: expires_at until the sweeper has asked (items written before looks were
+      // counted hold exactly that), then moved back by each look that could not close it.
+      Instant nextLook =
+          session.nextOpenCheckAt() != null ? session.nextOpenCheckAt() : session.expiresAt();
+      item.put(SessionsTable.OPEN_CHECK_AT, n(nextLook.getEpochSecond()));
+      if (session.openChecks() > 0) {
+        item.put(SessionsTable.OPEN_CHECKS, n(session.openChecks()));
+      }
+    }
+    if (swept && session.nextSettleCheckAt() != null) {
       item.put("settle_checks", n(session.settleChecks()));
       item.put(SessionsTable.UNSETTLED_SHARD, s(SessionsTable.unsettledShard(session.id())));
       item.put(SessionsTable.UNSETTLED_CHECK_AT, n(session.nextSettleCheckAt().getEpochSecond()));
@@ -67,6 +81,8 @@ public final class SessionItems {
     String paymentStatus = Attr.string(item, "payment_status");
     AttributeValue paid = item.get("paid");
     Long checkAt = Attr.optionalNumber(item, SessionsTable.UNSETTLED_CHECK_AT);
+    Long openChecks = Attr.optionalNumber(item, SessionsTable.OPEN_CHECKS);
+    Long openCheckAt = Attr.optionalNumber(item, SessionsTable.OPEN_CHECK_AT);
     return CheckoutSession.builder()
         .id(Attr.string(item, "id"))
         .status(SessionStatus.fromWire(Attr.string(item, "status")))
@@ -95,6 +111,12 @@ public final class SessionItems {
         .customer(Attr.string(item, "customer"))
         .settleChecks((int) Attr.number(item, "settle_checks"))
         .nextSettleCheckAt(checkAt == null ? null : Instant.ofEpochSecond(checkAt))
+        .openChecks(openChecks == null ? 0 : openChecks.intValue())
+        .nextOpenCheckAt(
+            openChecks == null || openCheckAt == null ? null : Instant.ofEpochSecond(openCheckAt))
+        .notFoundSince(Attr.instant(item, "not_found_since"))
+        .notFoundChecks((int) Attr.number(item, "not_found_checks"))
+        .unknownReason(Attr.string(item, "unknown_reason"))
         .build();
   }
 }

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -109,12 +110,12 @@ public final class SessionRepository {
 
   /** The two sparse indexes the sweeper reads: what is due, per shard, by a time. */
   public enum Due {
-    /** Sessions still open, by expires_at. */
+    /** Sessions still open, by the sweeper's next look (expires_at until it has asked). */
     OPEN(
         SessionsTable.OPEN_INDEX,
         SessionsTable.OPEN_SHARD,
         SessionsTable.OPEN_SHARD_PREFIX,
-        SessionsTable.OPEN_EXPIRES_AT),
+        SessionsTable.OPEN_CHECK_AT),
     /** Sessions over at Fintoc whose payment is not final, by when the sweeper next asks. */
     UNSETTLED(
         SessionsTable.UNSETTLED_INDEX,
@@ -147,11 +148,18 @@ public final class SessionRepository {
     }
   }
 
+  /** A session due for a look, and since when (epoch seconds: the index's sort key). */
+  public record DueItem(String sessionId, long dueAt) {}
+
   /**
-   * One page of what is due: the sessions' ids, what reading them cost, and where the next page
-   * starts (null: this shard is done).
+   * One page of what is due, oldest first: the sessions, what reading them cost, and where the next
+   * page starts (null: this shard is done).
    */
-  public record DuePage(List<String> sessionIds, int itemsRead, Double readCapacity, Cursor next) {}
+  public record DuePage(List<DueItem> items, int itemsRead, Double readCapacity, Cursor next) {
+    public List<String> sessionIds() {
+      return items.stream().map(DueItem::sessionId).toList();
+    }
+  }
 
   /**
    * The sessions of {@code shard} due before {@code cutoff} (epoch seconds), from {@code from} on.
@@ -175,11 +183,15 @@ public final class SessionRepository {
                             .limit(pageSize)
                             .exclusiveStartKey(from == null ? null : from.lastKey)
                             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    List<String> ids =
+    List<DueItem> items =
         page.items().stream()
             .map(
                 item ->
-                    item.get(SessionsTable.PK).s().substring(SessionsTable.SESSION_PREFIX.length()))
+                    new DueItem(
+                        item.get(SessionsTable.PK)
+                            .s()
+                            .substring(SessionsTable.SESSION_PREFIX.length()),
+                        Long.parseLong(item.get(due.sortAttribute).n())))
             .toList();
     Double capacity =
         page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits();
@@ -187,7 +199,54 @@ public final class SessionRepository {
         page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
             ? new Cursor(page.lastEvaluatedKey())
             : null;
-    return new DuePage(ids, page.scannedCount(), capacity, next);
+    return new DuePage(items, page.scannedCount(), capacity, next);
+  }
+
+  /** How many sessions of a shard are due, and what counting them cost. */
+  public record DueCount(long count, int queries, Double readCapacity) {}
+
+  /**
+   * How many sessions of {@code shard} are due before {@code cutoff}: a {@code Select COUNT} query
+   * of the same key condition (the index holds keys only, so a 1 MB page counts thousands), paged
+   * until done. It reads what it counts: use it when the first page did not already say.
+   */
+  public DueCount countDue(Due due, int shard, long cutoff) {
+    long count = 0;
+    int queries = 0;
+    double capacity = 0;
+    boolean measured = false;
+    Map<String, AttributeValue> from = null;
+    do {
+      Map<String, AttributeValue> start = from;
+      QueryResponse page =
+          Storage.call(
+              "Query " + due.index + " count",
+              () ->
+                  dynamo.query(
+                      r ->
+                          r.tableName(table)
+                              .indexName(due.index)
+                              .keyConditionExpression("#shard = :shard AND #due < :cutoff")
+                              .expressionAttributeNames(
+                                  Map.of("#shard", due.shardAttribute, "#due", due.sortAttribute))
+                              .expressionAttributeValues(
+                                  Map.of(
+                                      ":shard", s(due.shardPrefix + shard), ":cutoff", n(cutoff)))
+                              .select(Select.COUNT)
+                              .exclusiveStartKey(start)
+                              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      queries++;
+      count += page.count();
+      if (page.consumedCapacity() != null) {
+        measured = true;
+        capacity += page.consumedCapacity().capacityUnits();
+      }
+      from =
+          page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+              ? page.lastEvaluatedKey()
+              : null;
+    } while (from != null);
+    return new DueCount(count, queries, measured ? capacity : null);
   }
 
   /** What became of a commit. */

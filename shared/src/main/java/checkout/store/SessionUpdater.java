@@ -87,6 +87,10 @@ public final class SessionUpdater {
         switch (session.attention()) {
           case SessionRules.PAID_AFTER_EXPIRY ->
               "a payment succeeded on an expired session: reconcile the order";
+          case SessionRules.UNKNOWN_AT_FINTOC ->
+              "Fintoc kept answering 404 for this session, so the sweeper stopped asking: look it"
+                  + " up in Fintoc's dashboard with the organisation and mode it was made in"
+                  + " (reason); if the key was switched, put the right one back";
           case SessionRules.AMOUNT_MISMATCH ->
               "a payment succeeded for another amount or currency than the order's:"
                   + " do not fulfil; refund or collect the difference";
@@ -107,6 +111,10 @@ public final class SessionUpdater {
         session.paymentAmount(),
         "payment_currency",
         session.paymentCurrency(),
+        "mode",
+        session.mode(),
+        "reason",
+        session.unknownReason(),
         "action",
         action);
   }

@@ -13,9 +13,9 @@ package checkout.store;
  *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog).
  * </ul>
  *
- * Open sessions also carry {@code open_shard} and {@code open_expires_at}, removed when the session
- * closes, so the sparse index {@code open-by-expiry} holds only open sessions: the sweeper's Query
- * cost grows with the sessions to close, not with the table.
+ * Open sessions also carry {@code open_shard} and {@code open_expires_at} (the sweeper's next
+ * look), removed when the session closes, so the sparse index {@code open-by-expiry} holds only
+ * open sessions: the sweeper's Query cost grows with the sessions to close, not with the table.
  */
 public final class SessionsTable {
   private SessionsTable() {}
@@ -30,8 +30,19 @@ public final class SessionsTable {
   public static final String OPEN_INDEX = "open-by-expiry";
   public static final String OPEN_SHARD = "open_shard";
 
-  /** Seconds since the epoch; the index's sort key. */
-  public static final String OPEN_EXPIRES_AT = "open_expires_at";
+  /**
+   * Seconds since the epoch, the index's sort key: when the sweeper next looks at the open session.
+   * That is its expires_at until the sweeper has asked, then moved back by each look that could not
+   * close it (Fintoc still had it open, gave no answer, or answered 404), so a session that cannot
+   * be closed yet never holds the head of the index. The session's own {@code expires_at} stays as
+   * Fintoc set it. The attribute keeps its first name because it is the key of a deployed index
+   * (renaming it means a new index and a backfill), and items written before looks were counted
+   * hold exactly their expires_at: the right first look, so they need no migration.
+   */
+  public static final String OPEN_CHECK_AT = "open_expires_at";
+
+  /** How many looks could not close the open session (absent: none yet). */
+  public static final String OPEN_CHECKS = "open_checks";
 
   /**
    * One index partition takes about 1 000 writes/s; spreading sessions over a few shards keeps

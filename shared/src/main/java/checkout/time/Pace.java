@@ -21,17 +21,30 @@ public final class Pace {
 
   /** Waits for this caller's slot. */
   public void await() throws InterruptedException {
+    await(Duration.ofDays(365));
+  }
+
+  /**
+   * Waits for this caller's slot if it comes within {@code maxWait}; otherwise takes no slot, waits
+   * not at all and returns false — so a caller with a deadline never waits past it for a start it
+   * could not use.
+   */
+  public boolean await(Duration maxWait) throws InterruptedException {
     long wait;
     synchronized (this) {
       long now = sleeper.nanoTime();
       // Compared as a difference: nanoTime values may be of any sign and may wrap.
       long slot = !started || nextSlot - now < 0 ? now : nextSlot;
+      wait = slot - now;
+      if (wait > maxWait.toNanos()) {
+        return false;
+      }
       started = true;
       nextSlot = slot + intervalNanos;
-      wait = slot - now;
     }
     if (wait > 0) {
       sleeper.sleep(Duration.ofNanos(wait));
     }
+    return true;
   }
 }

@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -120,6 +121,11 @@ public final class FintocStub implements AutoCloseable {
    */
   public void holdSession(String id, String status, String paymentIntentId, String paymentStatus) {
     simulator.hold(id, status, paymentIntentId, paymentStatus);
+  }
+
+  /** How many times the simulator was asked for each session. */
+  public Map<String, Integer> retrievalsBySession() {
+    return simulator.retrievalsBySession();
   }
 
   /** How many times Fintoc was asked for a session. */

@@ -25,7 +25,8 @@ final class ExpirySweeperRoot {
     this.sessions = new SessionRepository(platform.dynamo(), platform.settings().table());
     FintocClient fintoc =
         new FintocClient(
-            FintocOptions.from(platform.settings().fintoc()),
+            // No retry inside a call: an unanswered session moves back in the sweep's own queue.
+            FintocOptions.from(platform.settings().fintoc()).singleAttempt(),
             platform.secrets(),
             platform.sleeper(),
             new Jitter());

@@ -7,6 +7,7 @@ import checkout.fintoc.FintocException;
 import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
+import checkout.session.SessionRules;
 import checkout.session.SessionStatus;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
@@ -14,13 +15,16 @@ import checkout.time.Deadline;
 import checkout.time.Pace;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.PriorityQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -34,9 +38,17 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>Each reads only its sparse index ({@link SessionRepository#due}), so a run costs what it has
- * to close, whatever the table's size. Fintoc calls are paced and few at once (its rate limit is
- * shared with CreateSession); each starts only if the invocation has time left for it. Every write
- * goes through {@link SessionUpdater}: conditional, the same rules as the webhook.
+ * to close, whatever the table's size. The two indexes' 16 shards are read together and merged
+ * oldest due first, so no shard and no index has a fixed head start, and an unsettled payment waits
+ * behind nothing younger than itself. Whatever a look could not settle (Fintoc still has it open,
+ * no answer, a 404) moves back in its index with a growing interval, so a backlog is worked
+ * through, not read again from the same head.
+ *
+ * <p>Fintoc calls are paced and few at once (its rate limit is shared with CreateSession). Only
+ * this thread waits: before each call it decides whether there is time, waits for a free worker and
+ * for its pacing slot — each wait bounded by the deadline — and only then hands the session to a
+ * worker. Nothing is queued, so when the run stops nothing is left waiting. Every write goes
+ * through {@link SessionUpdater}: conditional, the same rules as the webhook.
  */
 final class Sweeper {
   private final SessionRepository sessions;
@@ -61,102 +73,168 @@ final class Sweeper {
     this.clock = clock;
   }
 
+  /** Why a run stopped before reaching everything due. */
+  enum Stop {
+    DEADLINE,
+    /** Fintoc answered 429: the rate is shared with CreateSession, which must come first. */
+    RATE_LIMITED,
+    /** Fintoc refused the key: every call would fail the same way. */
+    AUTHENTICATION
+  }
+
   /**
-   * @param deadline what the invocation has left, less a margin; read before each Fintoc call
+   * @param deadline what the invocation has left, less a margin; read before each wait and call
    * @param summary filled as the run goes, so it says what was done even when the run fails
    */
   void sweep(Supplier<Deadline> deadline, SweepSummary summary) {
-    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
-    try {
-      long now = clock.instant().getEpochSecond();
-      read(SessionRepository.Due.OPEN, now - settings.grace().toSeconds(), pool, deadline, summary);
-      read(SessionRepository.Due.UNSETTLED, now, pool, deadline, summary);
-    } finally {
-      pool.shutdownNow();
+    long now = clock.instant().getEpochSecond();
+    List<Lane> lanes = new ArrayList<>();
+    for (SessionRepository.Due due : SessionRepository.Due.values()) {
+      for (int shard = 0; shard < SessionRepository.SHARDS; shard++) {
+        lanes.add(new Lane(due, shard));
+      }
     }
-  }
+    // Equal due times go to a lane chosen by the run's time, so no lane is always first.
+    int start = (int) Math.floorMod(now / 60, (long) lanes.size());
+    PriorityQueue<Lane> heads =
+        new PriorityQueue<>(
+            Comparator.comparingLong(Lane::headDueAt)
+                .thenComparingInt(l -> Math.floorMod(l.position - start, lanes.size())));
+    for (int i = 0; i < lanes.size(); i++) {
+      Lane lane = lanes.get(i);
+      lane.position = i;
+      lane.cutoff =
+          lane.due == SessionRepository.Due.OPEN ? now - settings.grace().toSeconds() : now;
+      lane.fill(summary);
+      lane.countDue(summary, lane.cursor == null);
+      if (!lane.buffer.isEmpty()) {
+        heads.add(lane);
+      }
+    }
 
-  private void read(
-      SessionRepository.Due due,
-      long cutoff,
-      ExecutorService pool,
-      Supplier<Deadline> deadline,
-      SweepSummary summary) {
-    for (int shard = 0; shard < SessionRepository.SHARDS && !summary.stoppedAtDeadline; shard++) {
-      SessionRepository.Cursor cursor = null;
-      do {
-        SessionRepository.DuePage page =
-            sessions.due(due, shard, cutoff, settings.pageSize(), cursor);
-        summary.queries.incrementAndGet();
-        summary.itemsRead.addAndGet(page.itemsRead());
-        if (page.readCapacity() != null) {
-          summary.addReadCapacity(page.readCapacity());
+    ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency());
+    Semaphore workers = new Semaphore(settings.concurrency());
+    try {
+      while (!heads.isEmpty() && summary.stop == null) {
+        if (!claimAStart(deadline, workers, summary)) {
+          break;
         }
-        reconcilePage(due, page.sessionIds(), pool, deadline, summary);
-        cursor = page.next();
-      } while (cursor != null && !summary.stoppedAtDeadline);
+        Lane lane = heads.poll();
+        SessionRepository.DueItem item = lane.buffer.poll();
+        if (lane.buffer.isEmpty() && lane.cursor != null) {
+          lane.fill(summary);
+        }
+        if (!lane.buffer.isEmpty()) {
+          heads.add(lane);
+        }
+        summary.reached(lane.name());
+        boolean settling = lane.due == SessionRepository.Due.UNSETTLED;
+        (settling ? summary.unsettled : summary.found).incrementAndGet();
+        pool.execute(
+            () -> {
+              try {
+                reconcile(settling, item.sessionId(), deadline, summary);
+              } catch (RuntimeException e) {
+                summary.errors.incrementAndGet();
+                Log.error("sweep_session_failed", e, "session_id", item.sessionId());
+              } finally {
+                workers.release();
+              }
+            });
+      }
+      if (!heads.isEmpty()) {
+        Lane oldest = heads.peek();
+        summary.oldestUnreachedDueAt = oldest.headDueAt();
+      }
+      summary.runStartedAt = now;
+    } finally {
+      pool.shutdown();
+      awaitInFlight(pool, deadline);
     }
   }
 
   /**
-   * At most {@code concurrency} Fintoc calls at once, paced: its 100 req/s is shared with
-   * CreateSession.
+   * Decides, before any wait, whether another call can start; then waits for a free worker and for
+   * the pacing slot, each only as long as the deadline allows a call after it. False: the run stops
+   * here, having taken nothing.
    */
-  private void reconcilePage(
-      SessionRepository.Due due,
-      List<String> ids,
-      ExecutorService pool,
-      Supplier<Deadline> deadline,
-      SweepSummary summary) {
-    boolean settling = due == SessionRepository.Due.UNSETTLED;
-    Map<String, Future<?>> running = new LinkedHashMap<>();
-    for (String id : ids) {
-      (settling ? summary.unsettled : summary.found).incrementAndGet();
-      running.put(
-          id,
-          pool.submit(
-              () -> {
-                reconcile(settling, id, deadline, summary);
-                return null;
-              }));
-    }
-    for (Map.Entry<String, Future<?>> session : running.entrySet()) {
-      try {
-        session.getValue().get();
-      } catch (ExecutionException e) {
-        summary.errors.incrementAndGet();
-        Log.error("sweep_session_failed", e.getCause(), "session_id", session.getKey());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+  private boolean claimAStart(
+      Supplier<Deadline> deadline, Semaphore workers, SweepSummary summary) {
+    try {
+      Duration spare = spare(deadline.get());
+      if (spare.isNegative()) {
+        summary.stopAt(Stop.DEADLINE);
+        return false;
       }
+      if (!workers.tryAcquire(spare.toNanos(), TimeUnit.NANOSECONDS)) {
+        summary.stopAt(Stop.DEADLINE);
+        return false;
+      }
+      if (summary.stop != null) {
+        workers.release();
+        return false;
+      }
+      if (!pace.await(spare(deadline.get()))) {
+        workers.release();
+        summary.stopAt(Stop.DEADLINE);
+        return false;
+      }
+      if (spare(deadline.get()).isNegative()) {
+        workers.release();
+        summary.stopAt(Stop.DEADLINE);
+        return false;
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      summary.stopAt(Stop.DEADLINE);
+      return false;
+    }
+  }
+
+  /** Time left beyond what one Fintoc attempt needs; negative: no call fits any more. */
+  private static Duration spare(Deadline deadline) {
+    return deadline.remaining().minus(FintocClient.MIN_ATTEMPT);
+  }
+
+  /**
+   * The calls in flight end by the deadline themselves (each call is bounded by it); their writes
+   * take milliseconds. Whatever is still running past that is interrupted.
+   */
+  private static void awaitInFlight(ExecutorService pool, Supplier<Deadline> deadline) {
+    try {
+      Duration left = deadline.get().remaining().plus(Duration.ofSeconds(1));
+      if (!pool.awaitTermination(left.toMillis(), TimeUnit.MILLISECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
     }
   }
 
   private void reconcile(
-      boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary)
-      throws InterruptedException {
-    pace.await();
-    // Checked when the call is about to start, not when it was queued: the queue may have waited.
-    Deadline deadline = deadlines.get();
-    if (summary.stoppedAtDeadline || deadline.remaining().compareTo(FintocClient.MIN_ATTEMPT) < 0) {
-      summary.stoppedAtDeadline = true;
-      summary.skipped.incrementAndGet();
-      return;
-    }
+      boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary) {
     JsonNode fintocSession;
     try {
-      fintocSession = fintoc.getCheckoutSession(id, deadline);
+      fintocSession = fintoc.getCheckoutSession(id, deadlines.get());
     } catch (FintocException e) {
-      if (!settling && e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
-        // Fintoc has never seen it: it can never be paid.
-        updater.record(
-            Observation.sessionStatus(id, SessionStatus.EXPIRED, clock.instant(), true),
-            null,
-            null);
-        summary.expired.incrementAndGet();
-      } else {
-        summary.errors.incrementAndGet(); // left as it is; the next run asks again
+      if (e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
+        notFound(id, summary);
+        return;
+      }
+      // No answer: nothing is known, but the look counts, so the session moves back in its index
+      // and the next run reaches what this one did not.
+      summary.errors.incrementAndGet();
+      if (e.kind() == FintocException.Kind.RATE_LIMITED) {
+        summary.stopAt(Stop.RATE_LIMITED);
+      } else if (e.kind() == FintocException.Kind.AUTHENTICATION) {
+        summary.stopAt(Stop.AUTHENTICATION);
+      }
+      CheckoutSession after =
+          updater.record(Observation.unanswered(id, clock.instant()), null, null).after();
+      if (after != null) {
+        summary.deferred.incrementAndGet();
       }
       return;
     }
@@ -166,10 +244,109 @@ final class Sweeper {
       (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled)
           .incrementAndGet();
     } else if (after == null || after.status().isOpen()) {
-      summary.skipped.incrementAndGet(); // Fintoc still has it open: ask next run
+      summary.skipped.incrementAndGet(); // Fintoc still has it open: asked again later
     } else {
       (after.status().equals(SessionStatus.FINISHED) ? summary.finished : summary.expired)
           .incrementAndGet();
+    }
+  }
+
+  /**
+   * Fintoc does not know the session: evidence, not a verdict (another organisation's or mode's
+   * key, a fault). It is asked again later; after repeated 404s over {@code unknownAfter} it leaves
+   * the sweep with attention {@code unknown_at_fintoc}, its status untouched.
+   */
+  private void notFound(String id, SweepSummary summary) {
+    summary.notFound.incrementAndGet();
+    String keyMode = fintoc.keyMode();
+    SessionUpdater.Update update =
+        updater.record(
+            Observation.notFound(
+                id, clock.instant(), new Observation.NotFound(settings.unknownAfter(), keyMode)),
+            null,
+            null);
+    CheckoutSession after = update.after();
+    if (after == null) {
+      return;
+    }
+    boolean mismatch = keyMode != null && after.mode() != null && !keyMode.equals(after.mode());
+    Log.warn(
+        "sweep_session_not_found",
+        "session_id",
+        id,
+        "not_found_checks",
+        after.notFoundChecks(),
+        "not_found_since",
+        after.notFoundSince(),
+        "session_mode",
+        after.mode(),
+        "key_mode",
+        keyMode,
+        "mode_mismatch",
+        mismatch);
+    if (SessionRules.UNKNOWN_AT_FINTOC.equals(after.attention())
+        && (update.before() == null
+            || !SessionRules.UNKNOWN_AT_FINTOC.equals(update.before().attention()))) {
+      summary.unknownAtFintoc.incrementAndGet();
+    } else {
+      summary.deferred.incrementAndGet();
+    }
+  }
+
+  /**
+   * One shard of one index: its pages, read as the merge reaches them, and what is due in it.
+   * Touched only by the sweeping thread.
+   */
+  private final class Lane {
+    final SessionRepository.Due due;
+    final int shard;
+    final ArrayDeque<SessionRepository.DueItem> buffer = new ArrayDeque<>();
+    SessionRepository.Cursor cursor;
+    int position;
+    long cutoff;
+
+    Lane(SessionRepository.Due due, int shard) {
+      this.due = due;
+      this.shard = shard;
+    }
+
+    String name() {
+      return due.name().toLowerCase() + "#" + shard;
+    }
+
+    /** When its next session became due, comparable across indexes (an open one after grace). */
+    long headDueAt() {
+      long at = buffer.isEmpty() ? Long.MAX_VALUE : buffer.peek().dueAt();
+      return due == SessionRepository.Due.OPEN ? at + settings.grace().toSeconds() : at;
+    }
+
+    void fill(SweepSummary summary) {
+      SessionRepository.DuePage page =
+          sessions.due(due, shard, cutoff, settings.pageSize(), cursor);
+      summary.queries.incrementAndGet();
+      summary.itemsRead.addAndGet(page.itemsRead());
+      if (page.readCapacity() != null) {
+        summary.addReadCapacity(page.readCapacity());
+      }
+      buffer.addAll(page.items());
+      cursor = page.next();
+    }
+
+    /**
+     * What the first page saw when it held everything (the usual case); otherwise a {@code Select
+     * COUNT} of the same key condition.
+     */
+    void countDue(SweepSummary summary, boolean firstPageWasAll) {
+      if (firstPageWasAll) {
+        summary.due(name(), buffer.size());
+        return;
+      }
+      SessionRepository.DueCount count = sessions.countDue(due, shard, cutoff);
+      summary.queries.addAndGet(count.queries());
+      if (count.readCapacity() != null) {
+        summary.addReadCapacity(count.readCapacity());
+      }
+      summary.due(name(), count.count());
     }
   }
 }

@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -79,6 +80,7 @@ public final class FintocSimulator {
   private final Map<String, StoredResponse> idempotency = new ConcurrentHashMap<>();
   private final Faults faults = new Faults();
   private final List<String> createKeys = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> retrievals = new ConcurrentHashMap<>();
   private volatile String secretKey;
 
   private record StoredResponse(String request, int status, String body) {}
@@ -162,6 +164,7 @@ public final class FintocSimulator {
     sessions.clear();
     idempotency.clear();
     createKeys.clear();
+    retrievals.clear();
     faults.clear();
     secretKey = key;
   }
@@ -169,6 +172,11 @@ public final class FintocSimulator {
   /** The Idempotency-Key of each create request, in the order they arrived (replays included). */
   public List<String> createKeys() {
     return List.copyOf(createKeys);
+  }
+
+  /** How many times each session was asked for ({@code GET /v2/checkout_sessions/{id}}). */
+  public Map<String, Integer> retrievalsBySession() {
+    return Map.copyOf(retrievals);
   }
 
   /** How many sessions it created (replayed answers excluded). */
@@ -224,7 +232,12 @@ public final class FintocSimulator {
       } else if (path.equals("/v2/checkout_sessions") && method.equals("GET")) {
         Exchanges.json(exchange, 200, Json.write(list()));
       } else if (one.matches() && one.group(2) == null && method.equals("GET")) {
-        faults.beforeRetrieval();
+        retrievals.merge(one.group(1), 1, Integer::sum);
+        Duration delay = faults.retrievalDelay();
+        if (!delay.isZero()) {
+          sleep(delay);
+        }
+        faults.beforeRetrieval(one.group(1));
         Exchanges.json(exchange, 200, Json.write(find(one.group(1)).toJson()));
       } else if (one.matches() && one.group(2) != null && method.equals("POST")) {
         Exchanges.json(exchange, 200, Json.write(expire(one.group(1))));
@@ -582,6 +595,8 @@ public final class FintocSimulator {
     private int rateLimitedCreates;
     private int failedRetrievals;
     private int retrievalStatus;
+    private final Map<String, Integer> failingSessions = new HashMap<>();
+    private volatile Duration retrievalDelay = Duration.ZERO;
     private volatile double webhookLossRate;
     private final Random random = new Random(7);
 
@@ -645,6 +660,24 @@ public final class FintocSimulator {
       return this;
     }
 
+    /**
+     * From now on every retrieval of this session answers {@code status} (a 500 that does not pass,
+     * for one session while the others answer).
+     */
+    public synchronized Faults failRetrievalsOf(String sessionId, int status) {
+      failingSessions.put(sessionId, status);
+      return this;
+    }
+
+    /**
+     * From now on every retrieval answers after {@code delay} (a slow Fintoc), each request on its
+     * own: slow answers in parallel, as a real server's.
+     */
+    public Faults slowRetrievals(Duration delay) {
+      retrievalDelay = delay;
+      return this;
+    }
+
     /** From now on this share of webhook deliveries is lost (0 to 1). */
     public Faults loseWebhooks(double rate) {
       webhookLossRate = rate;
@@ -655,6 +688,8 @@ public final class FintocSimulator {
       creates.clear();
       rateLimitedCreates = 0;
       failedRetrievals = 0;
+      failingSessions.clear();
+      retrievalDelay = Duration.ZERO;
       webhookLossRate = 0;
     }
 
@@ -670,13 +705,21 @@ public final class FintocSimulator {
       }
     }
 
-    synchronized void beforeRetrieval() throws FintocError {
-      if (failedRetrievals > 0) {
+    Duration retrievalDelay() {
+      return retrievalDelay;
+    }
+
+    synchronized void beforeRetrieval(String sessionId) throws FintocError {
+      Integer failing = failingSessions.get(sessionId);
+      if (failing == null && failedRetrievals > 0) {
         failedRetrievals--;
+        failing = retrievalStatus;
+      }
+      if (failing != null) {
         throw new FintocError(
-            retrievalStatus,
-            retrievalStatus == 429 ? "rate_limit_error" : "api_error",
-            retrievalStatus == 429 ? "rate_limit_exceeded" : "internal_error",
+            failing,
+            failing == 429 ? "rate_limit_error" : "api_error",
+            failing == 429 ? "rate_limit_exceeded" : "internal_error",
             "Simulated failure",
             null);
       }
