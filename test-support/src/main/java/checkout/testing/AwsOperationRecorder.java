@@ -92,8 +92,26 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
     append(fields.stream().map(AwsOperationRecorder::clean).collect(Collectors.joining("\t")));
   }
 
+  /**
+   * Operator commands that live beside a function's code but run with a person's credentials, not
+   * the function's role (the order-event replay): their calls are no function's.
+   */
+  static final Set<String> OPERATOR_COMMANDS =
+      Set.of("checkout.publisher.Replay", "checkout.publisher.ReplayCommand");
+
   /** The project's packages on this thread's stack, innermost first, test classes left out. */
   private static String callers() {
+    boolean operator =
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+            .walk(
+                frames ->
+                    frames.anyMatch(
+                        f ->
+                            OPERATOR_COMMANDS.contains(
+                                f.getDeclaringClass().getName().split("\\$")[0])));
+    if (operator) {
+      return "operator-command";
+    }
     Set<String> packages =
         StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
             .walk(
