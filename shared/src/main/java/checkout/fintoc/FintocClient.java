@@ -68,6 +68,20 @@ public final class FintocClient {
   }
 
   /**
+   * {@code POST /v2/checkout_sessions/{id}/expire}: Fintoc expires a session only while it is
+   * {@code created} (and its unfinished payment with it), and answers the session; any 4xx means
+   * "not expired by this call: look at the session".
+   *
+   * <p>Sent without an Idempotency-Key, on purpose: expiring is idempotent in its effect, and a
+   * retry after a timeout whose first attempt did expire gets a 4xx, which the caller resolves by
+   * reading the session. A key would instead make Fintoc replay a stored first answer — a 5xx
+   * included — for 24 h.
+   */
+  public JsonNode expireCheckoutSession(String id, Deadline deadline) {
+    return call("POST", "/v2/checkout_sessions/" + id + "/expire", "", null, deadline);
+  }
+
+  /**
    * The mode of the secret key in use, from its prefix: {@code live} ({@code sk_live_}), {@code
    * test} ({@code sk_test_}) or null. Fintoc's sessions are per mode (and per organisation): a key
    * of the other mode gets 404 for them. Only the prefix is looked at; the key is never returned.
@@ -269,7 +283,10 @@ public final class FintocClient {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(bytes.length);
-      connection.setRequestProperty("Content-Type", "application/json");
+      if (bytes.length > 0) {
+        // A POST without parameters (expire) still says Content-Length: 0, as HTTP asks.
+        connection.setRequestProperty("Content-Type", "application/json");
+      }
       try (OutputStream out = connection.getOutputStream()) {
         out.write(bytes);
       }

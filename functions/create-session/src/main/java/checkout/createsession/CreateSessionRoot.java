@@ -10,14 +10,17 @@ import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
+import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
 import checkout.store.IdempotencyStore;
 import checkout.store.PriceRepository;
 import checkout.store.SessionRepository;
+import checkout.store.SessionUpdater;
 import checkout.time.Jitter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ import java.util.concurrent.Executors;
 final class CreateSessionRoot {
   final CheckoutRequestParser parser;
   final CreateSessionService service;
+  final CheckoutSecrets checkoutSecrets;
 
   private final Platform platform;
   private final Settings settings;
@@ -57,15 +61,24 @@ final class CreateSessionRoot {
     this.sessions = new SessionRepository(platform.dynamo(), settings.table());
     this.claims = new IdempotencyStore(platform.dynamo(), settings.table());
     this.parser = new CheckoutRequestParser(settings, clock);
+    this.checkoutSecrets = new CheckoutSecrets(platform.secrets());
+    FintocClient fintoc =
+        new FintocClient(
+            FintocOptions.from(settings.fintoc()),
+            platform.secrets(),
+            platform.sleeper(),
+            new Jitter());
     this.service =
         new CreateSessionService(
             pricing,
             new SignedOrder(platform.secrets(), settings, clock),
-            new FintocClient(
-                FintocOptions.from(settings.fintoc()),
-                platform.secrets(),
-                platform.sleeper(),
-                new Jitter()),
+            fintoc,
+            new CheckoutReplacement(
+                checkoutSecrets,
+                sessions,
+                new SessionUpdater(sessions, clock, platform.sleeper()),
+                fintoc,
+                clock),
             sessions,
             claims,
             settings,
@@ -78,9 +91,10 @@ final class CreateSessionRoot {
    * Short of Fintoc, of the secret and of any write: a refused order through the whole handler
    * (mapping, parsing, the error body); a catalog read, on the background thread, of a price that
    * does not exist; the storage and claim paths, their writes refused; the secret's read stopped
-   * before the wire; the signature's HMAC on a made-up key; Fintoc's answer mapped to a session and
-   * to our 201 body; and last, because it needs a configured redirect origin, a valid order as far
-   * as the request body Fintoc would get.
+   * before the wire; the signature's and the checkout secret's HMACs on made-up keys; Fintoc's
+   * answer mapped to a session and to our 201 body; an expire's answer decided against it (a
+   * replaced checkout); and last, because it needs a configured redirect origin, a valid order as
+   * far as the request body Fintoc would get.
    */
   void prime(CreateSessionHandler handler) {
     handler.handleRequest(
@@ -107,7 +121,17 @@ final class CreateSessionRoot {
     AdapterPriming.claims(claims, sample);
     AdapterPriming.secretRead(platform.secrets());
     SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
-    HttpResponses.json(201, CreatedView.of(sample));
+    String secret =
+        HexFormat.of()
+            .formatHex(CheckoutSecrets.hmac(CheckoutSecrets.derive("priming"), sample.id()));
+    HttpResponses.json(201, CreatedView.of(sample, secret));
+    // What a replacement decides from Fintoc's answer to an expire, short of the write.
+    SessionRules.merge(
+        FintocCheckoutSession.observe(
+            Samples.fintocSession("expired"), platform.clock().instant(), false, null),
+        sample,
+        null,
+        platform.clock().instant());
     String origin =
         settings.checkout().allowedRedirectOrigins().stream().sorted().findFirst().orElse(null);
     if (origin != null) {
