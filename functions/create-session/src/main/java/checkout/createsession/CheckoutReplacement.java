@@ -20,8 +20,9 @@ import java.time.Clock;
  * it answers, we then know from Fintoc itself whether the old checkout ended unpaid, and a payment
  * that started is never doubled.
  *
- * <p>Runs before the new checkout's claim is taken: a refused replacement changes nothing of ours
- * or Fintoc's.
+ * <p>Runs before the new checkout is asked of Fintoc — before a signed order's claim, as a keyed
+ * catalog order's claim owner's first step (its claim then withdrawn on refusal) — so a refused
+ * replacement changes nothing of ours or Fintoc's.
  */
 final class CheckoutReplacement {
   private final CheckoutSecrets secrets;

@@ -26,8 +26,17 @@ final class CheckoutSecrets {
 
   /**
    * The last Fintoc key seen and the HMAC key derived from it: derived once per key, not per call.
+   * A class, not a record: nothing may print the key by accident.
    */
-  private record Derived(String fintocKey, byte[] key) {}
+  private static final class Derived {
+    final String fintocKey;
+    final byte[] key;
+
+    Derived(String fintocKey, byte[] key) {
+      this.fintocKey = fintocKey;
+      this.key = key;
+    }
+  }
 
   private volatile Derived derived;
 
@@ -56,11 +65,11 @@ final class CheckoutSecrets {
       throw new SecretUnavailableException("the Fintoc secret has no secret_key", null);
     }
     Derived known = derived;
-    if (known == null || !known.fintocKey().equals(fintocKey)) {
+    if (known == null || !known.fintocKey.equals(fintocKey)) {
       known = new Derived(fintocKey, derive(fintocKey));
       derived = known;
     }
-    return known.key();
+    return known.key;
   }
 
   /** The HMAC key: the Fintoc key, hashed under its own label so it is used for nothing else. */
