@@ -123,7 +123,8 @@ final class CreateSessionRoot {
       try {
         CheckoutRequest request = parser.parse(order.getBytes(StandardCharsets.UTF_8));
         PricedOrder priced =
-            new PricedOrder(PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null);
+            new PricedOrder(
+                PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null, null);
         Json.write(SessionRequest.of(priced, request, null, settings).fintocParams());
       } catch (ApiException refused) {
         // an origin the rules refuse anyway (e.g. plain http): the refusal was primed instead

@@ -16,6 +16,7 @@ import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -89,7 +90,12 @@ public final class CreateSessionService {
       SessionRequest session =
           SessionRequest.of(
               signedOrders.verify(request.orderToken()), request, clientKey, settings);
-      return claimAndCreate(session.scope(), session.requestHash(), true, () -> session, deadline);
+      return claimAndCreate(
+          session.scope(),
+          session.requestHash(),
+          session.order().issuedAt(),
+          () -> session,
+          deadline);
     }
     if (clientKey == null) {
       SessionRequest session =
@@ -106,7 +112,7 @@ public final class CreateSessionService {
     return claimAndCreate(
         SessionRequest.keyScope(clientKey),
         SessionRequest.sha256(Json.canonical(request.asSent())),
-        false,
+        null,
         () -> SessionRequest.of(await(priced), request, clientKey, settings),
         deadline);
   }
@@ -115,23 +121,28 @@ public final class CreateSessionService {
    * Creates the session as the scope's one owner, or answers what the scope already holds.
    *
    * @param claimHash what the claim compares: the same order hashes the same
-   * @param orderScope the scope is a signed order's order_id (else a client's key)
+   * @param issuedAt a signed order's {@code iat}: the scope is its order_id; null for a client's
+   *     key
    * @param session the request to Fintoc, asked for only by the owner
    */
   private CheckoutSession claimAndCreate(
       String scope,
       String claimHash,
-      boolean orderScope,
+      Instant issuedAt,
       Supplier<SessionRequest> session,
       Deadline deadline) {
+    boolean orderScope = issuedAt != null;
     Duration waited = Duration.ZERO;
     Duration poll = Duration.ofMillis(50);
     while (true) {
-      IdempotencyStore.Claim claim = idempotency.claim(scope, claimHash, clock.instant());
+      IdempotencyStore.Claim claim = idempotency.claim(scope, claimHash, issuedAt, clock.instant());
       if (claim instanceof IdempotencyStore.Acquired acquired) {
         return createAtFintoc(ready(session, scope, acquired), scope, acquired, deadline);
       }
       IdempotencyStore.Record seen = ((IdempotencyStore.Taken) claim).record();
+      if (orderScope && issuedAt.getEpochSecond() < seen.orderIssuedAt()) {
+        throw superseded(issuedAt, seen.orderIssuedAt());
+      }
       boolean sameRequest = claimHash.equals(seen.requestHash());
       IdempotencyStore.Acquired takenOver = null;
       if (IdempotencyStore.COMPLETE.equals(seen.state())) {
@@ -144,8 +155,15 @@ public final class CreateSessionService {
                             "idempotency claim completed with session "
                                 + seen.sessionId()
                                 + " but the session is missing"));
+        if (!made.moneyMayStillMove() && seen.expiresAt() == 0) {
+          // Its end was not recorded when the session settled (that step is best effort): now.
+          idempotency.expireAfterSettled(scope, made.id(), clock.instant());
+        }
         if (!made.endedUnpaid()) {
           if (sameRequest) {
+            if (orderScope && issuedAt.getEpochSecond() > seen.orderIssuedAt()) {
+              idempotency.noteIssuedAt(scope, issuedAt);
+            }
             return made;
           }
           throw refused(orderScope, made.id());
@@ -154,14 +172,15 @@ public final class CreateSessionService {
           throw refused(false, null);
         }
         // That checkout ended unpaid: this order may start a new one, with a new Fintoc key.
-        takenOver = idempotency.takeOver(scope, seen, claimHash, true, clock.instant());
+        takenOver = idempotency.takeOver(scope, seen, claimHash, true, issuedAt, clock.instant());
       } else if (seen.ownerGone(clock.instant())) {
         if (!sameRequest && !orderScope) {
           throw refused(false, null);
         }
         // The same request repeats the last attempt with its key (Fintoc may have made that
         // session); a changed signed order has other parameters, so it needs a new key.
-        takenOver = idempotency.takeOver(scope, seen, claimHash, !sameRequest, clock.instant());
+        takenOver =
+            idempotency.takeOver(scope, seen, claimHash, !sameRequest, issuedAt, clock.instant());
       } else if (!sameRequest) {
         throw refused(orderScope, null);
       } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0
@@ -214,6 +233,23 @@ public final class CreateSessionService {
   }
 
   /**
+   * A signed order older than one already accepted for its order_id: the backend has signed the
+   * order again since (another price, other lines), and only the newest may be paid.
+   */
+  private static ApiException superseded(Instant issuedAt, long newest) {
+    return new ApiException(
+        409,
+        "order_token_superseded",
+        "order_token was issued at "
+            + issuedAt
+            + ", before the token already accepted for this order_id ("
+            + Instant.ofEpochSecond(newest)
+            + "): only the newest signed version of an order can be paid. Ask the shop for the"
+            + " current one.",
+        "order_token.iat");
+  }
+
+  /**
    * Another order in this scope: a reused key (422), or a signed order already being paid (409).
    */
   private static ApiException refused(boolean orderScope, String openSession) {
@@ -263,6 +299,10 @@ public final class CreateSessionService {
       if (!inserted) {
         // Stored by an earlier attempt that failed later, or already updated by a webhook.
         session = sessions.find(session.id()).orElse(session);
+        if (scope != null && !session.moneyMayStillMove()) {
+          // Completion gave the claim no end; it settled before: its end starts now.
+          idempotency.expireAfterSettled(scope, session.id(), clock.instant());
+        }
       }
       Log.tag("session_id", session.id());
       Log.info(
@@ -345,6 +385,7 @@ public final class CreateSessionService {
         .lineItems(order.lineItems() == null ? null : Json.write(order.lineItems()))
         .pricing(order.pricing())
         .customer(request.customer())
+        .claimScope(request.scope())
         .build();
   }
 
