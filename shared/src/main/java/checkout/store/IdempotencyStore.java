@@ -222,6 +222,38 @@ public final class IdempotencyStore {
   }
 
   /**
+   * The owner asks Fintoc for something else than its key's first request did (an answer to it made
+   * the same request useless): the claim moves to the next generation, so the next key is new, and
+   * stays the owner's. A takeover after this repeats the new generation's request, not the old
+   * one's. Null when the claim is no longer the owner's.
+   */
+  public Acquired nextGeneration(String scope, String token) {
+    try {
+      Map<String, AttributeValue> claim =
+          Storage.call(
+                  "UpdateItem idempotency next generation",
+                  () ->
+                      dynamo.updateItem(
+                          r ->
+                              r.tableName(table)
+                                  .key(key(scope))
+                                  .updateExpression(
+                                      "SET generation = generation + :one, revision = revision + :one")
+                                  .conditionExpression(OWNED + " AND #state = :pending")
+                                  .expressionAttributeNames(Map.of("#state", "state"))
+                                  .expressionAttributeValues(
+                                      Map.of(
+                                          ":one", n(1), ":token", s(token), ":pending", s(PENDING)))
+                                  .returnValues(ReturnValue.ALL_NEW)))
+              .attributes();
+      return new Acquired(
+          token, fintocKey(Attr.string(claim, "fintoc_key"), Attr.number(claim, "generation")));
+    } catch (ConditionalCheckFailedException notOurs) {
+      return null;
+    }
+  }
+
+  /**
    * Remembers a signed order's {@code iat} as the newest accepted in its scope (a token that only
    * replayed the scope's session, so no claim was taken). Best effort: an older token is refused
    * anyway when its contents differ from the session's, and a later write raises it.

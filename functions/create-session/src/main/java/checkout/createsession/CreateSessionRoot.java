@@ -12,6 +12,7 @@ import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
+import checkout.store.CustomerIndex;
 import checkout.store.IdempotencyStore;
 import checkout.store.PriceRepository;
 import checkout.store.SessionRepository;
@@ -66,6 +67,8 @@ final class CreateSessionRoot {
                 platform.secrets(),
                 platform.sleeper(),
                 new Jitter()),
+            new Customers(
+                new CustomerIndex(platform.dynamo(), settings.table()), platform.secrets(), clock),
             sessions,
             claims,
             settings,
@@ -78,9 +81,9 @@ final class CreateSessionRoot {
    * Short of Fintoc, of the secret and of any write: a refused order through the whole handler
    * (mapping, parsing, the error body); a catalog read, on the background thread, of a price that
    * does not exist; the storage and claim paths, their writes refused; the secret's read stopped
-   * before the wire; the signature's HMAC on a made-up key; Fintoc's answer mapped to a session and
-   * to our 201 body; and last, because it needs a configured redirect origin, a valid order as far
-   * as the request body Fintoc would get.
+   * before the wire; the signature's HMAC on a made-up key, and a tax id's; Fintoc's answer mapped
+   * to a session and to our 201 body; and last, because it needs a configured redirect origin, a
+   * valid order as far as the request body Fintoc would get.
    */
   void prime(CreateSessionHandler handler) {
     handler.handleRequest(
@@ -107,6 +110,7 @@ final class CreateSessionRoot {
     AdapterPriming.claims(claims, sample);
     AdapterPriming.secretRead(platform.secrets());
     SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
+    Customers.hash("sk_test_priming", "cl_rut", "1-9");
     HttpResponses.json(201, CreatedView.of(sample));
     String origin =
         settings.checkout().allowedRedirectOrigins().stream().sorted().findFirst().orElse(null);

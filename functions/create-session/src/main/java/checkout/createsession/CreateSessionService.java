@@ -46,6 +46,7 @@ public final class CreateSessionService {
   private final CatalogPricing catalog;
   private final SignedOrder signedOrders;
   private final FintocClient fintoc;
+  private final Customers customers;
   private final SessionRepository sessions;
   private final IdempotencyStore idempotency;
   private final Settings settings;
@@ -59,6 +60,7 @@ public final class CreateSessionService {
       CatalogPricing catalog,
       SignedOrder signedOrders,
       FintocClient fintoc,
+      Customers customers,
       SessionRepository sessions,
       IdempotencyStore idempotency,
       Settings settings,
@@ -68,6 +70,7 @@ public final class CreateSessionService {
     this.catalog = catalog;
     this.signedOrders = signedOrders;
     this.fintoc = fintoc;
+    this.customers = customers;
     this.sessions = sessions;
     this.idempotency = idempotency;
     this.settings = settings;
@@ -270,9 +273,25 @@ public final class CreateSessionService {
   private CheckoutSession createAtFintoc(
       SessionRequest request, String scope, IdempotencyStore.Acquired claim, Deadline deadline) {
     try {
-      JsonNode created =
-          fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey(), deadline);
+      Customers.Plan plan = customers.plan(request);
+      JsonNode created;
+      while (true) {
+        try {
+          created = fintoc.createCheckoutSession(plan.params(), claim.fintocKey(), deadline);
+          break;
+        } catch (FintocException refused) {
+          Customers.Plan next = customers.afterRefusal(plan, refused);
+          if (next == null) {
+            throw refused;
+          }
+          // Fintoc keeps its answer under the key and would replay it: the next request, with
+          // other parameters, needs the next key, at once and in this invocation.
+          claim = nextKey(scope, claim);
+          plan = next;
+        }
+      }
       CheckoutSession session = stored(request, created);
+      customers.made(plan, created, session.id());
       boolean inserted =
           scope == null
               ? sessions.insert(session)
@@ -309,6 +328,27 @@ public final class CreateSessionService {
       }
       throw e;
     }
+  }
+
+  /**
+   * The claim's next Fintoc key (a request without a claim takes a new one-off key). A claim no
+   * longer ours (its lease outlived, which the lease's length rules out) is somebody else's work
+   * now: the same answer as for a request that finds it busy, never Fintoc's refusal, which could
+   * tell that a customer exists.
+   */
+  private IdempotencyStore.Acquired nextKey(String scope, IdempotencyStore.Acquired claim) {
+    if (scope == null) {
+      return new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey());
+    }
+    IdempotencyStore.Acquired next = idempotency.nextGeneration(scope, claim.token());
+    if (next == null) {
+      throw new ApiException(
+          409,
+          "idempotency_in_progress",
+          "A request with this Idempotency-Key is still being processed; retry shortly.",
+          null);
+    }
+    return next;
   }
 
   /**
