@@ -5,7 +5,8 @@ import { createHmac } from 'node:crypto';
 const part = (json) => Buffer.from(JSON.stringify(json)).toString('base64url');
 
 export function signOrder(order, secret, { minutes = 30, now = Date.now() } = {}) {
-  const exp = Math.floor(now / 1000) + minutes * 60;
-  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...order, exp })}`;
+  const iat = Math.floor(now / 1000);
+  const exp = iat + minutes * 60;
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ ...order, iat, exp })}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }

@@ -1,15 +1,21 @@
 // The storefront side of fintoc-checkout-lambda, in one small module a merchant can copy.
 //
-//   import { loadPrices, startCheckout, watchSession } from './checkout.js';
+//   import { loadPrices, startCheckout, openCheckout, watchSession } from './checkout.js';
 //   const prices = await loadPrices(api);            // what the shop sells, at the prices it charges
 //   await startCheckout(api, { line_items: [{ price: prices[0].id, quantity: 1 }], success_url, cancel_url });
-//   watchSession(api, sessionId, (view) => render(view));   // on the success page
+//   watchSession(api, sessionId, (view) => render(view));   // on the success and cancel pages
 //
 // The browser never sends an amount: the server prices the order from its catalog (or from an
 // order your backend signed, sent as { order_token }). The success page never trusts the
 // redirect alone: it asks the API until the order is paid, or will not be.
+//
+// One order, one payable checkout: the checkout this browser opened is kept (localStorage, so a
+// closed tab does not lose it) until GetSession says it was paid or ended unpaid. A customer who
+// leaves Fintoc's page mid-transfer, or whose bank is still deciding, may yet be charged; Pay then
+// sends the same order with the same Idempotency-Key, and the server answers the same checkout.
 
 const STORAGE_KEY = 'fintoc-checkout';
+const OPEN = `${STORAGE_KEY}:open`;
 
 /** Where the API is: ?api=… (remembered for the pages that follow), else this page's origin. */
 export function apiBase() {
@@ -27,34 +33,113 @@ export async function loadPrices(api) {
 }
 
 /**
- * Creates the checkout session and sends the browser to Fintoc's hosted page. One random
- * Idempotency-Key per order, kept across retries, so a double click or a retried request makes
- * one session. (An order_token is scoped by its order_id on the server; the key does no harm.)
+ * The checkout this browser opened and has not yet seen end, or null:
+ * { order, key, body, session, secret, redirect } — the order as the page built it, its
+ * Idempotency-Key, the body sent under that key, and the server's answer (session id,
+ * checkout_secret, redirect_url). After a checkout ended unpaid only { order } is left: the cart,
+ * without a key, so the next Pay opens a new checkout.
+ */
+export function openCheckout() {
+  try {
+    return JSON.parse(localStorage.getItem(OPEN));
+  } catch {
+    return null;
+  }
+}
+
+function keep(checkout) {
+  localStorage.setItem(OPEN, JSON.stringify(checkout));
+}
+
+/** Forgets the open checkout: call it once the order is paid. */
+export function forgetCheckout() {
+  localStorage.removeItem(OPEN);
+}
+
+/** The same order? Compared field by field, whatever order the fields were built in. */
+export function sameOrder(a, b) {
+  return a != null && b != null && canonical(a) === canonical(b);
+}
+
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Sends the order and the browser to Fintoc's hosted page.
+ *
+ * - The order of the open checkout again (a double click, a retry, a customer back from a
+ *   transfer they left half-way): the same Idempotency-Key and the same body, so the server
+ *   answers the same session and redirect_url. Never a second checkout for one order.
+ * - Another order (the cart changed): a new key. If the server gave the open checkout a
+ *   checkout_secret, the request names it in `replaces`, and the server expires it at Fintoc
+ *   before opening the new one — unless its payment has started: then the answer is 409
+ *   `checkout_payment_started`, the open checkout stays, and the error says so (err.code).
+ *
+ * The key is stored before the request is sent: an answer lost on the way is retried with it.
  */
 export async function startCheckout(api, order) {
-  // The order this key belongs to: the store's order label, or the signed order itself.
-  const orderName = order.metadata?.order_id ?? order.order_token ?? crypto.randomUUID();
-  const keyName = `${STORAGE_KEY}:key:${orderName}`;
-  const idempotencyKey = sessionStorage.getItem(keyName) || crypto.randomUUID();
-  sessionStorage.setItem(keyName, idempotencyKey);
+  const open = openCheckout();
+  let attempt;
+  if (open?.key && sameOrder(open.order, order)) {
+    attempt = open;
+  } else {
+    // The checkout to replace: the open one, or (if the last try went unanswered) the one it
+    // was replacing. Only a browser holding its secret can name it; none is sent before the
+    // server hands one out.
+    const replacing = open?.session ? open : open?.replacing;
+    const body = replacing?.secret
+      ? { ...order, replaces: { session_id: replacing.session, checkout_secret: replacing.secret } }
+      : order;
+    attempt = { order, key: crypto.randomUUID(), body, replacing: replacing?.secret ? replacing : undefined };
+  }
+  keep(attempt);
 
   const response = await fetch(`${api}/checkout-sessions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-    body: JSON.stringify(order),
+    headers: { 'content-type': 'application/json', 'idempotency-key': attempt.key },
+    body: JSON.stringify(attempt.body),
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
+    const code = body.error?.code;
+    // The old checkout's payment has started: it stays the order's one checkout.
+    if (code === 'checkout_payment_started' && attempt.replacing) keep(attempt.replacing);
     const message = body.error?.message || `The payment could not start (HTTP ${response.status}).`;
-    throw Object.assign(new Error(message), { status: response.status, body });
+    throw Object.assign(new Error(message), { status: response.status, code, body });
   }
+  keep({ order, key: attempt.key, body: attempt.body, session: body.id, secret: body.checkout_secret, redirect: body.redirect_url });
   sessionStorage.setItem(`${STORAGE_KEY}:session`, body.id);
   location.assign(body.redirect_url);
 }
 
-/** The session this browser last started, or ?session=… */
+/** Continues the open checkout: its order again, so the same key and the same session. */
+export function resumeCheckout(api) {
+  const open = openCheckout();
+  if (!open?.key) return Promise.reject(new Error('There is no checkout to continue.'));
+  return startCheckout(api, open.order);
+}
+
+/** The session named by ?session=…, else the open checkout's, else the last one this tab started. */
 export function lastSessionId() {
-  return new URLSearchParams(location.search).get('session') || sessionStorage.getItem(`${STORAGE_KEY}:session`);
+  return new URLSearchParams(location.search).get('session') || openCheckout()?.session
+    || sessionStorage.getItem(`${STORAGE_KEY}:session`);
+}
+
+/**
+ * Keeps storage true to what GetSession said of the open checkout: paid — forget it; ended
+ * unpaid (failed, rejected, expired) — drop its key, keep the cart, so the next Pay opens a new
+ * checkout; anything else, a payment may still complete — keep it all.
+ */
+function remember(view) {
+  const open = openCheckout();
+  if (!open?.key || view.session?.id !== open.session) return;
+  if (view.state === 'paid') forgetCheckout();
+  else if (view.state === 'failed' || view.state === 'expired') keep({ order: open.order });
 }
 
 /**
@@ -78,7 +163,8 @@ export function describe(session) {
 
 /**
  * Polls GET /checkout-sessions/{id} and calls onChange(view) whenever the state changes, until it is
- * final or `timeoutMs` passes. Returns a function that stops polling.
+ * final or `timeoutMs` passes; keeps the open checkout in storage as long as it may still be paid.
+ * Returns a function that stops polling.
  */
 export function watchSession(api, id, onChange, { intervalMs = 1500, timeoutMs = 10 * 60 * 1000 } = {}) {
   let stopped = false;
@@ -95,6 +181,7 @@ export function watchSession(api, id, onChange, { intervalMs = 1500, timeoutMs =
     } catch (networkError) {
       view = { state: 'retrying', final: false };
     }
+    remember(view);
     const signature = JSON.stringify([view.state, view.session?.updated_at]);
     if (signature !== last) {
       last = signature;

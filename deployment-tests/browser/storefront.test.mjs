@@ -8,6 +8,8 @@
 //   CHROMIUM        the browser to drive (Debian's /usr/bin/chromium by default; none is downloaded)
 //   ORDER_SIGNING_SECRET  the stack's key for signed orders, as a merchant's backend holds it
 //   STACK_NOW_MS    the stack's clock (fixed), which a backend's clock agrees with
+//   FINTOC_URL, FINTOC_SECRET_KEY  the Fintoc simulator and its (local, test) key: the tests count
+//                   the sessions "Fintoc" holds for an order
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { signOrder } from '../../examples/sign-order.mjs';
 const STORE_URL = process.env.STORE_URL;
 const API_URL = process.env.API_URL;
 const SHOTS = process.env.SCREENSHOT_DIR || 'target/screenshots';
+const FINTOC_URL = process.env.FINTOC_URL;
 mkdirSync(SHOTS, { recursive: true });
 
 let browser;
@@ -44,6 +47,23 @@ async function customer(name) {
 async function openStore({ page }) {
   await page.goto(`${STORE_URL}/?api=${encodeURIComponent(API_URL)}`);
   await page.waitForSelector('#products:not([aria-busy])');
+}
+
+/** The sessions Fintoc (the simulator) holds for this order label, newest first. */
+async function fintocSessions(order) {
+  const response = await fetch(new URL('/v2/checkout_sessions', FINTOC_URL), {
+    headers: { authorization: process.env.FINTOC_SECRET_KEY },
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()).filter((session) => session.metadata?.order_id === order);
+}
+
+/** The checkout the store keeps in this browser (checkout.js), or null. */
+const kept = (page) => page.evaluate(() => JSON.parse(localStorage.getItem('fintoc-checkout:open')));
+
+/** The order label a status page shows ("… · order order-1a2b3c4d."). */
+async function orderShown(page) {
+  return (await page.textContent('#detail')).match(/order (order-[\w-]+)/)[1];
 }
 
 /** Store → Pay → the hosted page; returns once the hosted page shows. */
@@ -113,12 +133,16 @@ test('a customer whose payment fails is told so, not shown a confirmation', asyn
   await c.close();
 });
 
-test('a customer who cancels lands on the cancel page with nothing charged', async () => {
+test('a customer who cancels is told the checkout stays open, and the store keeps the order', async () => {
   const c = await customer('cancelled');
   await checkout(c);
   await c.page.click('button[value="cancel"]');
   await c.page.waitForURL(/\/cancel\.html/);
-  assert.equal(await c.page.textContent('h1'), 'Payment cancelled');
+  // The checkout can still be paid until it expires: the page does not claim "nothing was charged".
+  await c.page.waitForSelector('#status[data-state="waiting"]', { timeout: 20_000 });
+  assert.equal(await c.page.textContent('#headline'), 'Payment not finished');
+  assert.match(await c.page.textContent('#detail'), /may still be in progress/);
+  assert.ok((await kept(c.page))?.key, 'the order and its Idempotency-Key are kept');
   await c.shot('3-cancelled');
   assert.deepEqual(c.errors, []);
   await c.close();
@@ -160,5 +184,131 @@ test('an order the merchant\'s backend signed (examples/sign-order.mjs) is paid 
   await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
   await c.shot('3-success');
   assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('a returning customer with a RUT buys again, and both orders are paid', async () => {
+  const c = await customer('returning');
+  const orders = [];
+  for (const visit of [1, 2]) {
+    await openStore(c);
+    assert.equal(await c.page.inputValue('input[name="rut"]'), '', 'a paid order leaves nothing behind');
+    await c.page.fill('input[name="rut"]', '12.345.678-5');
+    await c.page.fill('input[name="email"]', 'cliente@example.com');
+    await c.page.click('#pay');
+    await c.page.waitForSelector('button[value="succeeded"]');
+    await c.shot(`${visit}-hosted-page`);
+    await c.page.click('button[value="succeeded"]');
+    await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+    await c.shot(`${visit}-success`);
+    orders.push(await orderShown(c.page));
+    assert.equal(await kept(c.page), null, 'the paid order is forgotten');
+  }
+  assert.notEqual(orders[0], orders[1]);
+  // Fintoc was told who the customer is both times (customer_data, or the customer it knows).
+  for (const order of orders) {
+    const [session, ...others] = await fintocSessions(order);
+    assert.equal(others.length, 0);
+    assert.ok(session.customer, `the session for ${order} names the customer`);
+  }
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+for (const left of ['in_progress', 'created']) {
+  test(`a customer who leaves mid-transfer (payment ${left}) is told it may still complete, and Pay continues the same checkout`, async () => {
+    const c = await customer(`left-${left}`);
+    await openStore(c);
+    await c.page.fill('input[name="qty-price_taza"]', '1');
+    await checkout(c, { amount: /\$23\.500 CLP/ });
+    const hosted = c.page.url();
+    await c.page.click(`button[value="${left}"]`);
+    await c.page.waitForURL(/\/cancel\.html/);
+    await c.page.waitForSelector('#status[data-state="waiting"]', { timeout: 20_000 });
+    assert.match(await c.page.textContent('#detail'), /Your payment may still be in progress/);
+    const order = await orderShown(c.page);
+    await c.shot('3-cancel-page');
+
+    // Back in the store: the same cart, and the open checkout named.
+    await c.page.click('#back');
+    await c.page.waitForSelector('#products:not([aria-busy])');
+    assert.equal(await c.page.inputValue('input[name="qty-price_taza"]'), '1');
+    await c.page.waitForSelector('#open-checkout[data-state="waiting"]', { timeout: 20_000 });
+    assert.match(await c.page.textContent('#open-checkout'), /may still be in progress/);
+    assert.equal(await c.page.textContent('#pay'), 'Continue the payment');
+    await c.shot('4-back-in-store');
+
+    // Pay: the same Idempotency-Key and order, so the same session at Fintoc.
+    await c.page.click('#pay');
+    await c.page.waitForSelector('button[value="succeeded"]');
+    assert.equal(c.page.url(), hosted, 'the same hosted page (the same session)');
+    assert.equal(await c.page.textContent('#payment-status'), left);
+    await c.page.click('button[value="succeeded"]');
+    await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+    await c.shot('5-paid');
+    assert.equal((await fintocSessions(order)).length, 1, 'one session for the order at Fintoc');
+    assert.equal(await kept(c.page), null, 'the paid order is forgotten');
+    assert.deepEqual(c.errors, []);
+    await c.close();
+  });
+}
+
+// Replacing a checkout needs the server to hand out a checkout_secret (issue 22 (d)); a server
+// without it opens a second checkout, which is what these two cases forbid. They skip only there.
+async function secretHeld(t, page) {
+  if ((await kept(page))?.secret) return true;
+  t.skip('the server sent no checkout_secret: superseding a checkout is not built here');
+  return false;
+}
+
+test('a customer who changes the cart replaces the open checkout: the old one expires at Fintoc', async (t) => {
+  const c = await customer('changed-cart');
+  await checkout(c);
+  const first = new URL(c.page.url()).pathname.split('/').pop();
+  if (!await secretHeld(t, c.page)) return c.close();
+  await c.page.click('button[value="cancel"]');
+  await c.page.waitForURL(/\/cancel\.html/);
+  await c.page.waitForSelector('#status[data-state="waiting"]', { timeout: 20_000 });
+  const order = await orderShown(c.page);
+  await c.page.click('#back');
+  await c.page.waitForSelector('#products:not([aria-busy])');
+  await c.page.fill('input[name="qty-price_molido_250g"]', '2');
+  assert.equal(await c.page.textContent('#pay'), 'Pay with Fintoc');
+  await c.page.click('#pay');
+  await c.page.waitForSelector('button[value="succeeded"]');
+  assert.match(await c.page.textContent('h1'), /\$26\.980 CLP/);
+  const second = new URL(c.page.url()).pathname.split('/').pop();
+  assert.notEqual(second, first);
+  const statuses = Object.fromEntries((await fintocSessions(order)).map((s) => [s.id, s.status]));
+  assert.deepEqual(statuses, { [first]: 'expired', [second]: 'created' });
+  await c.page.click('button[value="succeeded"]');
+  await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+  await c.shot('3-paid');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
+test('a customer who changes the cart after starting the transfer is told so, and continues that payment', async (t) => {
+  const c = await customer('changed-cart-started');
+  await checkout(c);
+  const hosted = c.page.url();
+  if (!await secretHeld(t, c.page)) return c.close();
+  await c.page.click('button[value="in_progress"]');
+  await c.page.waitForURL(/\/cancel\.html/);
+  await c.page.waitForSelector('#status[data-state="waiting"]', { timeout: 20_000 });
+  const order = await orderShown(c.page);
+  await c.page.click('#back');
+  await c.page.waitForSelector('#products:not([aria-busy])');
+  await c.page.fill('input[name="qty-price_molido_250g"]', '2');
+  await c.page.click('#pay');
+  await c.page.waitForSelector('#continue:not([hidden])');
+  assert.notEqual(await c.page.textContent('#error'), '');
+  await c.shot('3-payment-started');
+  await c.page.click('#continue');
+  await c.page.waitForSelector('button[value="succeeded"]');
+  assert.equal(c.page.url(), hosted, 'the checkout being paid, not a new one');
+  assert.equal((await fintocSessions(order)).length, 1);
+  // Chromium logs the refused request itself; nothing else may go wrong.
+  assert.deepEqual(c.errors.filter((e) => !/status of 409/.test(e)), []);
   await c.close();
 });

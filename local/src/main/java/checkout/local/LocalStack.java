@@ -77,6 +77,12 @@ public final class LocalStack implements AutoCloseable {
   private URI lambdaUrl;
   private URI fintocUrl;
   private LocalDynamoDb dynamo;
+
+  private Clock clock;
+
+  /** Tables whose template switches TTL on: their key attributes and TTL attribute. */
+  private final Map<String, TimeToLive> timeToLive = new LinkedHashMap<>();
+
   private FintocSimulator simulator;
   private String secretKey;
   private String webhookSecret;
@@ -150,6 +156,7 @@ public final class LocalStack implements AutoCloseable {
 
     SamTemplate template = SamTemplate.load(templatePath);
     Clock clock = options.clock();
+    this.clock = clock;
     Function<String, String> ids = options.ids() != null ? options.ids() : randomIds();
     EnvVars envVars = EnvVars.read(options.envVars());
 
@@ -243,6 +250,15 @@ public final class LocalStack implements AutoCloseable {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
     tablesToCreate.forEach((name, properties) -> dynamo.createTable(name, properties));
+    tablesToCreate.forEach(
+        (name, properties) -> {
+          JsonNode ttl = properties.path("TimeToLiveSpecification");
+          if (ttl.path("Enabled").asBoolean(false)) {
+            List<String> keys = new ArrayList<>();
+            properties.path("KeySchema").forEach(k -> keys.add(k.path("AttributeName").asText()));
+            timeToLive.put(name, new TimeToLive(keys, ttl.path("AttributeName").asText()));
+          }
+        });
     String catalog = importCatalog(options, sessionsTable, clock);
 
     ApiGateway gateway =
@@ -637,6 +653,30 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /** Hands every committed write to its stream's function until the streams are caught up. */
+  /**
+   * Deletes every item DynamoDB's TTL would have deleted by the stack's clock, in each table whose
+   * template switches TTL on (DynamoDB Local never does it). Call it after moving the clock past a
+   * retention.
+   *
+   * @return how many items went
+   */
+  public int expireItemsPastTtl() {
+    int deleted = 0;
+    for (Map.Entry<String, TimeToLive> table : timeToLive.entrySet()) {
+      deleted +=
+          dynamo
+              .deleteExpired(
+                  table.getKey(),
+                  table.getValue().keys(),
+                  table.getValue().attribute(),
+                  clock.instant())
+              .size();
+    }
+    return deleted;
+  }
+
+  private record TimeToLive(List<String> keys, String attribute) {}
+
   public void drainStreams() {
     streams.forEach(StreamMapping::drain);
     eventBus.awaitDeliveries();

@@ -271,7 +271,8 @@ public record Settings(
             "MXN",
             read.positive(MAX_AMOUNT_MXN, 20_000_000L)),
         read.positive(MAX_QUANTITY_PER_ITEM, 100),
-        Duration.ofSeconds(read.positive(ORDER_TOKEN_MAX_LIFETIME_SECONDS, 3_600)),
+        // At most a day: a settled order's claim, and the iat it holds, outlive any token.
+        Duration.ofSeconds(read.between(ORDER_TOKEN_MAX_LIFETIME_SECONDS, 1, 86_400, 3_600)),
         List.copyOf(methods),
         options,
         read.check(() -> config.jsonObject(BUSINESS_PROFILE).orElse(null), null),
@@ -304,6 +305,16 @@ public record Settings(
       long value = check(() -> config.longValue(name, defaultValue), defaultValue);
       if (value <= 0) {
         problems.add(name + " must be a positive whole number, got " + value);
+        return defaultValue;
+      }
+      return value;
+    }
+
+    long between(String name, long min, long max, long defaultValue) {
+      long value = check(() -> config.longValue(name, defaultValue), defaultValue);
+      if (value < min || value > max) {
+        problems.add(
+            name + " must be a whole number from " + min + " to " + max + ", got " + value);
         return defaultValue;
       }
       return value;

@@ -40,6 +40,9 @@ import java.util.Objects;
  * @param unknownReason why the sweeper stopped asking about a session Fintoc kept not knowing (its
  *     attention is then {@code unknown_at_fintoc}), or null; any report from Fintoc about it clears
  *     it
+ * @param claimScope the idempotency claim that made this session (a signed order's order_id or a
+ *     client's Idempotency-Key, hashed), or null when none did: the claim keeps other checkouts of
+ *     that order out for as long as this one can still take money ({@link #moneyMayStillMove})
  */
 public record CheckoutSession(
     String id,
@@ -73,7 +76,8 @@ public record CheckoutSession(
     Instant nextOpenCheckAt,
     Instant notFoundSince,
     int notFoundChecks,
-    String unknownReason) {
+    String unknownReason,
+    String claimScope) {
 
   public static Builder builder() {
     return new Builder();
@@ -133,6 +137,14 @@ public record CheckoutSession(
             : !paymentStatus.isFinal());
   }
 
+  /**
+   * Money may still move on this session: it can still be paid (open at Fintoc), or its payment has
+   * no final answer yet. While it may, nothing may open a second checkout for its order.
+   */
+  public boolean moneyMayStillMove() {
+    return status.isOpen() || awaitsSettlement();
+  }
+
   /** Fills a session field by field; unset fields are null (or 0 / false). */
   public static final class Builder {
     private String id;
@@ -167,6 +179,7 @@ public record CheckoutSession(
     private Instant notFoundSince;
     private int notFoundChecks;
     private String unknownReason;
+    private String claimScope;
 
     private Builder() {}
 
@@ -203,6 +216,7 @@ public record CheckoutSession(
       notFoundSince = s.notFoundSince;
       notFoundChecks = s.notFoundChecks;
       unknownReason = s.unknownReason;
+      claimScope = s.claimScope;
     }
 
     public Builder id(String value) {
@@ -365,6 +379,11 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder claimScope(String value) {
+      claimScope = value;
+      return this;
+    }
+
     public CheckoutSession build() {
       return new CheckoutSession(
           id,
@@ -398,7 +417,8 @@ public record CheckoutSession(
           nextOpenCheckAt,
           notFoundSince,
           notFoundChecks,
-          unknownReason);
+          unknownReason,
+          claimScope);
     }
   }
 }

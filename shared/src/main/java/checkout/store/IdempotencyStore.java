@@ -3,6 +3,7 @@ package checkout.store;
 import static checkout.store.Attr.n;
 import static checkout.store.Attr.s;
 
+import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,13 +39,33 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>Every change is conditioned on the {@code revision} it read, so two requests never both take a
  * claim.
+ *
+ * <p>How long a claim lives is what stops a second payable checkout for one order, so it follows
+ * the money, not a fixed number of days: a claim without a session lives {@link #RETENTION} from
+ * when it was last taken; once it made a session it has no expiry at all while that session may
+ * still take money (open at Fintoc, or a payment without a final answer, which may take more than
+ * 10 days); when the session can no longer move money, whoever recorded that sets the claim to go
+ * {@link #AFTER_SETTLED} later ({@link #expireAfterSettled}). If that last step is lost, the claim
+ * simply stays: the safe direction (docs/reliability.md, "One payable checkout").
  */
 public final class IdempotencyStore {
   /** Longer than CreateSession's timeout (28 s), so a live owner is never overtaken. */
   public static final Duration LEASE = Duration.ofSeconds(35);
 
-  /** Fintoc keeps keys for at least 24 h; we remember which session a scope made for longer. */
+  /**
+   * A claim that has no session taking money (being made, released after a failure) goes this long
+   * after it was last taken: longer than Fintoc keeps a key (at least 24 h), so a retry within it
+   * still reaches the session Fintoc may have made under it.
+   */
   public static final Duration RETENTION = Duration.ofDays(7);
+
+  /**
+   * A claim whose session can no longer move money goes this long after that was recorded: longer
+   * than Fintoc keeps a key, and longer than any signed order lives (at most a day, {@code
+   * ORDER_TOKEN_MAX_LIFETIME_SECONDS}), so no token that could replay the order outlives its claim,
+   * nor its {@code iat}.
+   */
+  public static final Duration AFTER_SETTLED = Duration.ofDays(7);
 
   public static final String PENDING = "pending";
   public static final String OPEN = "open";
@@ -67,6 +88,9 @@ public final class IdempotencyStore {
    * @param state {@link #PENDING} (an owner is working), {@link #OPEN} (released after a failure:
    *     nobody is) or {@link #COMPLETE} (it made {@code sessionId})
    * @param leaseExpiresAt epoch milliseconds; a pending claim past it has lost its owner
+   * @param orderIssuedAt the {@code iat} (epoch seconds) of the newest signed order accepted in
+   *     this scope, or 0
+   * @param expiresAt the claim's TTL (epoch seconds), or 0 while it has none
    */
   public record Record(
       String state,
@@ -75,7 +99,9 @@ public final class IdempotencyStore {
       long leaseExpiresAt,
       long revision,
       String fintocKeyBase,
-      long generation) {
+      long generation,
+      long orderIssuedAt,
+      long expiresAt) {
 
     public boolean ownerGone(Instant now) {
       return OPEN.equals(state) || (PENDING.equals(state) && leaseExpiresAt < now.toEpochMilli());
@@ -97,7 +123,10 @@ public final class IdempotencyStore {
     return fintocKey(newKeyBase(), 1);
   }
 
-  public Claim claim(String scope, String requestHash, Instant now) {
+  /**
+   * @param orderIssuedAt a signed order's {@code iat}, or null
+   */
+  public Claim claim(String scope, String requestHash, Instant orderIssuedAt, Instant now) {
     String token = newToken();
     String base = newKeyBase();
     Map<String, AttributeValue> item = new HashMap<>();
@@ -112,6 +141,9 @@ public final class IdempotencyStore {
     item.put("revision", n(1));
     item.put("created_at", s(now.toString()));
     item.put(SessionsTable.TTL, n(now.plus(RETENTION).getEpochSecond()));
+    if (orderIssuedAt != null) {
+      item.put("order_iat", n(orderIssuedAt.getEpochSecond()));
+    }
     try {
       Storage.call(
           "PutItem idempotency",
@@ -128,7 +160,7 @@ public final class IdempotencyStore {
       Map<String, AttributeValue> existing = taken.hasItem() ? taken.item() : read(scope);
       // Gone again (its TTL ran out just now): seen as busy, so the caller asks once more.
       return existing == null || existing.isEmpty()
-          ? new Taken(new Record(PENDING, requestHash, null, Long.MAX_VALUE, 0, null, 0))
+          ? new Taken(new Record(PENDING, requestHash, null, Long.MAX_VALUE, 0, null, 0, 0, 0))
           : new Taken(record(existing));
     }
   }
@@ -142,9 +174,34 @@ public final class IdempotencyStore {
    *     repeat the last attempt with its key (Fintoc may have made that session already)
    */
   public Acquired takeOver(
-      String scope, Record seen, String requestHash, boolean newGeneration, Instant now) {
+      String scope,
+      Record seen,
+      String requestHash,
+      boolean newGeneration,
+      Instant orderIssuedAt,
+      Instant now) {
     String token = newToken();
     long generation = seen.generation() + (newGeneration ? 1 : 0);
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":pending", s(PENDING));
+    values.put(":token", s(token));
+    values.put(":lease", n(now.plus(LEASE).toEpochMilli()));
+    values.put(":hash", s(requestHash));
+    values.put(":generation", n(generation));
+    values.put(":one", n(1));
+    values.put(":seen", n(seen.revision()));
+    values.put(":ttl", n(now.plus(RETENTION).getEpochSecond()));
+    String issued = "";
+    if (orderIssuedAt != null) {
+      values.put(":iat", n(Math.max(seen.orderIssuedAt(), orderIssuedAt.getEpochSecond())));
+      issued = ", order_iat = :iat";
+    }
+    String update =
+        "SET #state = :pending, claim_token = :token, lease_expires_at = :lease,"
+            + " request_hash = :hash, generation = :generation, revision = revision + :one,"
+            + " #ttl = :ttl"
+            + issued
+            + " REMOVE session_id";
     try {
       Storage.call(
           "UpdateItem idempotency takeover",
@@ -153,24 +210,107 @@ public final class IdempotencyStore {
                   r ->
                       r.tableName(table)
                           .key(key(scope))
-                          .updateExpression(
-                              "SET #state = :pending, claim_token = :token, lease_expires_at = :lease,"
-                                  + " request_hash = :hash, generation = :generation, revision = revision + :one REMOVE session_id")
+                          .updateExpression(update)
                           .conditionExpression("revision = :seen")
-                          .expressionAttributeNames(Map.of("#state", "state"))
-                          .expressionAttributeValues(
-                              Map.of(
-                                  ":pending", s(PENDING),
-                                  ":token", s(token),
-                                  ":lease", n(now.plus(LEASE).toEpochMilli()),
-                                  ":hash", s(requestHash),
-                                  ":generation", n(generation),
-                                  ":one", n(1),
-                                  ":seen", n(seen.revision())))
+                          .expressionAttributeNames(NAMES)
+                          .expressionAttributeValues(values)
                           .returnValues(ReturnValue.NONE)));
       return new Acquired(token, fintocKey(seen.fintocKeyBase(), generation));
     } catch (ConditionalCheckFailedException someoneElse) {
       return null;
+    }
+  }
+
+  /**
+   * The owner asks Fintoc for something else than its key's first request did (an answer to it made
+   * the same request useless): the claim moves to the next generation, so the next key is new, and
+   * stays the owner's. A takeover after this repeats the new generation's request, not the old
+   * one's. Null when the claim is no longer the owner's.
+   */
+  public Acquired nextGeneration(String scope, String token) {
+    try {
+      Map<String, AttributeValue> claim =
+          Storage.call(
+                  "UpdateItem idempotency next generation",
+                  () ->
+                      dynamo.updateItem(
+                          r ->
+                              r.tableName(table)
+                                  .key(key(scope))
+                                  .updateExpression(
+                                      "SET generation = generation + :one, revision = revision + :one")
+                                  .conditionExpression(OWNED + " AND #state = :pending")
+                                  .expressionAttributeNames(Map.of("#state", "state"))
+                                  .expressionAttributeValues(
+                                      Map.of(
+                                          ":one", n(1), ":token", s(token), ":pending", s(PENDING)))
+                                  .returnValues(ReturnValue.ALL_NEW)))
+              .attributes();
+      return new Acquired(
+          token, fintocKey(Attr.string(claim, "fintoc_key"), Attr.number(claim, "generation")));
+    } catch (ConditionalCheckFailedException notOurs) {
+      return null;
+    }
+  }
+
+  /**
+   * Remembers a signed order's {@code iat} as the newest accepted in its scope (a token that only
+   * replayed the scope's session, so no claim was taken). Best effort: an older token is refused
+   * anyway when its contents differ from the session's, and a later write raises it.
+   */
+  public void noteIssuedAt(String scope, Instant orderIssuedAt) {
+    try {
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(key(scope))
+                  .updateExpression("SET order_iat = :iat")
+                  .conditionExpression(
+                      "attribute_exists("
+                          + SessionsTable.PK
+                          + ") AND"
+                          + " (attribute_not_exists(order_iat) OR order_iat < :iat)")
+                  .expressionAttributeValues(Map.of(":iat", n(orderIssuedAt.getEpochSecond()))));
+    } catch (RuntimeException ignored) {
+      // newer already, or the claim is being written: nothing to add
+    }
+  }
+
+  /**
+   * Lets a claim go {@link #AFTER_SETTLED} from now, because the session it made can no longer move
+   * money. Only while the claim still holds that session (a later checkout for the order may have
+   * taken it over) and only to bring its end nearer from "never". Reads and puts the claim back
+   * whole, conditioned on its revision: every writer of a fact is allowed those two calls, and
+   * nothing else. Best effort: if it fails, the claim stays, which stops nothing that should pass
+   * for longer than the next write that tries again.
+   */
+  public void expireAfterSettled(String scope, String sessionId, Instant now) {
+    try {
+      Map<String, AttributeValue> item = read(scope);
+      if (item == null || item.isEmpty()) {
+        return;
+      }
+      Record seen = record(item);
+      if (!COMPLETE.equals(seen.state())
+          || !sessionId.equals(seen.sessionId())
+          || seen.expiresAt() != 0) {
+        return;
+      }
+      Map<String, AttributeValue> settled = new HashMap<>(item);
+      settled.put(SessionsTable.TTL, n(now.plus(AFTER_SETTLED).getEpochSecond()));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(settled)
+                  .conditionExpression("revision = :seen")
+                  .expressionAttributeValues(Map.of(":seen", n(seen.revision()))));
+    } catch (RuntimeException e) {
+      Log.warn(
+          "claim_retention_not_shortened",
+          "session_id",
+          sessionId,
+          "reason",
+          e.getClass().getSimpleName());
     }
   }
 
@@ -194,7 +334,7 @@ public final class IdempotencyStore {
             .key(key(scope))
             .updateExpression(COMPLETION)
             .conditionExpression(OWNED)
-            .expressionAttributeNames(STATE)
+            .expressionAttributeNames(NAMES)
             .expressionAttributeValues(completed(token, session.id()))
             .build();
     try {
@@ -224,16 +364,19 @@ public final class IdempotencyStore {
                         .key(key(scope))
                         .updateExpression(COMPLETION)
                         .conditionExpression(OWNED)
-                        .expressionAttributeNames(STATE)
+                        .expressionAttributeNames(NAMES)
                         .expressionAttributeValues(completed(token, session.id()))));
     return false;
   }
 
+  /** A claim that made a session lives while the session may take money: no TTL from now on. */
   private static final String COMPLETION =
       "SET #state = :complete, session_id = :session, revision = revision + :one"
-          + " REMOVE lease_expires_at, claim_token";
+          + " REMOVE lease_expires_at, claim_token, #ttl";
+
   private static final String OWNED = "claim_token = :token";
-  private static final Map<String, String> STATE = Map.of("#state", "state");
+  private static final Map<String, String> NAMES =
+      Map.of("#state", "state", "#ttl", SessionsTable.TTL);
 
   private static Map<String, AttributeValue> completed(String token, String sessionId) {
     return Map.of(
@@ -309,7 +452,9 @@ public final class IdempotencyStore {
         lease == null ? 0 : Long.parseLong(lease.n()),
         Attr.number(item, "revision"),
         Attr.string(item, "fintoc_key"),
-        Attr.number(item, "generation"));
+        Attr.number(item, "generation"),
+        Attr.number(item, "order_iat"),
+        Attr.number(item, SessionsTable.TTL));
   }
 
   private static Map<String, AttributeValue> key(String scope) {

@@ -50,6 +50,7 @@ public final class SessionItems {
     Attr.putIfPresent(item, "line_items", session.lineItems());
     Attr.putIfPresent(item, "pricing", session.pricing());
     Attr.putIfPresent(item, "customer", session.customer());
+    Attr.putIfPresent(item, "claim_scope", session.claimScope());
     item.put("version", n(session.version()));
     Attr.putIfPresent(item, "not_found_since", session.notFoundSince());
     if (session.notFoundChecks() > 0) {
@@ -117,6 +118,7 @@ public final class SessionItems {
         .notFoundSince(Attr.instant(item, "not_found_since"))
         .notFoundChecks((int) Attr.number(item, "not_found_checks"))
         .unknownReason(Attr.string(item, "unknown_reason"))
+        .claimScope(Attr.string(item, "claim_scope"))
         .build();
   }
 }

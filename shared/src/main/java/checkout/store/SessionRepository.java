@@ -38,6 +38,11 @@ public final class SessionRepository {
     this.table = table;
   }
 
+  /** The idempotency claims in the same table (the claim that made a session is one of them). */
+  public IdempotencyStore claims() {
+    return new IdempotencyStore(dynamo, table);
+  }
+
   /**
    * Strongly consistent, so a session is visible to GetSession as soon as CreateSession answered.
    */

@@ -23,12 +23,14 @@ public final class SessionUpdater {
   private static final int MAX_ATTEMPTS = 8;
 
   private final SessionRepository sessions;
+  private final IdempotencyStore claims;
   private final Clock clock;
   private final Sleeper sleeper;
   private final Jitter jitter = new Jitter();
 
   public SessionUpdater(SessionRepository sessions, Clock clock, Sleeper sleeper) {
     this.sessions = sessions;
+    this.claims = sessions.claims();
     this.clock = clock;
     this.sleeper = sleeper;
   }
@@ -72,6 +74,15 @@ public final class SessionUpdater {
             && after.attention() != null
             && (session == null || !after.attention().equals(session.attention()))) {
           logAttention(after, eventId);
+        }
+        if (commit == SessionRepository.Commit.APPLIED
+            && session != null
+            && after != null
+            && after.claimScope() != null
+            && session.moneyMayStillMove()
+            && !after.moneyMayStillMove()) {
+          // No money can move on it any more: its claim may go, after a margin (IdempotencyStore).
+          claims.expireAfterSettled(after.claimScope(), after.id(), clock.instant());
         }
         return new Update(commit, session, after, attempt - 1);
       }

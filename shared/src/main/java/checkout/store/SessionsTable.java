@@ -10,7 +10,9 @@ package checkout.store;
  *   <li>{@code PAYMENT#pi_…} — a payment intent's status, also before its session is known;
  *   <li>{@code EVENT#evt_…} — a webhook event that was applied (written in the same transaction as
  *       its change, so an event is applied exactly once);
- *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog).
+ *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog);
+ *   <li>{@code CUSTOMER#<mode>#<keyed hash of a tax id>} — Fintoc's customer for that tax id, as
+ *       far as this deployment knows it ({@link CustomerIndex}).
  * </ul>
  *
  * Open sessions also carry {@code open_shard} and {@code open_expires_at} (the sweeper's next
@@ -26,6 +28,7 @@ public final class SessionsTable {
   public static final String PAYMENT_PREFIX = "PAYMENT#";
   public static final String EVENT_PREFIX = "EVENT#";
   public static final String PRICE_PREFIX = "PRICE#";
+  public static final String CUSTOMER_PREFIX = "CUSTOMER#";
 
   public static final String OPEN_INDEX = "open-by-expiry";
   public static final String OPEN_SHARD = "open_shard";

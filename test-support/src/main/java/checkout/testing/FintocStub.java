@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 import checkout.local.fintoc.FintocSimulator;
 import checkout.local.http.Exchanges;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
@@ -126,6 +127,24 @@ public final class FintocStub implements AutoCloseable {
    */
   public void holdSession(String id, String status, String paymentIntentId, String paymentStatus) {
     simulator.hold(id, status, paymentIntentId, paymentStatus);
+  }
+
+  /**
+   * A customer made outside the stack (Fintoc's dashboard, another integration), in test mode;
+   * returns its id.
+   */
+  public String addCustomer(String taxIdType, String taxIdValue, String name, String email) {
+    return simulator.addCustomer("test", taxIdType, taxIdValue, name, email);
+  }
+
+  /** The customer object as Fintoc holds it now, or null. */
+  public ObjectNode customer(String id) {
+    return simulator.customer(id);
+  }
+
+  /** How many customers Fintoc holds. */
+  public int customerCount() {
+    return simulator.customerCount();
   }
 
   /**

@@ -18,13 +18,21 @@ public final class OrderTokens {
   private OrderTokens() {}
 
   /**
-   * The required claims: an order of {@code amount} in {@code currency}, valid until {@code exp}.
+   * The required claims: an order of {@code amount} in {@code currency}, valid until {@code exp},
+   * signed half an hour before that ({@code iat}).
    */
   public static ObjectNode order(String orderId, long amount, String currency, Instant exp) {
+    return order(orderId, amount, currency, exp.minusSeconds(1800), exp);
+  }
+
+  /** The required claims, signed at {@code iat}: of two tokens for one order, the later stands. */
+  public static ObjectNode order(
+      String orderId, long amount, String currency, Instant iat, Instant exp) {
     return Json.object()
         .put("order_id", orderId)
         .put("amount", amount)
         .put("currency", currency)
+        .put("iat", iat.getEpochSecond())
         .put("exp", exp.getEpochSecond());
   }
 

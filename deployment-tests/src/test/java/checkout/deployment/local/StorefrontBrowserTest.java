@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The storefront in real headless Chromium against the local stack: buy → hosted page → pay →
- * success page shows paid; the failure, cancel and pending paths too (browser/storefront.test.mjs).
- * Screenshots are kept in deployment-tests/target/screenshots.
+ * success page shows paid; the failure, cancel and pending paths too; a returning customer with a
+ * RUT; a customer who leaves mid-transfer and comes back to the same checkout; a changed cart
+ * (browser/storefront.test.mjs). Screenshots are kept in deployment-tests/target/screenshots.
  *
  * <p>Needs Node, Debian's chromium and {@code npm ci} in deployment-tests/browser — .ci/run
  * installs all three. Elsewhere the test is skipped with what to install, unless CI=true.
@@ -30,7 +31,7 @@ class StorefrontBrowserTest {
   static final Path BROWSER_TESTS = ProjectFiles.resolve("deployment-tests/browser");
 
   @Test
-  void aCustomerBuysPaysFailsCancelsAndWaitsInARealBrowser() throws Exception {
+  void aCustomerBuysPaysFailsLeavesAndComesBackInARealBrowser() throws Exception {
     String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     List<String> missing = new ArrayList<>();
     if (!Files.isExecutable(Path.of(chromium))) {
@@ -71,6 +72,8 @@ class StorefrontBrowserTest {
       node.environment().put("CHROMIUM", chromium);
       node.environment().put("ORDER_SIGNING_SECRET", stack.orderSigningSecret());
       node.environment().put("STACK_NOW_MS", Long.toString(TestStack.NOW.toEpochMilli()));
+      node.environment().put("FINTOC_URL", stack.fintocUrl().toString());
+      node.environment().put("FINTOC_SECRET_KEY", stack.secretKey());
       Process process = node.start();
       boolean finished = process.waitFor(3, TimeUnit.MINUTES);
       if (!finished) {
@@ -82,7 +85,9 @@ class StorefrontBrowserTest {
       assertThat(process.exitValue())
           .as("node --test exit status; its output:%n%s", output)
           .isZero();
-      assertThat(output).contains("pass 7").contains("fail 0");
+      // The two changed-cart cases skip themselves while the server hands out no checkout_secret
+      // (superseding a checkout, issue 22 (d)); every other case must pass.
+      assertThat(output).contains("tests 12").contains("fail 0").containsPattern("pass (10|12)\\b");
     }
     assertThat(screenshots.resolve("paid-3-success.png")).exists();
   }

@@ -77,6 +77,7 @@ final class CatalogPricing {
               + ", this shop's limit for one payment.",
           "line_items");
     }
-    return new PricedOrder(PricedOrder.CATALOG, amount, currency, lineItems, null, null, null);
+    return new PricedOrder(
+        PricedOrder.CATALOG, amount, currency, lineItems, null, null, null, null);
   }
 }

@@ -13,6 +13,7 @@ import checkout.session.CheckoutSession;
 import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
+import checkout.store.CustomerIndex;
 import checkout.store.IdempotencyStore;
 import checkout.store.PriceRepository;
 import checkout.store.SessionRepository;
@@ -79,6 +80,8 @@ final class CreateSessionRoot {
                 new SessionUpdater(sessions, clock, platform.sleeper()),
                 fintoc,
                 clock),
+            new Customers(
+                new CustomerIndex(platform.dynamo(), settings.table()), platform.secrets(), clock),
             sessions,
             claims,
             settings,
@@ -91,10 +94,10 @@ final class CreateSessionRoot {
    * Short of Fintoc, of the secret and of any write: a refused order through the whole handler
    * (mapping, parsing, the error body); a catalog read, on the background thread, of a price that
    * does not exist; the storage and claim paths, their writes refused; the secret's read stopped
-   * before the wire; the signature's and the checkout secret's HMACs on made-up keys; Fintoc's
-   * answer mapped to a session and to our 201 body; an expire's answer decided against it (a
-   * replaced checkout); and last, because it needs a configured redirect origin, a valid order as
-   * far as the request body Fintoc would get.
+   * before the wire; the signature's and the checkout secret's HMACs on made-up keys, and a tax
+   * id's; Fintoc's answer mapped to a session and to our 201 body; an expire's answer decided
+   * against it (a replaced checkout); and last, because it needs a configured redirect origin, a
+   * valid order as far as the request body Fintoc would get.
    */
   void prime(CreateSessionHandler handler) {
     handler.handleRequest(
@@ -121,6 +124,7 @@ final class CreateSessionRoot {
     AdapterPriming.claims(claims, sample);
     AdapterPriming.secretRead(platform.secrets());
     SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
+    Customers.hash("sk_test_priming", "cl_rut", "1-9");
     String secret =
         HexFormat.of()
             .formatHex(CheckoutSecrets.hmac(CheckoutSecrets.derive("priming"), sample.id()));
@@ -143,7 +147,8 @@ final class CreateSessionRoot {
       try {
         CheckoutRequest request = parser.parse(order.getBytes(StandardCharsets.UTF_8));
         PricedOrder priced =
-            new PricedOrder(PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null);
+            new PricedOrder(
+                PricedOrder.SIGNED_ORDER, 1000, "CLP", null, "priming", null, null, null);
         Json.write(SessionRequest.of(priced, request, null, settings).fintocParams());
       } catch (ApiException refused) {
         // an origin the rules refuse anyway (e.g. plain http): the refusal was primed instead

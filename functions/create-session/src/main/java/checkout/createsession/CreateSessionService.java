@@ -16,6 +16,7 @@ import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -46,6 +47,7 @@ public final class CreateSessionService {
   private final SignedOrder signedOrders;
   private final FintocClient fintoc;
   private final CheckoutReplacement replacement;
+  private final Customers customers;
   private final SessionRepository sessions;
   private final IdempotencyStore idempotency;
   private final Settings settings;
@@ -60,6 +62,7 @@ public final class CreateSessionService {
       SignedOrder signedOrders,
       FintocClient fintoc,
       CheckoutReplacement replacement,
+      Customers customers,
       SessionRepository sessions,
       IdempotencyStore idempotency,
       Settings settings,
@@ -70,6 +73,7 @@ public final class CreateSessionService {
     this.signedOrders = signedOrders;
     this.fintoc = fintoc;
     this.replacement = replacement;
+    this.customers = customers;
     this.sessions = sessions;
     this.idempotency = idempotency;
     this.settings = settings;
@@ -90,7 +94,12 @@ public final class CreateSessionService {
           SessionRequest.of(
               signedOrders.verify(request.orderToken()), request, clientKey, settings);
       replaceEarlier(request, deadline);
-      return claimAndCreate(session.scope(), session.requestHash(), true, () -> session, deadline);
+      return claimAndCreate(
+          session.scope(),
+          session.requestHash(),
+          session.order().issuedAt(),
+          () -> session,
+          deadline);
     }
     if (clientKey == null) {
       SessionRequest session =
@@ -111,7 +120,7 @@ public final class CreateSessionService {
     return claimAndCreate(
         SessionRequest.keyScope(clientKey),
         SessionRequest.sha256(Json.canonical(request.asSent())),
-        false,
+        null,
         () -> {
           SessionRequest session = SessionRequest.of(await(priced), request, clientKey, settings);
           replaceEarlier(request, deadline);
@@ -136,23 +145,28 @@ public final class CreateSessionService {
    * Creates the session as the scope's one owner, or answers what the scope already holds.
    *
    * @param claimHash what the claim compares: the same order hashes the same
-   * @param orderScope the scope is a signed order's order_id (else a client's key)
+   * @param issuedAt a signed order's {@code iat}: the scope is its order_id; null for a client's
+   *     key
    * @param session the request to Fintoc, asked for only by the owner
    */
   private CheckoutSession claimAndCreate(
       String scope,
       String claimHash,
-      boolean orderScope,
+      Instant issuedAt,
       Supplier<SessionRequest> session,
       Deadline deadline) {
+    boolean orderScope = issuedAt != null;
     Duration waited = Duration.ZERO;
     Duration poll = Duration.ofMillis(50);
     while (true) {
-      IdempotencyStore.Claim claim = idempotency.claim(scope, claimHash, clock.instant());
+      IdempotencyStore.Claim claim = idempotency.claim(scope, claimHash, issuedAt, clock.instant());
       if (claim instanceof IdempotencyStore.Acquired acquired) {
         return createAtFintoc(ready(session, scope, acquired), scope, acquired, deadline);
       }
       IdempotencyStore.Record seen = ((IdempotencyStore.Taken) claim).record();
+      if (orderScope && issuedAt.getEpochSecond() < seen.orderIssuedAt()) {
+        throw superseded(issuedAt, seen.orderIssuedAt());
+      }
       boolean sameRequest = claimHash.equals(seen.requestHash());
       IdempotencyStore.Acquired takenOver = null;
       if (IdempotencyStore.COMPLETE.equals(seen.state())) {
@@ -165,8 +179,15 @@ public final class CreateSessionService {
                             "idempotency claim completed with session "
                                 + seen.sessionId()
                                 + " but the session is missing"));
+        if (!made.moneyMayStillMove() && seen.expiresAt() == 0) {
+          // Its end was not recorded when the session settled (that step is best effort): now.
+          idempotency.expireAfterSettled(scope, made.id(), clock.instant());
+        }
         if (!made.endedUnpaid()) {
           if (sameRequest) {
+            if (orderScope && issuedAt.getEpochSecond() > seen.orderIssuedAt()) {
+              idempotency.noteIssuedAt(scope, issuedAt);
+            }
             return made;
           }
           throw refused(orderScope, made.id());
@@ -175,14 +196,15 @@ public final class CreateSessionService {
           throw refused(false, null);
         }
         // That checkout ended unpaid: this order may start a new one, with a new Fintoc key.
-        takenOver = idempotency.takeOver(scope, seen, claimHash, true, clock.instant());
+        takenOver = idempotency.takeOver(scope, seen, claimHash, true, issuedAt, clock.instant());
       } else if (seen.ownerGone(clock.instant())) {
         if (!sameRequest && !orderScope) {
           throw refused(false, null);
         }
         // The same request repeats the last attempt with its key (Fintoc may have made that
         // session); a changed signed order has other parameters, so it needs a new key.
-        takenOver = idempotency.takeOver(scope, seen, claimHash, !sameRequest, clock.instant());
+        takenOver =
+            idempotency.takeOver(scope, seen, claimHash, !sameRequest, issuedAt, clock.instant());
       } else if (!sameRequest) {
         throw refused(orderScope, null);
       } else if (waited.compareTo(WAIT_FOR_CONCURRENT) >= 0
@@ -236,6 +258,23 @@ public final class CreateSessionService {
   }
 
   /**
+   * A signed order older than one already accepted for its order_id: the backend has signed the
+   * order again since (another price, other lines), and only the newest may be paid.
+   */
+  private static ApiException superseded(Instant issuedAt, long newest) {
+    return new ApiException(
+        409,
+        "order_token_superseded",
+        "order_token was issued at "
+            + issuedAt
+            + ", before the token already accepted for this order_id ("
+            + Instant.ofEpochSecond(newest)
+            + "): only the newest signed version of an order can be paid. Ask the shop for the"
+            + " current one.",
+        "order_token.iat");
+  }
+
+  /**
    * Another order in this scope: a reused key (422), or a signed order already being paid (409).
    */
   private static ApiException refused(boolean orderScope, String openSession) {
@@ -261,9 +300,25 @@ public final class CreateSessionService {
   private CheckoutSession createAtFintoc(
       SessionRequest request, String scope, IdempotencyStore.Acquired claim, Deadline deadline) {
     try {
-      JsonNode created =
-          fintoc.createCheckoutSession(request.fintocParams(), claim.fintocKey(), deadline);
+      Customers.Plan plan = customers.plan(request);
+      JsonNode created;
+      while (true) {
+        try {
+          created = fintoc.createCheckoutSession(plan.params(), claim.fintocKey(), deadline);
+          break;
+        } catch (FintocException refused) {
+          Customers.Plan next = customers.afterRefusal(plan, refused);
+          if (next == null) {
+            throw refused;
+          }
+          // Fintoc keeps its answer under the key and would replay it: the next request, with
+          // other parameters, needs the next key, at once and in this invocation.
+          claim = nextKey(scope, claim);
+          plan = next;
+        }
+      }
       CheckoutSession session = stored(request, created);
+      customers.made(plan, created, session.id());
       boolean inserted =
           scope == null
               ? sessions.insert(session)
@@ -271,6 +326,10 @@ public final class CreateSessionService {
       if (!inserted) {
         // Stored by an earlier attempt that failed later, or already updated by a webhook.
         session = sessions.find(session.id()).orElse(session);
+        if (scope != null && !session.moneyMayStillMove()) {
+          // Completion gave the claim no end; it settled before: its end starts now.
+          idempotency.expireAfterSettled(scope, session.id(), clock.instant());
+        }
       }
       Log.tag("session_id", session.id());
       Log.info(
@@ -296,6 +355,27 @@ public final class CreateSessionService {
       }
       throw e;
     }
+  }
+
+  /**
+   * The claim's next Fintoc key (a request without a claim takes a new one-off key). A claim no
+   * longer ours (its lease outlived, which the lease's length rules out) is somebody else's work
+   * now: the same answer as for a request that finds it busy, never Fintoc's refusal, which could
+   * tell that a customer exists.
+   */
+  private IdempotencyStore.Acquired nextKey(String scope, IdempotencyStore.Acquired claim) {
+    if (scope == null) {
+      return new IdempotencyStore.Acquired(null, IdempotencyStore.oneOffFintocKey());
+    }
+    IdempotencyStore.Acquired next = idempotency.nextGeneration(scope, claim.token());
+    if (next == null) {
+      throw new ApiException(
+          409,
+          "idempotency_in_progress",
+          "A request with this Idempotency-Key is still being processed; retry shortly.",
+          null);
+    }
+    return next;
   }
 
   /**
@@ -332,6 +412,7 @@ public final class CreateSessionService {
         .lineItems(order.lineItems() == null ? null : Json.write(order.lineItems()))
         .pricing(order.pricing())
         .customer(request.customer())
+        .claimScope(request.scope())
         .build();
   }
 

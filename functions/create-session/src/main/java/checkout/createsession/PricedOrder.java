@@ -2,6 +2,7 @@ package checkout.createsession;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 
 /**
  * An order priced on the server, by the catalog or by the merchant's signed order: what Fintoc will
@@ -15,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param orderId the signed order's {@code order_id}; null for a catalog order
  * @param customerData the signed order's {@code customer_data}, or null
  * @param metadata the signed order's {@code metadata}, or null
+ * @param issuedAt the signed order's {@code iat} (when the merchant's backend signed it), or null
+ *     for a catalog order: of two tokens for one order_id, the later one stands
  */
 record PricedOrder(
     String pricing,
@@ -23,7 +26,8 @@ record PricedOrder(
     ArrayNode lineItems,
     String orderId,
     ObjectNode customerData,
-    ObjectNode metadata) {
+    ObjectNode metadata,
+    Instant issuedAt) {
   static final String CATALOG = "catalog";
   static final String SIGNED_ORDER = "signed_order";
 }

@@ -33,10 +33,12 @@ import javax.crypto.spec.SecretKeySpec;
  * matches (constant-time), {@code exp} is neither past nor further ahead than the shop allows (an
  * {@code exp} in milliseconds is caught here), and the claims agree with each other.
  *
- * <p>Claims: {@code order_id}, {@code amount}, {@code currency}, {@code exp} (required); {@code
- * line_items} (Fintoc's {@code price_data} shape, adding up to {@code amount}), {@code
- * customer_data}, {@code metadata} (optional); the registered claims {@code iat}, {@code nbf},
- * {@code iss}, {@code sub}, {@code aud}, {@code jti} are accepted; anything else is refused.
+ * <p>Claims: {@code order_id}, {@code amount}, {@code currency}, {@code exp}, {@code iat}
+ * (required); {@code line_items} (Fintoc's {@code price_data} shape, adding up to {@code amount}),
+ * {@code customer_data}, {@code metadata} (optional); the registered claims {@code nbf}, {@code
+ * iss}, {@code sub}, {@code aud}, {@code jti} are accepted; anything else is refused. {@code iat}
+ * orders the tokens of one order_id: a token signed before one already accepted is refused
+ * (CreateSessionService), so an old price can never be paid after a new one was signed.
  */
 final class SignedOrder {
   static final String ALGORITHM = "HS256";
@@ -144,12 +146,11 @@ final class SignedOrder {
     if (notBefore != null && notBefore.isAfter(now.plus(LEEWAY))) {
       throw invalid("order_token is not valid before " + notBefore + ".", "order_token.nbf");
     }
-    Instant issuedAt = numericDate(claims, "iat", false);
-    if (issuedAt != null && issuedAt.isAfter(now.plus(LEEWAY))) {
+    Instant issuedAt = numericDate(claims, "iat", true);
+    if (issuedAt.isAfter(now.plus(LEEWAY))) {
       throw invalid("order_token's iat (" + issuedAt + ") is in the future.", "order_token.iat");
     }
-    if ((issuedAt != null && issuedAt.isAfter(exp))
-        || (notBefore != null && notBefore.isAfter(exp))) {
+    if (issuedAt.isAfter(exp) || (notBefore != null && notBefore.isAfter(exp))) {
       throw disagree(
           "order_token expires before it was issued or became valid.", "order_token.exp");
     }
@@ -214,7 +215,15 @@ final class SignedOrder {
           "order_token.metadata." + settings.orderReferenceKey());
     }
     return new PricedOrder(
-        PricedOrder.SIGNED_ORDER, amount, currency, lineItems, orderId, customerData, metadata);
+        PricedOrder.SIGNED_ORDER,
+        amount,
+        currency,
+        lineItems,
+        orderId,
+        customerData,
+        metadata,
+        // Required even of a sample-key token, whose times are not checked: it still orders tokens.
+        numericDate(claims, "iat", true));
   }
 
   /**

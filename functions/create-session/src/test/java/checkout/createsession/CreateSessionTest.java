@@ -497,6 +497,80 @@ class CreateSessionTest {
     assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
   }
 
+  /** A signed order for {@code orderId} signed {@code minutesAgo} before now. */
+  static ObjectNode signedAt(String orderId, long amount, long minutesAgo) {
+    return OrderTokens.order(
+        orderId,
+        amount,
+        "CLP",
+        TestStack.NOW.minus(Duration.ofMinutes(minutesAgo)),
+        TestStack.NOW.plus(Duration.ofMinutes(30)));
+  }
+
+  void expire(String sessionId) {
+    updater()
+        .record(
+            Observation.sessionStatus(sessionId, SessionStatus.EXPIRED, TestStack.NOW, false),
+            null,
+            null);
+  }
+
+  @Test
+  void anOlderSignedOrderCannotBePaidAtItsOldPriceAfterANewerOneWasAccepted() {
+    String older = signedCheckout(signedAt("order-9010", 100_000, 20));
+    String newer = signedCheckout(signedAt("order-9010", 150_000, 10));
+    expire(body(create(older, null)).get("id").asText());
+    expire(body(create(newer, null)).get("id").asText());
+
+    APIGatewayV2HTTPResponse replayed = create(older, null);
+
+    assertThat(replayed.getStatusCode()).isEqualTo(409);
+    assertThat(body(replayed).at("/error/code").asText()).isEqualTo("order_token_superseded");
+    assertThat(body(replayed).at("/error/param").asText()).isEqualTo("order_token.iat");
+    assertThat(body(replayed).at("/error/message").asText())
+        .contains("before the token already accepted for this order_id");
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(2);
+  }
+
+  @Test
+  void anOlderSignedOrderIsRefusedEvenWhileTheNewerOnesCheckoutIsOpen() {
+    create(signedCheckout(signedAt("order-9011", 150_000, 10)), null);
+
+    APIGatewayV2HTTPResponse older =
+        create(signedCheckout(signedAt("order-9011", 100_000, 20)), null);
+
+    assertThat(body(older).at("/error/code").asText()).isEqualTo("order_token_superseded");
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewerSignedOrderReplacesAnOlderOneWhoseCheckoutEndedUnpaid() {
+    expire(
+        body(create(signedCheckout(signedAt("order-9012", 100_000, 20)), null)).get("id").asText());
+
+    APIGatewayV2HTTPResponse newer =
+        create(signedCheckout(signedAt("order-9012", 150_000, 10)), null);
+
+    assertThat(newer.getStatusCode()).isEqualTo(201);
+    assertThat(body(newer).get("amount").asLong()).isEqualTo(150_000);
+    assertThat(rows("IDEMPOTENCY#").get(0).get("order_iat").n())
+        .isEqualTo(String.valueOf(TestStack.NOW.minus(Duration.ofMinutes(10)).getEpochSecond()));
+  }
+
+  @Test
+  void aTokenSignedAgainWithTheSameContentsReplaysTheCheckoutAndMakesTheEarlierTokenOld() {
+    String first =
+        body(create(signedCheckout(signedAt("order-9013", 18_990, 20)), null)).get("id").asText();
+
+    JsonNode again = body(create(signedCheckout(signedAt("order-9013", 18_990, 5)), null));
+    APIGatewayV2HTTPResponse earlier =
+        create(signedCheckout(signedAt("order-9013", 18_990, 20)), null);
+
+    assertThat(again.get("id").asText()).isEqualTo(first);
+    assertThat(body(earlier).at("/error/code").asText()).isEqualTo("order_token_superseded");
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
   @Test
   void theBrowserCannotChangeWhatTheSignedOrderSays() {
     ObjectNode claims = signedOrder("order-9006", 18990);

@@ -132,7 +132,10 @@ class SignedOrderTest {
 
   @Test
   void aClockAMinuteApartIsForgiven() {
-    ObjectNode justExpired = order().put("exp", NOW.minusSeconds(50).getEpochSecond());
+    ObjectNode justExpired =
+        order()
+            .put("iat", NOW.minusSeconds(600).getEpochSecond())
+            .put("exp", NOW.minusSeconds(50).getEpochSecond());
 
     assertThat(orders.verify(OrderTokens.sign(justExpired, KEY)).orderId()).isEqualTo("order-77");
   }
@@ -237,6 +240,12 @@ class SignedOrderTest {
             "invalid_order_token",
             "order_token.nbf",
             "not valid before"),
+        Arguments.of(
+            "without iat (tokens of one order are ordered by it)",
+            signed.apply(order().without("iat")),
+            "invalid_order_token",
+            "order_token.iat",
+            "needs an iat"),
         Arguments.of(
             "issued in the future",
             signed.apply(order().put("iat", NOW.plusSeconds(600).getEpochSecond())),

@@ -3,8 +3,11 @@ package checkout.local.dynamodb;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -12,7 +15,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -160,6 +165,53 @@ public final class LocalDynamoDb implements AutoCloseable {
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
         .build();
+  }
+
+  /**
+   * Deletes what DynamoDB's TTL would have deleted by {@code now}: items whose number attribute
+   * {@code ttlAttribute} (epoch seconds) is at or before it. DynamoDB Local keeps such items for
+   * ever, so a test that moves the clock past a retention calls this (through {@code
+   * LocalStack.expireItemsPastTtl}): anything that would be gone in AWS is gone here too. Each
+   * delete is conditioned on the item being still expired, as TTL's are, and shows on the stream as
+   * a REMOVE.
+   *
+   * @return the keys deleted
+   */
+  public List<Map<String, AttributeValue>> deleteExpired(
+      String table, List<String> keyAttributes, String ttlAttribute, Instant now) {
+    Map<String, String> names = Map.of("#ttl", ttlAttribute);
+    Map<String, AttributeValue> values =
+        Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())));
+    List<Map<String, AttributeValue>> deleted = new ArrayList<>();
+    try (DynamoDbClient client = client()) {
+      client
+          .scanPaginator(
+              r ->
+                  r.tableName(table)
+                      .filterExpression("#ttl <= :now")
+                      .expressionAttributeNames(names)
+                      .expressionAttributeValues(values)
+                      .consistentRead(true))
+          .items()
+          .forEach(
+              item -> {
+                Map<String, AttributeValue> key = new HashMap<>();
+                keyAttributes.forEach(name -> key.put(name, item.get(name)));
+                try {
+                  client.deleteItem(
+                      r ->
+                          r.tableName(table)
+                              .key(key)
+                              .conditionExpression("#ttl <= :now")
+                              .expressionAttributeNames(names)
+                              .expressionAttributeValues(values));
+                  deleted.add(key);
+                } catch (ConditionalCheckFailedException renewed) {
+                  // its TTL moved on since the scan, as TTL would see
+                }
+              });
+    }
+    return deleted;
   }
 
   private static List<KeySchemaElement> keySchema(JsonNode schema) {

@@ -16,10 +16,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -40,6 +42,20 @@ import java.util.regex.Pattern;
  *
  * <p>Sessions whose expires_at passes expire when next read, without an event (a missed webhook is
  * what the ExpirySweeper is for), and so does a payment they left unfinished.
+ *
+ * <p>Customers, as Fintoc's guide documents them, per mode (the key's: {@code sk_live_} is live,
+ * any other test): a session's {@code customer_data} makes a new Customer ({@code cus_…}), unless
+ * its tax_id (compared as Fintoc stores it: a RUT without dots or hyphens, uppercase) is an
+ * existing customer's — then the answer is {@code 409 customer_already_exists}, no session is made
+ * and the customer is not changed; like every answer, the 409 is kept under the Idempotency-Key and
+ * replayed. {@code customer_data} with only an email always makes a new customer. {@code customer}
+ * (an id) reuses one; with {@code customer_data} too it is {@code 400 conflicting_parameters}, and
+ * an id this mode does not have is {@code 400 resource_missing} with {@code param: "customer"}
+ * (Fintoc does not document which status; 400 is what its Stripe-like errors give for a missing
+ * object named in the body, 404 being for the URL's own object). Sessions, their events and their
+ * GET embed the customer object ({@code id, name, email, tax_id}), null when none. Customers made
+ * outside the stack (the dashboard, another integration): {@link #addCustomer}, or Fintoc's own
+ * {@code POST /v2/customers} and {@code GET /v2/customers/{id}} (no Idempotency-Key on those).
  */
 public final class FintocSimulator {
   /** Payment outcomes a person can choose on the hosted page (final or not). */
@@ -69,6 +85,7 @@ public final class FintocSimulator {
   private static final Pattern SESSION_PATH =
       Pattern.compile("/v2/checkout_sessions/([^/]+)(/expire)?");
   private static final Pattern PAGE_PATH = Pattern.compile("/checkout/([^/]+)/?");
+  private static final Pattern CUSTOMER_PATH = Pattern.compile("/v2/customers/([^/]+)");
   private static final String DOC_URL = "https://docs.fintoc.com/reference/errors";
 
   private final URI baseUrl;
@@ -81,6 +98,13 @@ public final class FintocSimulator {
   private final Faults faults = new Faults();
   private final List<String> createKeys = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> retrievals = new ConcurrentHashMap<>();
+
+  /**
+   * Customers by id; and by {@link SimulatedCustomer#taxKey}, changed only under this map's lock.
+   */
+  private final Map<String, SimulatedCustomer> customers = new ConcurrentHashMap<>();
+
+  private final Map<String, String> customerByTaxId = new HashMap<>();
   private volatile String secretKey;
 
   private record StoredResponse(String request, int status, String body) {}
@@ -166,7 +190,85 @@ public final class FintocSimulator {
     createKeys.clear();
     retrievals.clear();
     faults.clear();
+    synchronized (customerByTaxId) {
+      customers.clear();
+      customerByTaxId.clear();
+    }
     secretKey = key;
+  }
+
+  /**
+   * Makes a customer outside the stack, as Fintoc's dashboard or another integration would, and
+   * returns its id. A tax_id this mode already has is refused, as Fintoc refuses it.
+   *
+   * @param mode {@code test} or {@code live}
+   * @param taxIdType {@code cl_rut} or {@code mx_rfc}
+   */
+  public String addCustomer(
+      String mode, String taxIdType, String taxIdValue, String name, String email) {
+    try {
+      return register(mode, taxIdType, taxIdValue, name, email, null).id();
+    } catch (FintocError exists) {
+      throw new IllegalStateException(exists.getMessage());
+    }
+  }
+
+  /** The customer object as Fintoc holds it now, or null. */
+  public ObjectNode customer(String id) {
+    SimulatedCustomer customer = customers.get(id);
+    return customer == null ? null : customer.toJson();
+  }
+
+  /** How many customers it holds, of every mode. */
+  public int customerCount() {
+    return customers.size();
+  }
+
+  /** The mode the key in use works in: {@code sk_live_} keys are live, any other test. */
+  private String mode() {
+    return secretKey.startsWith("sk_live_") ? "live" : "test";
+  }
+
+  /** A new customer, unless its tax_id is taken in this mode (409, nothing changes). */
+  private SimulatedCustomer register(
+      String mode,
+      String taxIdType,
+      String taxIdValue,
+      String name,
+      String email,
+      JsonNode metadata)
+      throws FintocError {
+    synchronized (customerByTaxId) {
+      String taxKey =
+          taxIdType == null ? null : SimulatedCustomer.taxKey(mode, taxIdType, taxIdValue);
+      if (taxKey != null && customerByTaxId.containsKey(taxKey)) {
+        throw new FintocError(
+            409,
+            "invalid_request_error",
+            "customer_already_exists",
+            "A customer with this tax_id already exists",
+            "customer_data.tax_id");
+      }
+      UUID random = UUID.randomUUID();
+      String id =
+          "cus_"
+              + HexFormat.of().toHexDigits(random.getMostSignificantBits())
+              + HexFormat.of().toHexDigits(random.getLeastSignificantBits()).substring(5);
+      SimulatedCustomer customer =
+          new SimulatedCustomer(
+              id,
+              mode,
+              name,
+              email,
+              taxIdType,
+              taxIdType == null ? null : SimulatedCustomer.normalize(taxIdType, taxIdValue),
+              metadata);
+      customers.put(id, customer);
+      if (taxKey != null) {
+        customerByTaxId.put(taxKey, id);
+      }
+      return customer;
+    }
   }
 
   /** The Idempotency-Key of each create request, in the order they arrived (replays included). */
@@ -241,6 +343,21 @@ public final class FintocSimulator {
         Exchanges.json(exchange, 200, Json.write(find(one.group(1)).toJson()));
       } else if (one.matches() && one.group(2) != null && method.equals("POST")) {
         Exchanges.json(exchange, 200, Json.write(expire(one.group(1))));
+      } else if (path.equals("/v2/customers") && method.equals("POST")) {
+        Exchanges.json(exchange, 201, Json.write(createCustomer(exchange).toJson()));
+      } else if (CUSTOMER_PATH.matcher(path).matches() && method.equals("GET")) {
+        Matcher customer = CUSTOMER_PATH.matcher(path);
+        customer.matches();
+        SimulatedCustomer found = customers.get(customer.group(1));
+        if (found == null || !found.mode().equals(mode())) {
+          throw new FintocError(
+              404,
+              "invalid_request_error",
+              "resource_missing",
+              "No such customer: " + customer.group(1),
+              "id");
+        }
+        Exchanges.json(exchange, 200, Json.write(found.toJson()));
       } else {
         throw FintocError.unknownRoute(method, path);
       }
@@ -364,10 +481,19 @@ public final class FintocSimulator {
             url);
       }
     }
-    JsonNode customer = params.path("customer_data");
-    if (!customer.isMissingNode() && !customer.has("tax_id") && !customer.has("email")) {
+    JsonNode customerData = params.path("customer_data");
+    JsonNode customerId = params.path("customer");
+    if (!customerData.isMissingNode() && !customerId.isMissingNode()) {
       throw FintocError.invalid(
-          "invalid_customer_data", "customer_data needs a tax_id or an email", "customer_data");
+          "conflicting_parameters",
+          "Send customer (an existing customer's id) or customer_data, not both",
+          "customer");
+    }
+    if (!customerData.isMissingNode()) {
+      customerFields(customerData, "customer_data");
+    }
+    if (!customerId.isMissingNode() && !customerId.isTextual()) {
+      throw FintocError.invalid("invalid_customer", "customer must be a customer id", "customer");
     }
     JsonNode metadata = params.path("metadata");
     if (!metadata.isMissingNode()) {
@@ -394,8 +520,61 @@ public final class FintocSimulator {
             "invalid_expires_at", "expires_at must be at least 10 minutes from now", "expires_at");
       }
     }
+    // Last, once nothing else can refuse the session: a customer is made only with its session.
+    SimulatedCustomer customer = null;
+    if (customerId.isTextual()) {
+      customer = customers.get(customerId.asText());
+      if (customer == null || !customer.mode().equals(mode())) {
+        throw FintocError.invalid(
+            "resource_missing", "No such customer: " + customerId.asText(), "customer");
+      }
+    } else if (!customerData.isMissingNode()) {
+      customer = newCustomer(customerData);
+    }
     String id = ids.apply("cs_test");
-    return new SimulatedSession(id, (ObjectNode) params, now, expiresAt, pageBase + id);
+    return new SimulatedSession(id, (ObjectNode) params, now, expiresAt, pageBase + id, customer);
+  }
+
+  /** {@code customer_data}, or the body of {@code POST /v2/customers}: a tax_id or an email. */
+  private static void customerFields(JsonNode data, String at) throws FintocError {
+    if (!data.isObject() || (!data.hasNonNull("tax_id") && !data.hasNonNull("email"))) {
+      throw FintocError.invalid("invalid_customer_data", at + " needs a tax_id or an email", at);
+    }
+    JsonNode taxId = data.path("tax_id");
+    if (data.hasNonNull("tax_id")
+        && (!Set.of("cl_rut", "mx_rfc").contains(taxId.path("type").asText(""))
+            || taxId.path("value").asText("").isBlank())) {
+      throw FintocError.invalid(
+          "invalid_customer_data",
+          at + ".tax_id needs a type (cl_rut or mx_rfc) and a value",
+          at + ".tax_id");
+    }
+  }
+
+  private SimulatedCustomer newCustomer(JsonNode data) throws FintocError {
+    JsonNode taxId = data.path("tax_id");
+    boolean hasTaxId = data.hasNonNull("tax_id");
+    return register(
+        mode(),
+        hasTaxId ? taxId.path("type").asText() : null,
+        hasTaxId ? taxId.path("value").asText() : null,
+        data.path("name").asText(null),
+        data.path("email").asText(null),
+        data.get("metadata"));
+  }
+
+  /** {@code POST /v2/customers}: as a session's customer_data would, 409 for a known tax_id. */
+  private SimulatedCustomer createCustomer(HttpExchange exchange) throws IOException, FintocError {
+    JsonNode data;
+    try {
+      data = Json.parse(new String(Exchanges.body(exchange), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw FintocError.invalid("invalid_json", "The request body is not valid JSON", null);
+    }
+    customerFields(data, "customer");
+    SimulatedCustomer customer = newCustomer(data);
+    System.out.printf("[fintoc] customer %s made outside the stack%n", customer.id());
+    return customer;
   }
 
   private SimulatedSession find(String id) throws FintocError {

@@ -1,7 +1,6 @@
 package checkout.local.fintoc;
 
 import checkout.json.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,14 +16,32 @@ final class SimulatedSession {
   final Instant expiresAt;
   final long amount;
   final String currency;
+
+  /**
+   * Who pays: the customer it was made for ({@code customer} or {@code customer_data}), or null.
+   */
+  final SimulatedCustomer customer;
+
   private final String redirectUrl;
   String status = "created";
   String paymentIntentId;
   String paymentStatus;
 
+  /** A session for nobody in particular (no customer). */
   SimulatedSession(
       String id, ObjectNode params, Instant createdAt, Instant expiresAt, String redirectUrl) {
+    this(id, params, createdAt, expiresAt, redirectUrl, null);
+  }
+
+  SimulatedSession(
+      String id,
+      ObjectNode params,
+      Instant createdAt,
+      Instant expiresAt,
+      String redirectUrl,
+      SimulatedCustomer customer) {
     this.id = id;
+    this.customer = customer;
     this.params = params;
     this.createdAt = createdAt;
     this.expiresAt = expiresAt;
@@ -99,8 +116,9 @@ final class SimulatedSession {
             .put("cancel_url", cancelUrl())
             .put("redirect_url", redirectUrl);
     session.set("metadata", params.has("metadata") ? params.get("metadata") : Json.object());
-    JsonNode customer = params.path("customer_data");
-    session.set("customer", customer.isMissingNode() ? null : customer);
+    // Fintoc embeds the Customer object (with its id), not the customer_data it was sent.
+    session.set("customer", customer == null ? null : customer.toJson());
+    session.put("customer_email", params.path("customer_email").asText(null));
     session.set("line_items", params.has("line_items") ? params.get("line_items") : Json.array());
     session.set(
         "payment_method_types",
