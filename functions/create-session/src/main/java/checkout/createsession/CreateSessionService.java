@@ -92,7 +92,8 @@ public final class CreateSessionService {
               signedOrders.verify(request.orderToken()), request, clientKey, settings);
       return claimAndCreate(
           session.scope(),
-          session.requestHash(),
+          SessionRequest.fingerprint(
+              signedOrders.fingerprintKey(), Json.canonical(session.fintocParams())),
           session.order().issuedAt(),
           () -> session,
           deadline);
@@ -111,7 +112,7 @@ public final class CreateSessionService {
     Future<PricedOrder> priced = background.submit(() -> catalog.price(request.cart()));
     return claimAndCreate(
         SessionRequest.keyScope(clientKey),
-        SessionRequest.sha256(Json.canonical(request.asSent())),
+        SessionRequest.fingerprint(clientKey, Json.canonical(request.asSent())),
         null,
         () -> SessionRequest.of(await(priced), request, clientKey, settings),
         deadline);
