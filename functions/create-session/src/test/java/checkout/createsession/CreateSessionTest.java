@@ -470,7 +470,6 @@ class CreateSessionTest {
             new Observation(
                 first,
                 SessionStatus.FINISHED,
-                null,
                 new Observation.PaymentFact("pi_1", PaymentStatus.SUCCEEDED, null, 18990L, "CLP"),
                 TestStack.NOW,
                 false),
