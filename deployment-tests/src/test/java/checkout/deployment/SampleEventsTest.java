@@ -99,9 +99,12 @@ class SampleEventsTest {
               .handleRequest(event(file), null);
 
       assertThat(response.getStatusCode()).as(file).isEqualTo(200);
+      // The expired sample is about cs_test_000002, which the create sample never makes: since
+      // issue 22 an event about a session this stack did not create is acknowledged as foreign
+      // and stores nothing (it used to store the session from the event).
       assertThat(Json.parse(response.getBody()).get("outcome").asText())
           .as(file)
-          .isIn("applied", "duplicate");
+          .isEqualTo(file.equals("webhook-checkout-session-expired.json") ? "foreign" : "applied");
     }
     JsonNode session =
         Json.parse(

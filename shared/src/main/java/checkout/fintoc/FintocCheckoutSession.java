@@ -15,8 +15,8 @@ public final class FintocCheckoutSession {
   private FintocCheckoutSession() {}
 
   /**
-   * The session as Fintoc describes it, ready to store for the first time; no payment fields (those
-   * come as facts, {@link #observe}).
+   * The session as Fintoc answered our create, ready to store for the first time; no payment fields
+   * (those come as facts, {@link #observe}).
    *
    * @param orderReferenceKey the metadata key that holds the merchant's order id
    * @param now when we learned of it (created_at when Fintoc omits it; updated_at always)
@@ -55,38 +55,18 @@ public final class FintocCheckoutSession {
   /**
    * What a checkout_session object says, as of {@code observedAt}: its status, and its payment
    * ({@code payment_resource.payment_intent}, when there is one) with the link to it. Whatever
-   * status either carries is taken as it is.
-   *
-   * @param snapshotKey the order reference key, to store the session if we never did; null when the
-   *     fact must not create one (the sweeper asks only about sessions we store)
+   * status either carries is taken as it is. Never a session to store: only CreateSession stores
+   * one, so a fact about a session we have no row of is foreign ({@code SessionRules.merge}).
    */
-  public static Observation observe(
-      JsonNode data, Instant observedAt, boolean fromSweep, String snapshotKey) {
+  public static Observation observe(JsonNode data, Instant observedAt, boolean fromSweep) {
     JsonNode payment = data.path("payment_resource").path("payment_intent");
     String sessionId = Json.text(data, "id");
     return new Observation(
         sessionId,
         sessionStatus(Json.text(data, "status")),
-        snapshotKey == null ? null : snapshot(data, snapshotKey, observedAt),
         Json.text(payment, "id") == null ? null : paymentFact(payment),
         observedAt,
         fromSweep);
-  }
-
-  /**
-   * The session to store if we never stored it, or null when the object lacks what a stored session
-   * needs (an event about a session we do have may carry less: it still applies).
-   */
-  private static CheckoutSession snapshot(
-      JsonNode data, String orderReferenceKey, Instant observedAt) {
-    JsonNode amount = data.get("amount");
-    boolean complete =
-        Json.text(data, "id") != null
-            && Json.text(data, "status") != null
-            && amount != null
-            && amount.canConvertToLong()
-            && Json.text(data, "currency") != null;
-    return complete ? toSession(data, orderReferenceKey, observedAt) : null;
   }
 
   /** What a payment_intent object says of itself. */

@@ -15,8 +15,13 @@ public enum Metric {
   SESSIONS_REFUSED("SessionsRefused", Unit.COUNT, "Code"),
   WEBHOOKS_APPLIED("WebhooksApplied", Unit.COUNT, null),
   WEBHOOKS_DUPLICATE("WebhooksDuplicate", Unit.COUNT, null),
-  /** Verified, but about nothing this shop keeps (another type, another shop's session). */
+  /** Verified, but of a type this shop does not use (refunds, payouts, …). */
   WEBHOOKS_IGNORED("WebhooksIgnored", Unit.COUNT, null),
+  /**
+   * Verified, but about a session this deployment did not create (Fintoc's dashboard, another
+   * integration, another stack on the same Fintoc account): acknowledged, nothing stored.
+   */
+  WEBHOOKS_FOREIGN("WebhooksForeign", Unit.COUNT, null),
   /** Answered 4xx, by its code: invalid_signature, invalid_json, … (Fintoc does not retry). */
   WEBHOOKS_REJECTED("WebhooksRejected", Unit.COUNT, "Reason"),
   /** Answered 5xx, by its code (Fintoc retries). */

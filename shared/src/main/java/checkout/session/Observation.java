@@ -9,9 +9,6 @@ import java.time.Instant;
  *
  * @param sessionId the session it concerns, or null (a payment event does not name its session)
  * @param sessionStatus the session's status as of {@code observedAt}, or null
- * @param snapshot the session as Fintoc describes it, to store one this deployment never created
- *     (e.g. one made in Fintoc's dashboard); no payment fields, those come in {@code payment}; or
- *     null
  * @param payment the payment intent it reports, or null
  * @param observedAt when Fintoc said it: the event's {@code created_at}, or when we asked
  * @param fromSweep true when the sweeper asked (it moves the next look at the session on)
@@ -21,21 +18,19 @@ import java.time.Instant;
 public record Observation(
     String sessionId,
     SessionStatus sessionStatus,
-    CheckoutSession snapshot,
     PaymentFact payment,
     Instant observedAt,
     boolean fromSweep,
     NotFound notFound) {
 
-  /** A fact with a status, a snapshot or a payment: Fintoc knows what it is about. */
+  /** A fact with a status or a payment: Fintoc knows what it is about. */
   public Observation(
       String sessionId,
       SessionStatus sessionStatus,
-      CheckoutSession snapshot,
       PaymentFact payment,
       Instant observedAt,
       boolean fromSweep) {
-    this(sessionId, sessionStatus, snapshot, payment, observedAt, fromSweep, null);
+    this(sessionId, sessionStatus, payment, observedAt, fromSweep, null);
   }
 
   /**
@@ -60,12 +55,12 @@ public record Observation(
   /** Only that a session has this status (e.g. Fintoc has never heard of it: expired). */
   public static Observation sessionStatus(
       String sessionId, SessionStatus status, Instant observedAt, boolean fromSweep) {
-    return new Observation(sessionId, status, null, null, observedAt, fromSweep);
+    return new Observation(sessionId, status, null, observedAt, fromSweep);
   }
 
   /** The sweeper asked about a session and Fintoc answered 404. */
   public static Observation notFound(String sessionId, Instant observedAt, NotFound notFound) {
-    return new Observation(sessionId, null, null, null, observedAt, true, notFound);
+    return new Observation(sessionId, null, null, observedAt, true, notFound);
   }
 
   /**
@@ -73,6 +68,6 @@ public record Observation(
    * known, but the look counts, so the session moves back in the sweep's queue.
    */
   public static Observation unanswered(String sessionId, Instant observedAt) {
-    return new Observation(sessionId, null, null, null, observedAt, true, null);
+    return new Observation(sessionId, null, null, observedAt, true, null);
   }
 }

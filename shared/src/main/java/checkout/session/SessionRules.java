@@ -59,26 +59,41 @@ public final class SessionRules {
   /**
    * The new states to write, each null when unchanged.
    *
-   * @param newSession true when the session is not stored yet (write only if absent)
+   * @param foreign true when the fact is about a session this deployment did not create (no stored
+   *     session): nothing of it is written, see {@link #merge}
    */
-  public record Result(CheckoutSession session, boolean newSession, PaymentRecord payment) {
+  public record Result(CheckoutSession session, PaymentRecord payment, boolean foreign) {
+    public Result(CheckoutSession session, PaymentRecord payment) {
+      this(session, payment, false);
+    }
+
+    /** Nothing to write: the fact is about someone else's session. */
+    public static final Result FOREIGN = new Result(null, null, true);
+
     public boolean changesNothing() {
       return session == null && payment == null;
     }
   }
 
   /**
-   * @param session the stored session the fact concerns, or null
+   * Only CreateSession stores a session, so a fact that names a session with no stored row — by its
+   * own id, or through its payment's link — is about someone else's: made in Fintoc's dashboard, by
+   * another integration, or by another stack sharing the Fintoc account. It is {@link
+   * Result#FOREIGN}: no session, and no payment record linked to it, so nothing becomes paid and no
+   * order event can follow. A payment fact that names no session yet (a payment event before the
+   * {@code checkout_session.finished} that links it) is kept on its own, unlinked, until the link
+   * comes.
+   *
+   * @param session the stored session the fact concerns, or null when none is stored
    * @param payment the stored payment record the fact concerns, or null
    * @param now when this is decided (what is written as updated_at, and schedules from)
    */
   public static Result merge(
       Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
-    CheckoutSession base = session;
-    boolean newSession = false;
-    if (base == null && fact.snapshot() != null) {
-      base = fact.snapshot().toBuilder().version(0).build();
-      newSession = true;
+    String about =
+        fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
+    if (about != null && session == null) {
+      return Result.FOREIGN;
     }
 
     PaymentRecord effectivePayment = payment;
@@ -93,17 +108,17 @@ public final class SessionRules {
     }
 
     CheckoutSession newSessionState = null;
-    if (base != null) {
+    if (session != null) {
       CheckoutSession candidate =
-          mergeIntoSession(base, fact, effectivePayment, now)
+          mergeIntoSession(session, fact, effectivePayment, now)
               .updatedAt(now)
-              .version(base.version() + 1)
+              .version(session.version() + 1)
               .build();
-      if (newSession || !candidate.sameStateAs(base)) {
+      if (!candidate.sameStateAs(session)) {
         newSessionState = candidate;
       }
     }
-    return new Result(newSessionState, newSession, newPayment);
+    return new Result(newSessionState, newPayment);
   }
 
   private static PaymentRecord mergePayment(PaymentRecord known, Observation fact, Instant now) {
@@ -165,8 +180,7 @@ public final class SessionRules {
     // came before.
     boolean aboutThis = base.id().equals(fact.sessionId());
     boolean known =
-        (aboutThis && (fact.sessionStatus() != null || fact.snapshot() != null))
-            || (linked && fact.payment() != null);
+        (aboutThis && fact.sessionStatus() != null) || (linked && fact.payment() != null);
     Instant notFoundSince = known ? null : base.notFoundSince();
     int notFoundChecks = known ? 0 : base.notFoundChecks();
     String unknownReason = known ? null : base.unknownReason();

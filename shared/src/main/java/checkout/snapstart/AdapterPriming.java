@@ -51,7 +51,7 @@ public final class AdapterPriming {
       SessionRepository sessions, CheckoutSession sample, Instant now) {
     sessions.find(Samples.SESSION_ID);
     sessions.findPayment(Samples.PAYMENT_ID);
-    sessions.commitEvent(null, null, now, new SessionRules.Result(sample, false, null), -1, 0);
+    sessions.commitEvent(null, null, now, new SessionRules.Result(sample, null), -1, 0);
   }
 
   /**

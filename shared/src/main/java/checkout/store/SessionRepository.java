@@ -64,8 +64,9 @@ public final class SessionRepository {
 
   /**
    * Stores a session that is not stored yet. Returns false, changing nothing, when one with the
-   * same id exists: a retry that Fintoc answered with the same session, or a webhook that got there
-   * first — either way the stored one is newer or equal, and must not be overwritten.
+   * same id exists: a retry that Fintoc answered with the same session, whose stored row is newer
+   * or equal and must not be overwritten. (Nothing else stores a session: an event about one with
+   * no row is foreign, see {@code SessionRules.merge}.)
    */
   public boolean insert(CheckoutSession session) {
     try {
@@ -260,11 +261,28 @@ public final class SessionRepository {
     /** The event's marker exists: it was applied before, and nothing was written now. */
     DUPLICATE,
     /** Something changed since it was read; nothing was written: read again and retry. */
-    CONFLICT
+    CONFLICT,
+    /**
+     * The fact is about a session this deployment did not create ({@code
+     * SessionRules.Result.foreign()}): nothing was written, not even the event's marker — there is
+     * nothing to apply once, and should the session's row ever be there (a table restored late), a
+     * redelivery still applies.
+     */
+    FOREIGN
   }
 
   /** Webhook event markers are kept long past Fintoc's last retry (about 4.5 days). */
   static final Duration EVENT_RETENTION = Duration.ofDays(30);
+
+  /**
+   * A payment record no session of ours is linked to expires this long after its last change. A
+   * payment event names no session, so one for another integration's or another stack's session is
+   * kept like ours until its {@code checkout_session.finished} would link it; that comes within
+   * Fintoc's retries (days), and the sweeper asks Fintoc about every session of ours that awaits
+   * one anyway. Linking it to one of our sessions writes the record without {@code ttl}: kept as
+   * long as its session.
+   */
+  static final Duration UNLINKED_PAYMENT_RETENTION = Duration.ofDays(30);
 
   /**
    * Writes an event's marker and the states it changes in one transaction, each state only if it is
@@ -272,7 +290,7 @@ public final class SessionRepository {
    * never overwritten.
    *
    * @param eventId the webhook event's id, or null for a change with no event (the sweeper's)
-   * @param sessionVersion the version read (ignored when the result's session is new)
+   * @param sessionVersion the version read
    * @param paymentVersion the version read, 0 when the payment record did not exist
    */
   public Commit commitEvent(
@@ -282,6 +300,9 @@ public final class SessionRepository {
       SessionRules.Result result,
       long sessionVersion,
       long paymentVersion) {
+    if (result.foreign()) {
+      return Commit.FOREIGN;
+    }
     List<TransactWriteItem> writes = new ArrayList<>();
     if (eventId != null) {
       Map<String, AttributeValue> marker = new HashMap<>();
@@ -293,13 +314,7 @@ public final class SessionRepository {
       writes.add(put(marker, "attribute_not_exists(" + SessionsTable.PK + ")", null));
     }
     if (result.session() != null) {
-      writes.add(
-          result.newSession()
-              ? put(
-                  SessionItems.toItem(result.session()),
-                  "attribute_not_exists(" + SessionsTable.PK + ")",
-                  null)
-              : put(SessionItems.toItem(result.session()), "version = :expected", sessionVersion));
+      writes.add(put(SessionItems.toItem(result.session()), "version = :expected", sessionVersion));
     }
     if (writes.isEmpty() && result.payment() == null) {
       return Commit.APPLIED; // nothing to mark, nothing changed
@@ -360,6 +375,12 @@ public final class SessionRepository {
     Attr.putIfPresent(item, "currency", payment.currency());
     Attr.putIfPresent(item, "updated_at", payment.updatedAt());
     item.put("version", n(payment.version()));
+    if (payment.sessionId() == null && payment.updatedAt() != null) {
+      // Not ours until linked (maybe never): see UNLINKED_PAYMENT_RETENTION.
+      item.put(
+          SessionsTable.TTL,
+          n(payment.updatedAt().plus(UNLINKED_PAYMENT_RETENTION).getEpochSecond()));
+    }
     return item;
   }
 }

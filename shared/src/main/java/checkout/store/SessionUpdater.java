@@ -36,8 +36,9 @@ public final class SessionUpdater {
   }
 
   /**
-   * What the state was, and what it became (null when the session is unknown to us); {@code
-   * retries}: how many commits lost to a concurrent change first (contention, for the logs).
+   * What the state was, and what it became (null when the session is unknown to us: {@code commit}
+   * is then {@code FOREIGN} when the fact named a session, nothing written); {@code retries}: how
+   * many commits lost to a concurrent change first (contention, for the logs).
    */
   public record Update(
       SessionRepository.Commit commit,

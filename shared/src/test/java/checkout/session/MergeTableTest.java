@@ -40,45 +40,38 @@ class MergeTableTest {
   static {
     FACTS.put(
         "sweep:open",
-        new Observation("cs_1", SessionStatus.CREATED, null, null, T0.plusSeconds(1), true));
+        new Observation("cs_1", SessionStatus.CREATED, null, T0.plusSeconds(1), true));
     FACTS.put(
-        "pi:pending",
-        new Observation(null, null, null, pi("pending", 15000), T0.plusSeconds(2), false));
+        "pi:pending", new Observation(null, null, pi("pending", 15000), T0.plusSeconds(2), false));
     FACTS.put(
         "pi:requires_action",
-        new Observation(null, null, null, pi("requires_action", 15000), T0.plusSeconds(3), false));
+        new Observation(null, null, pi("requires_action", 15000), T0.plusSeconds(3), false));
     FACTS.put(
         "cs:finished+pending",
         new Observation(
-            "cs_1", SessionStatus.FINISHED, null, pi("pending", 15000), T0.plusSeconds(3), false));
+            "cs_1", SessionStatus.FINISHED, pi("pending", 15000), T0.plusSeconds(3), false));
     FACTS.put(
         "pi:processing",
-        new Observation(null, null, null, pi("processing", 15000), T0.plusSeconds(4), false));
+        new Observation(null, null, pi("processing", 15000), T0.plusSeconds(4), false));
     FACTS.put(
         "pi:succeeded",
-        new Observation(null, null, null, pi("succeeded", 15000), T0.plusSeconds(5), false));
+        new Observation(null, null, pi("succeeded", 15000), T0.plusSeconds(5), false));
     FACTS.put(
         "pi:succeeded(1)",
-        new Observation(null, null, null, pi("succeeded", 1), T0.plusSeconds(5), false));
+        new Observation(null, null, pi("succeeded", 1), T0.plusSeconds(5), false));
     FACTS.put(
-        "pi:failed",
-        new Observation(null, null, null, pi("failed", 15000), T0.plusSeconds(5), false));
+        "pi:failed", new Observation(null, null, pi("failed", 15000), T0.plusSeconds(5), false));
     FACTS.put(
         "cs:finished+succeeded",
         new Observation(
-            "cs_1",
-            SessionStatus.FINISHED,
-            null,
-            pi("succeeded", 15000),
-            T0.plusSeconds(6),
-            false));
+            "cs_1", SessionStatus.FINISHED, pi("succeeded", 15000), T0.plusSeconds(6), false));
     FACTS.put(
         "cs:expired",
-        new Observation("cs_1", SessionStatus.EXPIRED, null, null, T0.plusSeconds(7), false));
+        new Observation("cs_1", SessionStatus.EXPIRED, null, T0.plusSeconds(7), false));
     FACTS.put(
         "cs:expired+expired",
         new Observation(
-            "cs_1", SessionStatus.EXPIRED, null, pi("expired", 15000), T0.plusSeconds(7), false));
+            "cs_1", SessionStatus.EXPIRED, pi("expired", 15000), T0.plusSeconds(7), false));
   }
 
   /** The facts, in this order, to a new session; returns what GetSession would show. */

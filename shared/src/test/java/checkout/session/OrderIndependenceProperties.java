@@ -92,22 +92,17 @@ public class OrderIndependenceProperties {
 
   static Observation sessionEvent(String status, String paymentStatus, long amount, Instant at) {
     return new Observation(
-        "cs_1", SessionStatus.fromWire(status), null, payment(paymentStatus, amount), at, false);
+        "cs_1", SessionStatus.fromWire(status), payment(paymentStatus, amount), at, false);
   }
 
   static Observation paymentEvent(String status, long amount, Instant at) {
     // A payment_intent event does not name its session: it waits until a session event links it.
-    return new Observation(null, null, null, payment(status, amount), at, false);
+    return new Observation(null, null, payment(status, amount), at, false);
   }
 
   static Observation sweep(String sessionStatus, String paymentStatus, long amount, Instant at) {
     return new Observation(
-        "cs_1",
-        SessionStatus.fromWire(sessionStatus),
-        null,
-        payment(paymentStatus, amount),
-        at,
-        true);
+        "cs_1", SessionStatus.fromWire(sessionStatus), payment(paymentStatus, amount), at, true);
   }
 
   static String applied(List<Observation> facts) {

@@ -34,7 +34,6 @@ class PaidRulesTest {
     return new Observation(
         "cs_1",
         SessionStatus.FINISHED,
-        null,
         new Observation.PaymentFact(payment, status, null, amount, currency),
         NOW,
         false);
@@ -43,7 +42,6 @@ class PaidRulesTest {
   static Observation paymentEvent(
       String payment, PaymentStatus status, Long amount, String currency) {
     return new Observation(
-        null,
         null,
         null,
         new Observation.PaymentFact(payment, status, null, amount, currency),

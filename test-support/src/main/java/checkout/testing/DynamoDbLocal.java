@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
  * A real DynamoDB engine (the local stack's DynamoDB Local, in memory) on a free loopback port,
@@ -35,6 +36,11 @@ public final class DynamoDbLocal {
 
   public DynamoDbClient client(ExecutionInterceptor... interceptors) {
     return server.client(interceptors);
+  }
+
+  /** A client for the tables' streams (what the order publisher is fed from). */
+  public DynamoDbStreamsClient streams() {
+    return server.streamsClient();
   }
 
   /** A new, empty sessions table shaped as template.yaml says; returns its name. */

@@ -56,6 +56,8 @@ public final class SignSampleEvents {
     samples.put(
         "webhook-payment-intent-succeeded.json",
         FintocEvents.paymentIntent("evt_sample_succeeded", "succeeded", PAYMENT_ID));
+    // About a session the create sample never makes: answered "foreign", nothing stored
+    // (docs/security.md, "Foreign sessions").
     samples.put(
         "webhook-checkout-session-expired.json",
         FintocEvents.sessionExpired("evt_sample_expired", "cs_test_000002"));

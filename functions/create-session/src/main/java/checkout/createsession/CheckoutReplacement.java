@@ -87,8 +87,7 @@ final class CheckoutReplacement {
   /** Fintoc's session object, committed as the webhook and the sweeper commit theirs. */
   private CheckoutSession apply(JsonNode fintocSession) {
     return updater
-        .record(
-            FintocCheckoutSession.observe(fintocSession, clock.instant(), false, null), null, null)
+        .record(FintocCheckoutSession.observe(fintocSession, clock.instant(), false), null, null)
         .after();
   }
 

@@ -132,7 +132,7 @@ final class CreateSessionRoot {
     // What a replacement decides from Fintoc's answer to an expire, short of the write.
     SessionRules.merge(
         FintocCheckoutSession.observe(
-            Samples.fintocSession("expired"), platform.clock().instant(), false, null),
+            Samples.fintocSession("expired"), platform.clock().instant(), false),
         sample,
         null,
         platform.clock().instant());

@@ -96,7 +96,8 @@ public final class CreateSessionService {
       replaceEarlier(request, deadline);
       return claimAndCreate(
           session.scope(),
-          session.requestHash(),
+          SessionRequest.fingerprint(
+              signedOrders.fingerprintKey(), Json.canonical(session.fintocParams())),
           session.order().issuedAt(),
           () -> session,
           deadline);
@@ -119,7 +120,7 @@ public final class CreateSessionService {
     Future<PricedOrder> priced = background.submit(() -> catalog.price(request.cart()));
     return claimAndCreate(
         SessionRequest.keyScope(clientKey),
-        SessionRequest.sha256(Json.canonical(request.asSent())),
+        SessionRequest.fingerprint(clientKey, Json.canonical(request.asSent())),
         null,
         () -> {
           SessionRequest session = SessionRequest.of(await(priced), request, clientKey, settings);

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The checkout session to ask Fintoc for: the priced order, the customer's own choices, and what
@@ -19,18 +22,13 @@ import java.util.Map;
  * and nowhere else, so what reaches Fintoc is exactly this.
  *
  * @param fintocParams the body of {@code POST /v2/checkout_sessions}
- * @param requestHash SHA-256 of the canonical params: the same order hashes the same
  * @param scope what an idempotency claim is keyed by: {@code order:<sha256 of order_id>} for a
  *     signed order, {@code key:<sha256 of Idempotency-Key>} for a catalog order sent with a key,
  *     null for one sent without (each such request is its own checkout)
  * @param orderReference the signed order's order_id, or the storefront's label in metadata
  */
 record SessionRequest(
-    ObjectNode fintocParams,
-    String requestHash,
-    String scope,
-    PricedOrder order,
-    String orderReference) {
+    ObjectNode fintocParams, String scope, PricedOrder order, String orderReference) {
 
   static SessionRequest of(
       PricedOrder order, CheckoutRequest request, String clientKey, Settings settings) {
@@ -97,7 +95,7 @@ record SessionRequest(
         order.orderId() != null
             ? order.orderId()
             : Json.text(metadata, settings.orderReferenceKey());
-    return new SessionRequest(params, sha256(Json.canonical(params)), scope, order, reference);
+    return new SessionRequest(params, scope, order, reference);
   }
 
   /**
@@ -161,6 +159,22 @@ record SessionRequest(
   private static void copy(ObjectNode from, ObjectNode to, String field) {
     if (from.has(field)) {
       to.set(field, from.get(field));
+    }
+  }
+
+  /**
+   * What an idempotency claim compares to tell the same order from another: an HMAC of the order in
+   * canonical JSON, keyed with something the table does not hold (the client's Idempotency-Key, or
+   * the shop's signing secret). A plain hash could be reversed by whoever reads the table: every
+   * other field is in the session row, and a RUT has only a few million values.
+   */
+  static String fingerprint(String key, String canonical) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JVM has HmacSHA256", e);
     }
   }
 

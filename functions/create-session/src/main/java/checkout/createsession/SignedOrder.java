@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -317,6 +318,23 @@ final class SignedOrder {
       if (!fields.contains(name)) {
         throw invalid("Unknown field '" + at + "." + name + "'.", at + "." + name);
       }
+    }
+  }
+
+  /**
+   * The key a signed order's claim fingerprint is made with (SessionRequest#fingerprint): derived
+   * from the signing secret, so only this deployment can compute it, and never the secret itself.
+   */
+  String fingerprintKey() {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(
+                      ("claim-fingerprint:" + secrets.current().orderSigningSecret())
+                          .getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 

@@ -471,7 +471,6 @@ class CreateSessionTest {
             new Observation(
                 first,
                 SessionStatus.FINISHED,
-                null,
                 new Observation.PaymentFact("pi_1", PaymentStatus.SUCCEEDED, null, 18990L, "CLP"),
                 TestStack.NOW,
                 false),
@@ -495,6 +494,27 @@ class CreateSessionTest {
     assertThat(changed.getStatusCode()).isEqualTo(409);
     assertThat(body(changed).at("/error/code").asText()).isEqualTo("order_session_open");
     assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void aClaimRemembersItsOrderByAFingerprintKeyedWithWhatTheTableDoesNotHold() {
+    String withRut =
+        """
+        {"line_items": [{"price": "price_grano_1kg", "quantity": 1}],
+         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
+         "customer_data": {"tax_id": {"type": "cl_rut", "value": "12345678-5"}, "email": "ana@example.com"}}""";
+    create(withRut, "key-of-one-browser-0001");
+    create(withRut, "key-of-another-browser-0002");
+    create(signedCheckout(signedOrder("order-9020", 18_990)), null);
+
+    List<String> fingerprints =
+        rows("IDEMPOTENCY#").stream().map(row -> row.get("request_hash").s()).toList();
+
+    // The same order under two keys: two fingerprints, so neither can be recomputed (and a RUT
+    // guessed) by whoever reads the table without the browser's key or the signing secret.
+    assertThat(fingerprints).hasSize(3).doesNotHaveDuplicates();
+    assertThat(fingerprints)
+        .doesNotContain(SessionRequest.sha256(Json.canonical(Json.parse(withRut))));
   }
 
   /** A signed order for {@code orderId} signed {@code minutesAgo} before now. */
@@ -1165,7 +1185,8 @@ class CreateSessionTest {
                         AttributeValue.fromS("IDEMPOTENCY#" + SessionRequest.keyScope("key-1")),
                         "request_hash",
                         AttributeValue.fromS(
-                            SessionRequest.sha256(
+                            SessionRequest.fingerprint(
+                                "key-1",
                                 Json.canonical(
                                     new CheckoutRequestParser(
                                             Settings.from(config), TestStack.CLOCK)

@@ -356,7 +356,6 @@ class ReplaceCheckoutTest {
         new Observation(
             old,
             SessionStatus.FINISHED,
-            null,
             new Observation.PaymentFact("pi_1", PaymentStatus.PENDING, null, 18990L, "CLP"),
             TestStack.NOW,
             false));

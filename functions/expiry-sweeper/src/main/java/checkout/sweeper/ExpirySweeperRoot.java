@@ -49,7 +49,7 @@ final class ExpirySweeperRoot {
     AdapterPriming.sweepQueries(sessions);
     AdapterPriming.secretRead(platform.secrets());
     SessionRules.merge(
-        FintocCheckoutSession.observe(Samples.fintocSession("expired"), now, true, null),
+        FintocCheckoutSession.observe(Samples.fintocSession("expired"), now, true),
         null,
         null,
         now);

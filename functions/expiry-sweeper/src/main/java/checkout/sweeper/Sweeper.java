@@ -238,7 +238,7 @@ final class Sweeper {
       }
       return;
     }
-    Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true, null);
+    Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true);
     CheckoutSession after = updater.record(fact, null, null).after();
     if (settling) {
       (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled)

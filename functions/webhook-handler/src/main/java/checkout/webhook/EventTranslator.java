@@ -21,11 +21,9 @@ final class EventTranslator {
   private EventTranslator() {}
 
   /**
-   * @param orderReferenceKey to store a session this deployment never created
    * @param receivedAt when the event's own {@code created_at} is missing or unreadable
    */
-  static Optional<Observation> observe(
-      WebhookEvent event, String orderReferenceKey, Instant receivedAt) {
+  static Optional<Observation> observe(WebhookEvent event, Instant receivedAt) {
     JsonNode data = event.data();
     Instant at = event.createdAt() != null ? event.createdAt() : receivedAt;
     String family =
@@ -37,19 +35,14 @@ final class EventTranslator {
       case "checkout_session" -> {
         JsonNode session = withStatus(data, word);
         required(session, "id");
-        yield Optional.of(FintocCheckoutSession.observe(session, at, false, orderReferenceKey));
+        yield Optional.of(FintocCheckoutSession.observe(session, at, false));
       }
       case "payment_intent" -> {
         JsonNode payment = withStatus(data, word);
         required(payment, "id");
         yield Optional.of(
             new Observation(
-                linkedSession(data),
-                null,
-                null,
-                FintocCheckoutSession.paymentFact(payment),
-                at,
-                false));
+                linkedSession(data), null, FintocCheckoutSession.paymentFact(payment), at, false));
       }
       default -> {
         Unknowns.note("event_type", event.type());

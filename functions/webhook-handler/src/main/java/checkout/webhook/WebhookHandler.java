@@ -12,7 +12,6 @@ import checkout.metrics.Metrics;
 import checkout.platform.Platform;
 import checkout.session.Observation;
 import checkout.snapstart.Priming;
-import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -24,13 +23,14 @@ import java.util.Optional;
 /**
  * {@code POST /webhooks/fintoc}: verify the signature over the raw body, then record the event
  * exactly once. 2xx tells Fintoc to stop; any other answer makes it redeliver (up to 17 times), so
- * a fault here answers 5xx and leaves nothing half-recorded.
+ * a fault here answers 5xx and leaves nothing half-recorded. An event about a session this
+ * deployment did not create is acknowledged as {@code foreign}, counted, and stores nothing
+ * (docs/security.md, "Foreign sessions").
  */
 public final class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final SignatureCheck signatures;
   private final SessionUpdater updater;
-  private final String orderReferenceKey;
   private final Clock clock;
 
   /** Held here: the runtime keeps hooks weakly. */
@@ -46,7 +46,6 @@ public final class WebhookHandler
     WebhookRoot root = new WebhookRoot(platform);
     this.signatures = root.signatures;
     this.updater = root.updater;
-    this.orderReferenceKey = platform.settings().orderReferenceKey();
     this.clock = platform.clock();
     this.priming = Priming.register("WebhookHandler", root::prime);
   }
@@ -74,7 +73,9 @@ public final class WebhookHandler
   private enum Outcome {
     APPLIED("applied", Metric.WEBHOOKS_APPLIED),
     DUPLICATE("duplicate", Metric.WEBHOOKS_DUPLICATE),
-    IGNORED("ignored", Metric.WEBHOOKS_IGNORED);
+    IGNORED("ignored", Metric.WEBHOOKS_IGNORED),
+    /** About a session this deployment did not create: acknowledged, nothing stored. */
+    FOREIGN("foreign", Metric.WEBHOOKS_FOREIGN);
 
     final String word;
     final Metric metric;
@@ -85,7 +86,10 @@ public final class WebhookHandler
     }
   }
 
-  /** Verifies and records one delivery; says whether it was applied, a duplicate or ignored. */
+  /**
+   * Verifies and records one delivery; says whether it was applied, a duplicate, ignored or
+   * foreign.
+   */
   private Outcome record(byte[] body, APIGatewayV2HTTPEvent request) {
     try {
       signatures.verify(body, HttpRequests.header(request, WebhookSignature.HEADER));
@@ -96,16 +100,18 @@ public final class WebhookHandler
     }
     WebhookEvent event = WebhookEvent.parse(body);
     Log.tag("event_id", event.id());
-    Optional<Observation> fact = EventTranslator.observe(event, orderReferenceKey, clock.instant());
+    Optional<Observation> fact = EventTranslator.observe(event, clock.instant());
     Outcome outcome = Outcome.IGNORED;
     int retries = 0;
     if (fact.isPresent()) {
       Log.tag("session_id", fact.get().sessionId());
       SessionUpdater.Update update = updater.record(fact.get(), event.id(), event.type());
       outcome =
-          update.commit() == SessionRepository.Commit.DUPLICATE
-              ? Outcome.DUPLICATE
-              : Outcome.APPLIED;
+          switch (update.commit()) {
+            case DUPLICATE -> Outcome.DUPLICATE;
+            case FOREIGN -> Outcome.FOREIGN;
+            default -> Outcome.APPLIED;
+          };
       if (update.after() != null) {
         Log.tag("session_id", update.after().id());
       }

@@ -5,6 +5,7 @@ import checkout.fintoc.WebhookSignature;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.platform.Platform;
+import checkout.session.CheckoutSession;
 import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
@@ -47,13 +48,12 @@ final class WebhookRoot {
         platform.settings().webhookTolerance(),
         platform.clock());
     AdapterPriming.secretRead(platform.secrets());
-    EventTranslator.observe(WebhookEvent.parse(body), platform.settings().orderReferenceKey(), now)
-        .ifPresent(fact -> SessionRules.merge(fact, null, null, now));
-    AdapterPriming.sessionStorage(
-        sessions,
+    CheckoutSession sample =
         FintocCheckoutSession.toSession(
-            Samples.fintocSession("finished"), platform.settings().orderReferenceKey(), now),
-        now);
+            Samples.fintocSession("created"), platform.settings().orderReferenceKey(), now);
+    EventTranslator.observe(WebhookEvent.parse(body), now)
+        .ifPresent(fact -> SessionRules.merge(fact, sample, null, now));
+    AdapterPriming.sessionStorage(sessions, sample, now);
     HttpResponses.json(200, Json.object().put("received", true).put("outcome", "applied"));
   }
 }
