@@ -205,12 +205,16 @@ test('a returning customer with a RUT buys again, and both orders are paid', asy
     assert.equal(await kept(c.page), null, 'the paid order is forgotten');
   }
   assert.notEqual(orders[0], orders[1]);
-  // Fintoc was told who the customer is both times (customer_data, or the customer it knows).
-  for (const order of orders) {
-    const [session, ...others] = await fintocSessions(order);
-    assert.equal(others.length, 0);
-    assert.ok(session.customer, `the session for ${order} names the customer`);
-  }
+  // The first purchase introduced the customer to Fintoc (customer_data). The second carries the
+  // same RUT, typed in a browser: a stranger's word, so it is never bound to that customer nor sent
+  // to change it — the session goes without customer_data, with the email kept for Fintoc's
+  // receipts (docs/security.md, "Customers, tax ids and the oracle").
+  const [first, ...moreFirst] = await fintocSessions(orders[0]);
+  const [second, ...moreSecond] = await fintocSessions(orders[1]);
+  assert.equal(moreFirst.length + moreSecond.length, 0, 'one checkout per order');
+  assert.ok(first.customer, `the first session (${orders[0]}) names the new customer`);
+  assert.equal(second.customer, null, `the second session (${orders[1]}) names nobody`);
+  assert.equal(second.customer_email, 'cliente@example.com');
   assert.deepEqual(c.errors, []);
   await c.close();
 });
@@ -254,7 +258,9 @@ for (const left of ['in_progress', 'created']) {
 }
 
 // Replacing a checkout needs the server to hand out a checkout_secret (issue 22 (d)); a server
-// without it opens a second checkout, which is what these two cases forbid. They skip only there.
+// without it opens a second checkout, which is what these two cases forbid. They skip only there
+// (and StorefrontBrowserTest fails on a skip). Asked on the store's own pages: the hosted page is
+// another origin, with another localStorage.
 async function secretHeld(t, page) {
   if ((await kept(page))?.secret) return true;
   t.skip('the server sent no checkout_secret: superseding a checkout is not built here');
@@ -265,10 +271,10 @@ test('a customer who changes the cart replaces the open checkout: the old one ex
   const c = await customer('changed-cart');
   await checkout(c);
   const first = new URL(c.page.url()).pathname.split('/').pop();
-  if (!await secretHeld(t, c.page)) return c.close();
   await c.page.click('button[value="cancel"]');
   await c.page.waitForURL(/\/cancel\.html/);
   await c.page.waitForSelector('#status[data-state="waiting"]', { timeout: 20_000 });
+  if (!await secretHeld(t, c.page)) return c.close();
   const order = await orderShown(c.page);
   await c.page.click('#back');
   await c.page.waitForSelector('#products:not([aria-busy])');
@@ -292,10 +298,10 @@ test('a customer who changes the cart after starting the transfer is told so, an
   const c = await customer('changed-cart-started');
   await checkout(c);
   const hosted = c.page.url();
-  if (!await secretHeld(t, c.page)) return c.close();
   await c.page.click('button[value="in_progress"]');
   await c.page.waitForURL(/\/cancel\.html/);
   await c.page.waitForSelector('#status[data-state="waiting"]', { timeout: 20_000 });
+  if (!await secretHeld(t, c.page)) return c.close();
   const order = await orderShown(c.page);
   await c.page.click('#back');
   await c.page.waitForSelector('#products:not([aria-busy])');
