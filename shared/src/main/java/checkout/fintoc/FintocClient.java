@@ -90,11 +90,25 @@ public final class FintocClient {
    * {@code POST /v1/refunds/{id}/cancel}: Fintoc allows it only while the refund is pending, and
    * answers it canceled; otherwise a {@link FintocException.Kind#REJECTED}. Sent without a key, as
    * there is nothing to make twice: a retry of a cancel that had taken effect is refused as no
-   * longer pending, so after a refusal look at the refund ({@link #getRefund}). The empty JSON
-   * object is the body because some proxies refuse a POST without one.
+   * longer pending, so after a refusal look at the refund ({@link #getRefund}). No parameters: an
+   * empty body with {@code Content-Length: 0}, as for expire.
    */
   public JsonNode cancelRefund(String id, Deadline deadline) {
-    return call("POST", "/v1/refunds/" + id + "/cancel", "{}", null, deadline);
+    return call("POST", "/v1/refunds/" + id + "/cancel", "", null, deadline);
+  }
+
+  /**
+   * {@code POST /v2/checkout_sessions/{id}/expire}: Fintoc expires a session only while it is
+   * {@code created} (and its unfinished payment with it), and answers the session; any 4xx means
+   * "not expired by this call: look at the session".
+   *
+   * <p>Sent without an Idempotency-Key, on purpose: expiring is idempotent in its effect, and a
+   * retry after a timeout whose first attempt did expire gets a 4xx, which the caller resolves by
+   * reading the session. A key would instead make Fintoc replay a stored first answer — a 5xx
+   * included — for 24 h.
+   */
+  public JsonNode expireCheckoutSession(String id, Deadline deadline) {
+    return call("POST", "/v2/checkout_sessions/" + id + "/expire", "", null, deadline);
   }
 
   /**
@@ -299,7 +313,10 @@ public final class FintocClient {
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(bytes.length);
-      connection.setRequestProperty("Content-Type", "application/json");
+      if (bytes.length > 0) {
+        // A POST without parameters (expire) still says Content-Length: 0, as HTTP asks.
+        connection.setRequestProperty("Content-Type", "application/json");
+      }
       try (OutputStream out = connection.getOutputStream()) {
         out.write(bytes);
       }

@@ -15,7 +15,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +151,29 @@ public final class FintocStub implements AutoCloseable {
   /** How many customers Fintoc holds. */
   public int customerCount() {
     return simulator.customerCount();
+  }
+
+  /**
+   * A customer picks {@code outcome} on the session's hosted page (e.g. {@code succeeded}, {@code
+   * in_progress}: see {@link FintocSimulator#PAYMENT_OUTCOMES}). Answers the page's status: a
+   * redirect (3xx) when the simulator applied it, 409 when the session cannot take it (paying an
+   * expired checkout, for one).
+   */
+  public int choose(String sessionId, String outcome) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(directUrl() + "/checkout/" + sessionId))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("outcome=" + outcome))
+            .build();
+    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** How many times the simulator was asked for each session. */

@@ -32,8 +32,8 @@ public final class OrderTokens {
         .put("order_id", orderId)
         .put("amount", amount)
         .put("currency", currency)
-        .put("iat", iat.getEpochSecond())
-        .put("exp", exp.getEpochSecond());
+        .put("exp", exp.getEpochSecond())
+        .put("iat", iat.getEpochSecond());
   }
 
   /** One line of a signed order, in Fintoc's price_data shape. */

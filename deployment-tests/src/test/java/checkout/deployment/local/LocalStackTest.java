@@ -124,6 +124,36 @@ class LocalStackTest {
   }
 
   @Test
+  void aChangedCartReplacesItsUnpaidCheckoutAndOnlyTheNewOneCanBePaid() throws Exception {
+    JsonNode first = client.create("order-changed-cart");
+    String secret = first.path("checkout_secret").asText();
+    String changedCart =
+        StackClient.order("order-changed-cart")
+            .replace("\"quantity\": 1", "\"quantity\": 2")
+            .replaceFirst(
+                "}$",
+                ", \"replaces\": {\"session_id\": \"%s\", \"checkout_secret\": \"%s\"}}"
+                    .formatted(first.path("id").asText(), secret));
+
+    HttpResponse<String> changed =
+        client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json", changedCart);
+
+    assertThat(changed.statusCode()).isEqualTo(201);
+    JsonNode second = Json.parse(changed.body());
+    assertThat(second.path("amount").asLong()).isEqualTo(30000);
+    HttpResponse<String> old =
+        client.get(stack.apiUrl().resolve("/checkout-sessions/" + first.path("id").asText()));
+    assertThat(Json.parse(old.body()).path("status").asText()).isEqualTo("expired");
+    assertThat(old.body()).as("GetSession never shows the secret").doesNotContain(secret);
+    assertThat(Json.parse(old.body()).has("checkout_secret")).isFalse();
+    assertThat(client.choose(first, "succeeded").statusCode())
+        .as("the old checkout cannot be paid")
+        .isEqualTo(409);
+    assertThat(client.choose(second, "succeeded").statusCode()).isEqualTo(303);
+    assertThat(client.settled(second.path("id").asText()).path("paid").asBoolean()).isTrue();
+  }
+
+  @Test
   void aSettledPaymentCannotBeChosenAgain() throws Exception {
     JsonNode created = client.create("order-twice");
     client.choose(created, "succeeded");

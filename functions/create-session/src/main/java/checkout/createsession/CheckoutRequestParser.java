@@ -55,7 +55,8 @@ public final class CheckoutRequestParser {
           "customer_email",
           "metadata",
           "expires_at",
-          "payment_method_options");
+          "payment_method_options",
+          "replaces");
 
   /** Fintoc parameters the browser may not set, and why: each answers a 400 naming it. */
   private static final Map<String, String> NOT_ALLOWED =
@@ -76,6 +77,15 @@ public final class CheckoutRequestParser {
   private static final Set<String> CUSTOMER_FIELDS = Set.of("tax_id", "name", "email", "metadata");
   private static final Set<String> TAX_ID_FIELDS = Set.of("type", "value");
   private static final Set<String> TAX_ID_TYPES = Set.of("cl_rut", "mx_rfc");
+  private static final Set<String> REPLACES_FIELDS = Set.of("session_id", "checkout_secret");
+
+  /** Fintoc's ids are letters, digits and underscores ({@code cs_test_…}); bounded for the logs. */
+  private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_]{1,100}");
+
+  /**
+   * Printable ASCII, bounded: whether it is the right secret is decided later, in constant time.
+   */
+  private static final Pattern SECRET_SHAPE = Pattern.compile("[\\x21-\\x7e]{1,256}");
 
   private final Settings settings;
 
@@ -157,10 +167,36 @@ public final class CheckoutRequestParser {
         present(root, "payment_method_options")
             ? senderInstitution(root.get("payment_method_options"))
             : null;
+    CheckoutRequest.Replaces replaces =
+        present(root, "replaces") ? replaces(root.get("replaces")) : null;
     return catalog
-        ? new CheckoutRequest(cart(root.get("line_items")), null, customer, senderInstitution)
+        ? new CheckoutRequest(
+            cart(root.get("line_items")), null, customer, senderInstitution, replaces)
         : new CheckoutRequest(
-            null, orderToken(root.get("order_token")), customer, senderInstitution);
+            null, orderToken(root.get("order_token")), customer, senderInstitution, replaces);
+  }
+
+  /**
+   * {@code {"session_id": "cs_…", "checkout_secret": "…"}}, both required, nothing else. Only the
+   * shape is checked here; the message never repeats what was sent (the secret is never echoed).
+   */
+  private static CheckoutRequest.Replaces replaces(JsonNode node) {
+    String shape =
+        "replaces must be {\"session_id\": \"cs_…\", \"checkout_secret\": \"…\"}, both from the"
+            + " answer that opened the checkout it replaces.";
+    if (!node.isObject()) {
+      throw ApiException.invalid("invalid_replaces", shape, "replaces");
+    }
+    onlyFields(node, REPLACES_FIELDS, "replaces");
+    String sessionId = Json.text(node, "session_id");
+    if (!node.path("session_id").isTextual() || !SESSION_ID.matcher(sessionId).matches()) {
+      throw ApiException.invalid("invalid_replaces", shape, "replaces.session_id");
+    }
+    String secret = Json.text(node, "checkout_secret");
+    if (!node.path("checkout_secret").isTextual() || !SECRET_SHAPE.matcher(secret).matches()) {
+      throw ApiException.invalid("invalid_replaces", shape, "replaces.checkout_secret");
+    }
+    return new CheckoutRequest.Replaces(sessionId, secret);
   }
 
   private static boolean present(JsonNode root, String field) {

@@ -19,7 +19,8 @@ import java.time.Duration;
 /**
  * {@code POST /checkout-sessions}: price the order on the server (catalog prices, or an order the
  * merchant's backend signed), create the session at Fintoc, store it, answer 201 with the {@code
- * redirect_url} the storefront sends the customer to.
+ * redirect_url} the storefront sends the customer to and the {@code checkout_secret} that lets this
+ * browser replace the checkout when the order changes ({@code replaces}).
  */
 public final class CreateSessionHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -28,6 +29,7 @@ public final class CreateSessionHandler
 
   private final CheckoutRequestParser parser;
   private final CreateSessionService service;
+  private final CheckoutSecrets checkoutSecrets;
 
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
@@ -42,6 +44,7 @@ public final class CreateSessionHandler
     CreateSessionRoot root = new CreateSessionRoot(platform);
     this.parser = root.parser;
     this.service = root.service;
+    this.checkoutSecrets = root.checkoutSecrets;
     this.priming = Priming.register("CreateSession", () -> root.prime(this));
   }
 
@@ -53,7 +56,7 @@ public final class CreateSessionHandler
         CheckoutRequest request = parser.parse(HttpRequests.rawBody(event));
         CheckoutSession session = service.create(request, idempotencyKey, deadline(context));
         Metrics.count(Metric.SESSIONS_CREATED);
-        return HttpResponses.json(201, CreatedView.of(session));
+        return HttpResponses.json(201, CreatedView.of(session, checkoutSecrets.of(session.id())));
       } catch (Exception e) {
         ApiException refusal = HttpResponses.toApiException(e);
         Metrics.count(Metric.SESSIONS_REFUSED, refusal.metricCode());

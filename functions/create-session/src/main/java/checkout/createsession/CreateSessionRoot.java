@@ -10,15 +10,18 @@ import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
+import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
 import checkout.store.CustomerIndex;
 import checkout.store.IdempotencyStore;
 import checkout.store.PriceRepository;
 import checkout.store.SessionRepository;
+import checkout.store.SessionUpdater;
 import checkout.time.Jitter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +31,7 @@ import java.util.concurrent.Executors;
 final class CreateSessionRoot {
   final CheckoutRequestParser parser;
   final CreateSessionService service;
+  final CheckoutSecrets checkoutSecrets;
 
   private final Platform platform;
   private final Settings settings;
@@ -58,15 +62,24 @@ final class CreateSessionRoot {
     this.sessions = new SessionRepository(platform.dynamo(), settings.table());
     this.claims = new IdempotencyStore(platform.dynamo(), settings.table());
     this.parser = new CheckoutRequestParser(settings, clock);
+    this.checkoutSecrets = new CheckoutSecrets(platform.secrets());
+    FintocClient fintoc =
+        new FintocClient(
+            FintocOptions.from(settings.fintoc()),
+            platform.secrets(),
+            platform.sleeper(),
+            new Jitter());
     this.service =
         new CreateSessionService(
             pricing,
             new SignedOrder(platform.secrets(), settings, clock),
-            new FintocClient(
-                FintocOptions.from(settings.fintoc()),
-                platform.secrets(),
-                platform.sleeper(),
-                new Jitter()),
+            fintoc,
+            new CheckoutReplacement(
+                checkoutSecrets,
+                sessions,
+                new SessionUpdater(sessions, clock, platform.sleeper()),
+                fintoc,
+                clock),
             new Customers(
                 new CustomerIndex(platform.dynamo(), settings.table()), platform.secrets(), clock),
             sessions,
@@ -81,8 +94,9 @@ final class CreateSessionRoot {
    * Short of Fintoc, of the secret and of any write: a refused order through the whole handler
    * (mapping, parsing, the error body); a catalog read, on the background thread, of a price that
    * does not exist; the storage and claim paths, their writes refused; the secret's read stopped
-   * before the wire; the signature's HMAC on a made-up key, and a tax id's; Fintoc's answer mapped
-   * to a session and to our 201 body; and last, because it needs a configured redirect origin, a
+   * before the wire; the signature's and the checkout secret's HMACs on made-up keys, and a tax
+   * id's; Fintoc's answer mapped to a session and to our 201 body; an expire's answer decided
+   * against it (a replaced checkout); and last, because it needs a configured redirect origin, a
    * valid order as far as the request body Fintoc would get.
    */
   void prime(CreateSessionHandler handler) {
@@ -111,7 +125,17 @@ final class CreateSessionRoot {
     AdapterPriming.secretRead(platform.secrets());
     SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
     Customers.hash("sk_test_priming", "cl_rut", "1-9");
-    HttpResponses.json(201, CreatedView.of(sample));
+    String secret =
+        HexFormat.of()
+            .formatHex(CheckoutSecrets.hmac(CheckoutSecrets.derive("priming"), sample.id()));
+    HttpResponses.json(201, CreatedView.of(sample, secret));
+    // What a replacement decides from Fintoc's answer to an expire, short of the write.
+    SessionRules.merge(
+        FintocCheckoutSession.observe(
+            Samples.fintocSession("expired"), platform.clock().instant(), false),
+        sample,
+        null,
+        platform.clock().instant());
     String origin =
         settings.checkout().allowedRedirectOrigins().stream().sorted().findFirst().orElse(null);
     if (origin != null) {

@@ -46,6 +46,7 @@ public final class CreateSessionService {
   private final CatalogPricing catalog;
   private final SignedOrder signedOrders;
   private final FintocClient fintoc;
+  private final CheckoutReplacement replacement;
   private final Customers customers;
   private final SessionRepository sessions;
   private final IdempotencyStore idempotency;
@@ -60,6 +61,7 @@ public final class CreateSessionService {
       CatalogPricing catalog,
       SignedOrder signedOrders,
       FintocClient fintoc,
+      CheckoutReplacement replacement,
       Customers customers,
       SessionRepository sessions,
       IdempotencyStore idempotency,
@@ -70,6 +72,7 @@ public final class CreateSessionService {
     this.catalog = catalog;
     this.signedOrders = signedOrders;
     this.fintoc = fintoc;
+    this.replacement = replacement;
     this.customers = customers;
     this.sessions = sessions;
     this.idempotency = idempotency;
@@ -90,6 +93,7 @@ public final class CreateSessionService {
       SessionRequest session =
           SessionRequest.of(
               signedOrders.verify(request.orderToken()), request, clientKey, settings);
+      replaceEarlier(request, deadline);
       return claimAndCreate(
           session.scope(),
           SessionRequest.fingerprint(
@@ -101,6 +105,7 @@ public final class CreateSessionService {
     if (clientKey == null) {
       SessionRequest session =
           SessionRequest.of(catalog.price(request.cart()), request, null, settings);
+      replaceEarlier(request, deadline);
       return createAtFintoc(
           session,
           null,
@@ -109,13 +114,32 @@ public final class CreateSessionService {
     }
     // A keyed catalog order: its catalog read runs while the claim is written, one round trip
     // instead of two; a replay never waits for it. The claim is keyed to the order as sent.
+    // Its replacement, if any, is the claim owner's first step (after pricing, before Fintoc): a
+    // key reused for another order is refused (422) before anything is ended, a replay of a
+    // completed request ends nothing again, and a refused replacement withdraws the claim.
     Future<PricedOrder> priced = background.submit(() -> catalog.price(request.cart()));
     return claimAndCreate(
         SessionRequest.keyScope(clientKey),
         SessionRequest.fingerprint(clientKey, Json.canonical(request.asSent())),
         null,
-        () -> SessionRequest.of(await(priced), request, clientKey, settings),
+        () -> {
+          SessionRequest session = SessionRequest.of(await(priced), request, clientKey, settings);
+          replaceEarlier(request, deadline);
+          return session;
+        },
         deadline);
+  }
+
+  /**
+   * The checkout this request replaces, if it names one, ends unpaid before the new one is asked
+   * for, and after the order was verified and priced (a refused order ends nothing). For a signed
+   * order, before its claim (a refused replacement changes nothing): the claim then sees the
+   * order's old checkout ended unpaid and starts the new one under a new Fintoc key.
+   */
+  private void replaceEarlier(CheckoutRequest request, Deadline deadline) {
+    if (request.replaces() != null) {
+      replacement.endUnpaid(request.replaces(), deadline);
+    }
   }
 
   /**
@@ -207,8 +231,9 @@ public final class CreateSessionService {
 
   /**
    * The owner's request to Fintoc. If it cannot be made (a price no longer sold, the catalog
-   * unreachable), the claim is withdrawn: nothing reached Fintoc, and a refused order must change
-   * nothing — the same key then works for a corrected cart.
+   * unreachable, a checkout it replaces that cannot be ended), the claim is withdrawn: nothing
+   * reached Fintoc, and a refused order must change nothing — the same key then works for a
+   * corrected cart.
    */
   private SessionRequest ready(
       Supplier<SessionRequest> session, String scope, IdempotencyStore.Acquired claim) {
@@ -260,8 +285,10 @@ public final class CreateSessionService {
           "order_session_open",
           "This order already has a checkout session"
               + (openSession == null ? " being created" : " (" + openSession + ")")
-              + " for other contents; it keeps"
-              + " it until that one ends unpaid. Use a new order_id for a changed order.",
+              + " for other contents; it keeps it until that one ends unpaid. To replace it with"
+              + " this order, send replaces: {\"session_id\", \"checkout_secret\"} from the answer"
+              + " that opened it (refused with 409 checkout_payment_started once its payment has"
+              + " started).",
           "order_token.order_id");
     }
     return new ApiException(

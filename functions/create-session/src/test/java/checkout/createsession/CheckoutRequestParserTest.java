@@ -50,6 +50,20 @@ class CheckoutRequestParserTest {
   }
 
   @Test
+  void replacesNamesTheCheckoutToEndAndIsNotPartOfTheOrderTheKeyIsBoundTo() {
+    CheckoutRequest request =
+        parse(
+            with(
+                "\"replaces\": {\"session_id\": \"cs_test_000001\", \"checkout_secret\": \"0f1e\"}"));
+
+    assertThat(request.replaces())
+        .isEqualTo(new CheckoutRequest.Replaces("cs_test_000001", "0f1e"));
+    assertThat(request.replaces().toString()).doesNotContain("0f1e");
+    assertThat(request.asSent()).isEqualTo(parse(VALID).asSent());
+    assertThat(parse(with("\"replaces\": null")).replaces()).isNull();
+  }
+
+  @Test
   void aCatalogOrderIsPriceIdsAndQuantitiesWithTheCustomersOwnChoices() {
     CheckoutRequest request = parse(VALID);
 
@@ -188,6 +202,37 @@ class CheckoutRequestParserTest {
         Arguments.of("trailing garbage", VALID + " x", "invalid_json", null),
         Arguments.of(
             "an unknown field", with("\"coupon\": \"FREE\""), "unknown_parameter", "coupon"),
+        Arguments.of(
+            "replaces that is not an object",
+            with("\"replaces\": \"cs_test_1\""),
+            "invalid_replaces",
+            "replaces"),
+        Arguments.of(
+            "replaces without its secret",
+            with("\"replaces\": {\"session_id\": \"cs_test_1\"}"),
+            "invalid_replaces",
+            "replaces.checkout_secret"),
+        Arguments.of(
+            "replaces without a session id",
+            with("\"replaces\": {\"checkout_secret\": \"abc\"}"),
+            "invalid_replaces",
+            "replaces.session_id"),
+        Arguments.of(
+            "replaces naming a session id that is not one",
+            with("\"replaces\": {\"session_id\": \"../x\", \"checkout_secret\": \"abc\"}"),
+            "invalid_replaces",
+            "replaces.session_id"),
+        Arguments.of(
+            "a secret that is not text",
+            with("\"replaces\": {\"session_id\": \"cs_1\", \"checkout_secret\": 42}"),
+            "invalid_replaces",
+            "replaces.checkout_secret"),
+        Arguments.of(
+            "an unknown field in replaces",
+            with(
+                "\"replaces\": {\"session_id\": \"cs_1\", \"checkout_secret\": \"abc\", \"force\": true}"),
+            "unknown_parameter",
+            "replaces.force"),
         Arguments.of(
             "neither line_items nor order_token",
             VALID.replaceAll("\"line_items\": \\[.*\\],", ""),

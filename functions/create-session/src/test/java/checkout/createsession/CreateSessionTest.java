@@ -170,7 +170,8 @@ class CreateSessionTest {
     assertThat(body.get("amount").asLong()).isEqualTo(32000);
     assertThat(body.get("currency").asText()).isEqualTo("CLP");
     assertThat(body.get("expires_at").asText()).isEqualTo("2026-11-22T12:00:00Z");
-    assertThat(body.size()).isEqualTo(6);
+    assertThat(body.get("checkout_secret").asText()).matches("[0-9a-f]{64}");
+    assertThat(body.size()).isEqualTo(7);
 
     assertThat(Json.parse(stack.fintoc.createRequests().get(0).getBodyAsString()))
         .isEqualTo(

@@ -352,6 +352,7 @@ class ReturningCustomersTest {
     ObjectNode body = (ObjectNode) Json.parse(response.getBody());
     body.put("id", "cs_…");
     body.put("redirect_url", "…");
+    body.put("checkout_secret", "…"); // each checkout's own, like its id
     return body;
   }
 
