@@ -62,7 +62,8 @@ import java.util.regex.Pattern;
  * lose their webhooks; and make the create answer errors, slowly, or not at all.
  *
  * <p>The error codes are the simulator's: Fintoc documents none for refunds, so a caller must go by
- * the status (4xx) and never by a code.
+ * the status (4xx) and never by a code. Also unconfirmed, and chosen here: a refund short of
+ * balance waits out Fintoc's retries {@code in_progress} (not {@code pending}, so not cancelable).
  */
 public final class SimulatedRefunds {
   /** Fintoc retries a refund short of balance for this many business days, then fails it. */
