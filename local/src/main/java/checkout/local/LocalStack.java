@@ -204,6 +204,21 @@ public final class LocalStack implements AutoCloseable {
             .forFunction("CreateSessionFunction")
             .getOrDefault(Settings.ORDER_SIGNING_SECRET, DEFAULT_ORDER_SIGNING_SECRET);
     startFintoc(options, clock, ids, timer);
+    if (simulator != null && options.schedules()) {
+      // Fintoc's refunds move on by themselves, like the template's schedules; a test (schedules
+      // off) moves its clock and calls simulator().refunds().advance(), or reads them.
+      timer.scheduleWithFixedDelay(
+          () -> {
+            try {
+              simulator.refunds().advance();
+            } catch (RuntimeException e) {
+              // the stack stopping: a throwing task would never run again, so the next tick tries
+            }
+          },
+          1,
+          1,
+          TimeUnit.SECONDS);
+    }
 
     // Each function from its jar, and the tables its environment names (created once DynamoDB
     // Local is up).

@@ -22,8 +22,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * Fintoc's API as this project uses it: checkout sessions, with timeouts, bounded retries and an
- * idempotency key on every POST (the official SDKs have none of these).
+ * Fintoc's API as this project uses it: checkout sessions and refunds, with timeouts, bounded
+ * retries and an idempotency key on every POST (the official SDKs have none of these).
  *
  * <p>HttpURLConnection rather than java.net.http: the AWS SDK's url-connection client already loads
  * it, so Fintoc calls add few classes to a cold start.
@@ -65,6 +65,36 @@ public final class FintocClient {
   /** {@code GET /v2/checkout_sessions/{id}}, within the invocation's {@code deadline}. */
   public JsonNode getCheckoutSession(String id, Deadline deadline) {
     return call("GET", "/v2/checkout_sessions/" + id, null, null, deadline);
+  }
+
+  /**
+   * {@code POST /v1/refunds}: refunds are v1 only, also for v2 checkout payments (the {@code
+   * Fintoc-Version} sent on every call is the account's API version, not a route's, so it stays).
+   * The same key always yields the same refund at Fintoc, so a retry after a timeout or a 5xx never
+   * makes a second one; after a definite error Fintoc replays that error for the key, and a new
+   * attempt needs a new key (the caller's).
+   *
+   * @param params {@code resource_type}, {@code resource_id}, and optionally {@code amount} and
+   *     {@code metadata}; no currency (the refund takes the payment's)
+   */
+  public JsonNode createRefund(JsonNode params, String idempotencyKey, Deadline deadline) {
+    return call("POST", "/v1/refunds", Json.write(params), idempotencyKey, deadline);
+  }
+
+  /** {@code GET /v1/refunds/{id}}, within the invocation's {@code deadline}. */
+  public JsonNode getRefund(String id, Deadline deadline) {
+    return call("GET", "/v1/refunds/" + id, null, null, deadline);
+  }
+
+  /**
+   * {@code POST /v1/refunds/{id}/cancel}: Fintoc allows it only while the refund is pending, and
+   * answers it canceled; otherwise a {@link FintocException.Kind#REJECTED}. Sent without a key, as
+   * there is nothing to make twice: a retry of a cancel that had taken effect is refused as no
+   * longer pending, so after a refusal look at the refund ({@link #getRefund}). No parameters: an
+   * empty body with {@code Content-Length: 0}, as for expire.
+   */
+  public JsonNode cancelRefund(String id, Deadline deadline) {
+    return call("POST", "/v1/refunds/" + id + "/cancel", "", null, deadline);
   }
 
   /**

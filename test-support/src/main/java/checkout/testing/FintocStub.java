@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import checkout.local.fintoc.FintocSimulator;
+import checkout.local.fintoc.SimulatedRefunds;
 import checkout.local.http.Exchanges;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -97,6 +98,11 @@ public final class FintocStub implements AutoCloseable {
    */
   public FintocSimulator.Faults faults() {
     return simulator.faults();
+  }
+
+  /** Fintoc's refunds: to look at them, move them on the clock, and their faults. */
+  public SimulatedRefunds refunds() {
+    return simulator.refunds();
   }
 
   /** From now on only this key is accepted (as after rotating the key at Fintoc). */

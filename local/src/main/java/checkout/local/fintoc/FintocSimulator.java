@@ -56,6 +56,8 @@ import java.util.regex.Pattern;
  * GET embed the customer object ({@code id, name, email, tax_id}), null when none. Customers made
  * outside the stack (the dashboard, another integration): {@link #addCustomer}, or Fintoc's own
  * {@code POST /v2/customers} and {@code GET /v2/customers/{id}} (no Idempotency-Key on those).
+ *
+ * <p>Refunds ({@code /v1/refunds}) of its sessions' succeeded payments: {@link SimulatedRefunds}.
  */
 public final class FintocSimulator {
   /** Payment outcomes a person can choose on the hosted page (final or not). */
@@ -98,6 +100,7 @@ public final class FintocSimulator {
   private final Faults faults = new Faults();
   private final List<String> createKeys = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> retrievals = new ConcurrentHashMap<>();
+  private final SimulatedRefunds refunds;
 
   /**
    * Customers by id; and by {@link SimulatedCustomer#taxKey}, changed only under this map's lock.
@@ -107,10 +110,11 @@ public final class FintocSimulator {
   private final Map<String, String> customerByTaxId = new HashMap<>();
   private volatile String secretKey;
 
-  private record StoredResponse(String request, int status, String body) {}
+  /** The first answer to an Idempotency-Key, and the request it answered (canonical JSON). */
+  record StoredResponse(String request, int status, String body) {}
 
   /** Thrown while handling a request; becomes Fintoc's error body. */
-  private static final class FintocError extends Exception {
+  static final class FintocError extends Exception {
     final int status;
     final String type;
     final String code;
@@ -168,6 +172,9 @@ public final class FintocSimulator {
     this.clock = clock;
     this.ids = ids;
     this.webhooks = webhooks;
+    this.refunds =
+        new SimulatedRefunds(
+            clock, ids, this::mode, this::sessionPaidBy, idempotency, e -> deliver(e, false));
   }
 
   public WebhookSender webhooks() {
@@ -176,6 +183,13 @@ public final class FintocSimulator {
 
   public Faults faults() {
     return faults;
+  }
+
+  /**
+   * Its refunds ({@code /v1/refunds}): to look at them, move them on the clock, and their faults.
+   */
+  public SimulatedRefunds refunds() {
+    return refunds;
   }
 
   /** From now on only this key is accepted (as after rotating the key at Fintoc). */
@@ -190,6 +204,7 @@ public final class FintocSimulator {
     createKeys.clear();
     retrievals.clear();
     faults.clear();
+    refunds.reset();
     synchronized (customerByTaxId) {
       customers.clear();
       customerByTaxId.clear();
@@ -227,6 +242,16 @@ public final class FintocSimulator {
   /** The mode the key in use works in: {@code sk_live_} keys are live, any other test. */
   private String mode() {
     return secretKey.startsWith("sk_live_") ? "live" : "test";
+  }
+
+  /** The session whose payment is {@code paymentIntentId}, or null. */
+  private SimulatedSession sessionPaidBy(String paymentIntentId) {
+    for (SimulatedSession session : sessions.values()) {
+      if (session.statusOfPayment(paymentIntentId) != null) {
+        return session;
+      }
+    }
+    return null;
   }
 
   /** A new customer, unless its tax_id is taken in this mode (409, nothing changes). */
@@ -321,7 +346,7 @@ public final class FintocSimulator {
       return;
     }
     try {
-      if (!path.startsWith("/v2/")) {
+      if (!path.startsWith("/v2/") && !path.startsWith("/v1/")) {
         throw FintocError.unknownRoute(method, path);
       }
       if (!secretKey.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -329,7 +354,10 @@ public final class FintocSimulator {
             401, "authentication_error", "invalid_api_key", "Invalid API Key provided", null);
       }
       Matcher one = SESSION_PATH.matcher(path);
-      if (path.equals("/v2/checkout_sessions") && method.equals("POST")) {
+      if (path.startsWith("/v1/")) {
+        // Refunds are v1 only, also for v2 checkout payments; v1 has nothing else here.
+        refunds.handle(exchange, method, path);
+      } else if (path.equals("/v2/checkout_sessions") && method.equals("POST")) {
         create(exchange);
       } else if (path.equals("/v2/checkout_sessions") && method.equals("GET")) {
         Exchanges.json(exchange, 200, Json.write(list()));
@@ -366,7 +394,7 @@ public final class FintocSimulator {
     }
   }
 
-  private static String errorBody(FintocError e) {
+  static String errorBody(FintocError e) {
     ObjectNode error =
         Json.object()
             .put("type", e.type)
@@ -532,7 +560,8 @@ public final class FintocSimulator {
       customer = newCustomer(customerData);
     }
     String id = ids.apply("cs_test");
-    return new SimulatedSession(id, (ObjectNode) params, now, expiresAt, pageBase + id, customer);
+    return new SimulatedSession(
+        id, (ObjectNode) params, now, expiresAt, pageBase + id, customer, mode());
   }
 
   /** {@code customer_data}, or the body of {@code POST /v2/customers}: a tax_id or an email. */
@@ -623,7 +652,7 @@ public final class FintocSimulator {
             .put("id", ids.apply("evt_test"))
             .put("object", "event")
             .put("type", type)
-            .put("mode", "test")
+            .put("mode", data.path("mode").asText("test"))
             .put("created_at", clock.instant().toString());
     event.set("data", data);
     return event;
@@ -660,7 +689,7 @@ public final class FintocSimulator {
     webhooks.deliver(events);
   }
 
-  private static void sleep(Duration delay) {
+  static void sleep(Duration delay) {
     try {
       Thread.sleep(delay.toMillis());
     } catch (InterruptedException e) {

@@ -17,6 +17,9 @@ final class SimulatedSession {
   final long amount;
   final String currency;
 
+  /** {@code test} or {@code live}: the mode of the key that made it. */
+  final String mode;
+
   /**
    * Who pays: the customer it was made for ({@code customer} or {@code customer_data}), or null.
    */
@@ -30,7 +33,7 @@ final class SimulatedSession {
   /** A session for nobody in particular (no customer). */
   SimulatedSession(
       String id, ObjectNode params, Instant createdAt, Instant expiresAt, String redirectUrl) {
-    this(id, params, createdAt, expiresAt, redirectUrl, null);
+    this(id, params, createdAt, expiresAt, redirectUrl, null, "test");
   }
 
   SimulatedSession(
@@ -39,8 +42,10 @@ final class SimulatedSession {
       Instant createdAt,
       Instant expiresAt,
       String redirectUrl,
-      SimulatedCustomer customer) {
+      SimulatedCustomer customer,
+      String mode) {
     this.id = id;
+    this.mode = mode;
     this.customer = customer;
     this.params = params;
     this.createdAt = createdAt;
@@ -106,7 +111,7 @@ final class SimulatedSession {
         Json.object()
             .put("id", id)
             .put("object", "checkout_session")
-            .put("mode", "test")
+            .put("mode", mode)
             .put("status", status)
             .put("amount", amount)
             .put("currency", currency)
@@ -133,6 +138,11 @@ final class SimulatedSession {
       session.set("payment_resource", resource);
     }
     return session;
+  }
+
+  /** The status of its payment if that payment is {@code paymentIntentId}, else null. */
+  synchronized String statusOfPayment(String paymentIntentId) {
+    return paymentIntentId.equals(this.paymentIntentId) ? paymentStatus : null;
   }
 
   /** The payment_intent object: the data of payment_intent.* events. */
