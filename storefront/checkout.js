@@ -157,7 +157,10 @@ export function describe(session) {
   if (payment === 'failed' || payment === 'rejected') return { state: 'failed', final: true };
   if (payment === 'requires_action') return { state: 'action', final: false, nextAction: session.next_action };
   if (payment === 'pending') return { state: 'pending', final: false };
-  if (session.status === 'expired' || payment === 'expired') return { state: 'expired', final: true };
+  // An expired checkout whose payment has no outcome yet (created, in_progress, or a status
+  // Fintoc adds) is not over: the transfer may still complete, and the server keeps the order's
+  // checkout until it settles (CheckoutSession.endedUnpaid). So does the store.
+  if (payment === 'expired' || (session.status === 'expired' && payment == null)) return { state: 'expired', final: true };
   return { state: 'waiting', final: false };
 }
 

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { signOrder } from '../../examples/sign-order.mjs';
+import { describe } from '../../storefront/checkout.js';
 
 const STORE_URL = process.env.STORE_URL;
 const API_URL = process.env.API_URL;
@@ -76,6 +77,16 @@ async function checkout(c, { amount = /\$15\.000 CLP/ } = {}) {
   assert.match(await page.textContent('h1'), amount);
   await shot('2-hosted-page');
 }
+
+test('an expired checkout whose transfer has no outcome yet is not over for the store', () => {
+  // The server keeps such an order's checkout (CheckoutSession.endedUnpaid); the store must keep
+  // its key too, or the next Pay opens a second checkout beside a transfer that may complete.
+  for (const payment of ['created', 'in_progress', 'processing']) {
+    assert.deepEqual(describe({ status: 'expired', payment_status: payment }), { state: 'waiting', final: false }, payment);
+  }
+  assert.equal(describe({ status: 'expired', payment_status: null }).state, 'expired');
+  assert.equal(describe({ status: 'expired', payment_status: 'expired' }).state, 'expired');
+});
 
 test('the store shows the catalog the server charges from', async () => {
   const c = await customer('catalog');

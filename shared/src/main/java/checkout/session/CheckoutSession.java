@@ -43,6 +43,8 @@ import java.util.Objects;
  * @param claimScope the idempotency claim that made this session (a signed order's order_id or a
  *     client's Idempotency-Key, hashed), or null when none did: the claim keeps other checkouts of
  *     that order out for as long as this one can still take money ({@link #moneyMayStillMove})
+ * @param replacedBy the idempotency scope of the order that replaced this checkout (it was ended
+ *     unpaid for it), or null: a checkout is replaced by one order only
  */
 public record CheckoutSession(
     String id,
@@ -77,7 +79,8 @@ public record CheckoutSession(
     Instant notFoundSince,
     int notFoundChecks,
     String unknownReason,
-    String claimScope) {
+    String claimScope,
+    String replacedBy) {
 
   public static Builder builder() {
     return new Builder();
@@ -180,6 +183,7 @@ public record CheckoutSession(
     private int notFoundChecks;
     private String unknownReason;
     private String claimScope;
+    private String replacedBy;
 
     private Builder() {}
 
@@ -217,6 +221,7 @@ public record CheckoutSession(
       notFoundChecks = s.notFoundChecks;
       unknownReason = s.unknownReason;
       claimScope = s.claimScope;
+      replacedBy = s.replacedBy;
     }
 
     public Builder id(String value) {
@@ -384,6 +389,11 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder replacedBy(String value) {
+      replacedBy = value;
+      return this;
+    }
+
     public CheckoutSession build() {
       return new CheckoutSession(
           id,
@@ -418,7 +428,8 @@ public record CheckoutSession(
           notFoundSince,
           notFoundChecks,
           unknownReason,
-          claimScope);
+          claimScope,
+          replacedBy);
     }
   }
 }

@@ -436,6 +436,15 @@ public final class IdempotencyStore {
     }
   }
 
+  /**
+   * The {@code iat} (epoch seconds) of the newest signed order accepted in {@code scope}, or 0.
+   * Consistent: a token refused by it never ends a checkout the claim would keep.
+   */
+  public long issuedAt(String scope) {
+    Map<String, AttributeValue> item = read(scope);
+    return item == null || item.isEmpty() ? 0 : Attr.number(item, "order_iat");
+  }
+
   private Map<String, AttributeValue> read(String scope) {
     return Storage.call(
             "GetItem idempotency",

@@ -51,6 +51,7 @@ public final class SessionItems {
     Attr.putIfPresent(item, "pricing", session.pricing());
     Attr.putIfPresent(item, "customer", session.customer());
     Attr.putIfPresent(item, "claim_scope", session.claimScope());
+    Attr.putIfPresent(item, "replaced_by", session.replacedBy());
     item.put("version", n(session.version()));
     Attr.putIfPresent(item, "not_found_since", session.notFoundSince());
     if (session.notFoundChecks() > 0) {
@@ -119,6 +120,7 @@ public final class SessionItems {
         .notFoundChecks((int) Attr.number(item, "not_found_checks"))
         .unknownReason(Attr.string(item, "unknown_reason"))
         .claimScope(Attr.string(item, "claim_scope"))
+        .replacedBy(Attr.string(item, "replaced_by"))
         .build();
   }
 }

@@ -63,6 +63,34 @@ public final class SessionRepository {
   }
 
   /**
+   * Records that the order of idempotency scope {@code scope} replaces session {@code id}: true
+   * when it does (first, or again for the same order), false when another order already replaced it
+   * — a checkout is replaced once, so one old checkout never opens two new ones. Bumps the version,
+   * so a writer that read the session before commits against this, not over it.
+   */
+  public boolean markReplacedBy(String id, String scope) {
+    try {
+      Storage.call(
+          "UpdateItem session replaced_by",
+          () ->
+              dynamo.updateItem(
+                  r ->
+                      r.tableName(table)
+                          .key(Map.of(SessionsTable.PK, s(SessionsTable.sessionKey(id))))
+                          .updateExpression("SET replaced_by = :scope, version = version + :one")
+                          .conditionExpression(
+                              "attribute_exists("
+                                  + SessionsTable.PK
+                                  + ") AND (attribute_not_exists(replaced_by)"
+                                  + " OR replaced_by = :scope)")
+                          .expressionAttributeValues(Map.of(":scope", s(scope), ":one", n(1)))));
+      return true;
+    } catch (ConditionalCheckFailedException replacedByAnother) {
+      return false;
+    }
+  }
+
+  /**
    * Stores a session that is not stored yet. Returns false, changing nothing, when one with the
    * same id exists: a retry that Fintoc answered with the same session, whose stored row is newer
    * or equal and must not be overwritten. (Nothing else stores a session: an event about one with

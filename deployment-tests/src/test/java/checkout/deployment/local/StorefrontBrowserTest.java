@@ -88,9 +88,9 @@ class StorefrontBrowserTest {
       // Every case runs and passes: the changed-cart cases would skip themselves if the server
       // stopped handing out a checkout_secret, and that must fail here, not pass silently.
       assertThat(output)
-          .contains("tests 12")
+          .contains("tests 13")
           .contains("fail 0")
-          .contains("pass 12")
+          .contains("pass 13")
           .contains("skipped 0");
     }
     assertThat(screenshots.resolve("paid-3-success.png")).exists();

@@ -48,21 +48,28 @@ final class CheckoutReplacement {
    * Returns once the named checkout has ended unpaid (it already had, or Fintoc expired it now, the
    * expiry stored as any writer stores a fact); otherwise refuses.
    *
+   * @param scope the idempotency scope of the replacing order: a checkout is replaced by one order
+   *     only (two tabs holding its secret cannot open two new checkouts from it)
    * @throws ApiException 403 {@code replace_not_allowed} when the secret is not that session's or
    *     the session is not ours (one answer for both: a stranger learns nothing of the id); 409
-   *     {@code checkout_payment_started} when its payment started or it was paid
+   *     {@code checkout_payment_started} when its payment started or it was paid; 409 {@code
+   *     checkout_already_replaced} when another order replaced it
    * @throws FintocException when Fintoc could not be asked (5xx, timeout, 429, our key): retryable,
    *     and nothing was created
    */
-  void endUnpaid(CheckoutRequest.Replaces replaces, Deadline deadline) {
+  void endUnpaid(CheckoutRequest.Replaces replaces, String scope, Deadline deadline) {
     String id = replaces.sessionId();
     // Decided before anything is read, in constant time: the same for an id that does not exist.
     if (!secrets.matches(id, replaces.checkoutSecret())) {
       throw notAllowed();
     }
     CheckoutSession old = sessions.find(id).orElseThrow(CheckoutReplacement::notAllowed);
+    if (old.replacedBy() != null && !old.replacedBy().equals(scope)) {
+      throw alreadyReplaced(id);
+    }
     if (old.endedUnpaid()) {
-      return; // nothing left to end: a retry after the expiry, or it expired on its own
+      claimReplacement(id, scope); // nothing left to end: a retry, or it expired on its own
+      return;
     }
     if (paymentStarted(old)) {
       throw paymentStarted(id);
@@ -81,7 +88,29 @@ final class CheckoutReplacement {
     if (after == null || !after.endedUnpaid()) {
       throw paymentStarted(id);
     }
+    claimReplacement(id, scope);
     Log.info("checkout_replaced", "session_id", id);
+  }
+
+  /**
+   * Made the replacing order's once the old checkout is known to have ended unpaid: two orders that
+   * both got this far race on one conditional write, and one of them is refused.
+   */
+  private void claimReplacement(String id, String scope) {
+    if (!sessions.markReplacedBy(id, scope)) {
+      throw alreadyReplaced(id);
+    }
+  }
+
+  static ApiException alreadyReplaced(String sessionId) {
+    return new ApiException(
+        409,
+        "checkout_already_replaced",
+        "The checkout "
+            + sessionId
+            + " was already replaced by another order (in another tab or on another device):"
+            + " continue with the checkout that order opened.",
+        "replaces.session_id");
   }
 
   /** Fintoc's session object, committed as the webhook and the sweeper commit theirs. */

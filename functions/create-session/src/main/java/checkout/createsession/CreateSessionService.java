@@ -93,7 +93,15 @@ public final class CreateSessionService {
       SessionRequest session =
           SessionRequest.of(
               signedOrders.verify(request.orderToken()), request, clientKey, settings);
-      replaceEarlier(request, deadline);
+      if (request.replaces() != null) {
+        // An older token refused before it ends anything: its replacement would expire the
+        // checkout of the newer one, then be refused by the claim anyway.
+        long newest = idempotency.issuedAt(session.scope());
+        if (session.order().issuedAt().getEpochSecond() < newest) {
+          throw superseded(session.order().issuedAt(), newest);
+        }
+      }
+      replaceEarlier(request, session.scope(), deadline);
       return claimAndCreate(
           session.scope(),
           SessionRequest.fingerprint(
@@ -105,7 +113,13 @@ public final class CreateSessionService {
     if (clientKey == null) {
       SessionRequest session =
           SessionRequest.of(catalog.price(request.cart()), request, null, settings);
-      replaceEarlier(request, deadline);
+      if (request.replaces() != null) {
+        throw ApiException.invalid(
+            "missing_idempotency_key",
+            "A request with replaces needs an Idempotency-Key: a checkout is replaced once, by one"
+                + " order, and the key is how that order is known.",
+            "replaces");
+      }
       return createAtFintoc(
           session,
           null,
@@ -124,7 +138,7 @@ public final class CreateSessionService {
         null,
         () -> {
           SessionRequest session = SessionRequest.of(await(priced), request, clientKey, settings);
-          replaceEarlier(request, deadline);
+          replaceEarlier(request, session.scope(), deadline);
           return session;
         },
         deadline);
@@ -136,9 +150,9 @@ public final class CreateSessionService {
    * order, before its claim (a refused replacement changes nothing): the claim then sees the
    * order's old checkout ended unpaid and starts the new one under a new Fintoc key.
    */
-  private void replaceEarlier(CheckoutRequest request, Deadline deadline) {
+  private void replaceEarlier(CheckoutRequest request, String scope, Deadline deadline) {
     if (request.replaces() != null) {
-      replacement.endUnpaid(request.replaces(), deadline);
+      replacement.endUnpaid(request.replaces(), scope, deadline);
     }
   }
 
@@ -319,11 +333,14 @@ public final class CreateSessionService {
         }
       }
       CheckoutSession session = stored(request, created);
-      customers.made(plan, created, session.id());
       boolean inserted =
           scope == null
               ? sessions.insert(session)
               : idempotency.completeWith(scope, claim.token(), session);
+      // Learnt only once the session is ours for good: learnt earlier, a retry after a failed
+      // write would plan another body (customer, or none) under the same Fintoc key, which Fintoc
+      // refuses instead of replaying the session it made.
+      customers.made(plan, created, session.id());
       if (!inserted) {
         // Stored by an earlier attempt that failed later, or already updated by a webhook.
         session = sessions.find(session.id()).orElse(session);

@@ -289,6 +289,75 @@ class ReplaceCheckoutTest {
 
   // ---- a re-signed order ---------------------------------------------------------------------
 
+  /** A catalog cart of {@code quantity} café de grano, under the storefront's label web-9. */
+  static String cart(int quantity, String replaces) {
+    return """
+        {"line_items": [{"price": "price_grano_1kg", "quantity": %d}],
+         "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart",
+         "metadata": {"order_id": "web-9"}%s}"""
+        .formatted(quantity, replaces);
+  }
+
+  @Test
+  void aCheckoutIsReplacedByOneOrderOnlyEvenFromTwoTabsHoldingItsSecret() {
+    JsonNode opened = body(create(cart(1, ""), "tab-key-1"));
+
+    APIGatewayV2HTTPResponse tabA = create(cart(2, replacing(opened)), "tab-key-2");
+    APIGatewayV2HTTPResponse tabB = create(cart(3, replacing(opened)), "tab-key-3");
+    APIGatewayV2HTTPResponse tabAAgain = create(cart(2, replacing(opened)), "tab-key-2");
+
+    assertThat(tabA.getStatusCode()).isEqualTo(201);
+    assertThat(tabB.getStatusCode()).as(tabB.getBody()).isEqualTo(409);
+    assertThat(body(tabB).at("/error/code").asText()).isEqualTo("checkout_already_replaced");
+    assertThat(body(tabAAgain).get("id").asText())
+        .as("the replacing order's own retry still gets its checkout")
+        .isEqualTo(body(tabA).get("id").asText());
+    assertThat(stack.fintoc.sessionsCreated()).as("the first and tab A's only").isEqualTo(2);
+  }
+
+  @Test
+  void replacingWithoutAnIdempotencyKeyIsRefusedAndEndsNothing() {
+    JsonNode opened = body(create(cart(1, ""), "tab-key-4"));
+
+    APIGatewayV2HTTPResponse keyless = create(cart(2, replacing(opened)), null);
+
+    assertThat(keyless.getStatusCode()).isEqualTo(400);
+    assertThat(body(keyless).at("/error/code").asText()).isEqualTo("missing_idempotency_key");
+    assertThat(expireRequests()).isEmpty();
+    assertThat(stored(opened.get("id").asText(), "status")).isEqualTo("created");
+  }
+
+  @Test
+  void anOlderSignedOrderNamingTheCurrentCheckoutIsRefusedBeforeItEndsIt() {
+    ObjectNode newer =
+        OrderTokens.order(
+            "order-7700",
+            25_000,
+            "CLP",
+            TestStack.NOW.minusSeconds(60),
+            TestStack.NOW.plus(Duration.ofMinutes(30)));
+    ObjectNode older =
+        OrderTokens.order(
+            "order-7700",
+            18_990,
+            "CLP",
+            TestStack.NOW.minusSeconds(600),
+            TestStack.NOW.plus(Duration.ofMinutes(30)));
+    JsonNode current = body(create(signedWith(newer, ""), null));
+
+    APIGatewayV2HTTPResponse stale = create(signedWith(older, replacing(current)), null);
+
+    assertThat(body(stale).at("/error/code").asText()).isEqualTo("order_token_superseded");
+    assertThat(expireRequests()).isEmpty();
+    assertThat(stored(current.get("id").asText(), "status")).isEqualTo("created");
+  }
+
+  static String signedWith(ObjectNode claims, String replaces) {
+    return """
+        {"order_token": "%s", "success_url": "https://shop.example.com/paid", "cancel_url": "https://shop.example.com/cart"%s}"""
+        .formatted(OrderTokens.sign(claims, SecretsManagerStub.ORDER_SIGNING_SECRET), replaces);
+  }
+
   @Test
   void aReSignedOrderReplacesItsCreatedCheckoutUnderANewFintocKey() {
     JsonNode opened = body(create(signedCheckout("order-7001", 18990, ""), null));

@@ -6,6 +6,7 @@ import checkout.config.Config;
 import checkout.http.ApiEvent;
 import checkout.json.Json;
 import checkout.store.CustomerIndex;
+import checkout.testing.FaultInjector;
 import checkout.testing.FintocStub;
 import checkout.testing.LogCapture;
 import checkout.testing.MutableClock;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
  * Returning customers (issue 22), against DynamoDB Local and the Fintoc simulator, which answers
@@ -399,6 +401,48 @@ class ReturningCustomersTest {
     assertThat(Json.parse(rows("SESSION#" + id(stranger)).get(0).get("customer").s()))
         .as("the stranger's own words stay with their order, as any buyer's")
         .isEqualTo(Json.parse("{\"name\": \"Eve\", \"email\": \"eve@example.com\"}"));
+  }
+
+  /** A handler whose next TransactWriteItems (storing the session and its claim) fails once. */
+  CreateSessionHandler failingOnceToStore() {
+    FaultInjector faults = new FaultInjector();
+    faults.failNext(1, request -> request instanceof TransactWriteItemsRequest);
+    return new CreateSessionHandler(
+        TestStack.platform(config).dynamo(stack.dynamo.client(faults)).build());
+  }
+
+  @Test
+  void aNewCustomersBrowserOrderRetriedAfterItCouldNotBeStoredGetsTheSessionFintocMade() {
+    CreateSessionHandler flaky = failingOnceToStore();
+    String order = browserOrder("12.345.678-5", "Felipe", "felipe@example.com");
+    Map<String, String> key = Map.of("Idempotency-Key", "retry-after-storage-1");
+
+    APIGatewayV2HTTPResponse failed =
+        flaky.handleRequest(ApiEvent.post("/checkout-sessions", order, key), null);
+    APIGatewayV2HTTPResponse retried =
+        flaky.handleRequest(ApiEvent.post("/checkout-sessions", order, key), null);
+
+    assertThat(failed.getStatusCode()).isEqualTo(503);
+    assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(201);
+    assertThat(stack.fintoc.sessionsCreated()).as("Fintoc replayed its session").isEqualTo(1);
+    assertThat(sentToFintoc().get(1))
+        .as("the same body under the same key")
+        .isEqualTo(sentToFintoc().get(0));
+  }
+
+  @Test
+  void aNewCustomersSignedOrderRetriedAfterItCouldNotBeStoredGetsTheSessionFintocMade() {
+    CreateSessionHandler flaky = failingOnceToStore();
+    String order = signedOrder("order-retry-1", "11.111.111-1", "Ana", "ana@example.com");
+
+    APIGatewayV2HTTPResponse failed =
+        flaky.handleRequest(ApiEvent.post("/checkout-sessions", order, Map.of()), null);
+    APIGatewayV2HTTPResponse retried =
+        flaky.handleRequest(ApiEvent.post("/checkout-sessions", order, Map.of()), null);
+
+    assertThat(failed.getStatusCode()).isEqualTo(503);
+    assertThat(retried.getStatusCode()).as(retried.getBody()).isEqualTo(201);
+    assertThat(stack.fintoc.sessionsCreated()).isEqualTo(1);
   }
 
   @Test
