@@ -135,8 +135,14 @@ class LocalStackTest {
                 ", \"replaces\": {\"session_id\": \"%s\", \"checkout_secret\": \"%s\"}}"
                     .formatted(first.path("id").asText(), secret));
 
+    // A changed cart is another order, known by its own key: a checkout is replaced by one only.
     HttpResponse<String> changed =
-        client.post(stack.apiUrl().resolve("/checkout-sessions"), "application/json", changedCart);
+        client.send(
+            HttpRequest.newBuilder(stack.apiUrl().resolve("/checkout-sessions"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "changed-cart-key-2")
+                .POST(HttpRequest.BodyPublishers.ofString(changedCart))
+                .build());
 
     assertThat(changed.statusCode()).isEqualTo(201);
     JsonNode second = Json.parse(changed.body());
