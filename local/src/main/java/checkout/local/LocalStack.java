@@ -46,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The whole system on one machine: DynamoDB Local with the template's tables, the Fintoc simulator,
@@ -635,6 +636,11 @@ public final class LocalStack implements AutoCloseable {
 
   public URI fintocUrl() {
     return fintocUrl;
+  }
+
+  /** A client of the stack's DynamoDB Local, for tests that arrange or inspect the tables. */
+  public DynamoDbClient dynamoDbClient() {
+    return dynamo.client();
   }
 
   public URI dynamoDbEndpoint() {

@@ -19,10 +19,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -174,14 +170,7 @@ class OrderEventsStreamTest {
             .definition()
             .environment()
             .get("SESSIONS_TABLE");
-    try (DynamoDbClient dynamo =
-        DynamoDbClient.builder()
-            .endpointOverride(stack.dynamoDbEndpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (DynamoDbClient dynamo = stack.dynamoDbClient()) {
       // A session item the publisher cannot read: its created_at is not a time.
       dynamo.putItem(
           r ->

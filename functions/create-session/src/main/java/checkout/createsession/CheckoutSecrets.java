@@ -3,11 +3,7 @@ package checkout.createsession;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The {@code checkout_secret} of a session: what only the browser that started a checkout holds, so
@@ -46,7 +42,7 @@ final class CheckoutSecrets {
 
   /** The secret the create answer for {@code sessionId} carries. */
   String of(String sessionId) {
-    return HexFormat.of().formatHex(hmac(key(), sessionId));
+    return Digests.hmacHex(key(), sessionId);
   }
 
   /**
@@ -74,21 +70,6 @@ final class CheckoutSecrets {
 
   /** The HMAC key: the Fintoc key, hashed under its own label so it is used for nothing else. */
   static byte[] derive(String fintocKey) {
-    try {
-      return MessageDigest.getInstance("SHA-256")
-          .digest((DOMAIN + fintocKey).getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  static byte[] hmac(byte[] key, String sessionId) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(sessionId.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has HmacSHA256", e);
-    }
+    return Digests.derivedKey(DOMAIN, fintocKey);
   }
 }

@@ -123,11 +123,10 @@ final class CreateSessionRoot {
     AdapterPriming.sessionStorage(sessions, sample, platform.clock().instant());
     AdapterPriming.claims(claims, sample);
     AdapterPriming.secretRead(platform.secrets());
-    SignedOrder.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
+    Digests.hmac(new byte[SignedOrder.MIN_KEY_BYTES], "priming.priming");
     Customers.hash("sk_test_priming", "cl_rut", "1-9");
     String secret =
-        HexFormat.of()
-            .formatHex(CheckoutSecrets.hmac(CheckoutSecrets.derive("priming"), sample.id()));
+        HexFormat.of().formatHex(Digests.hmac(CheckoutSecrets.derive("priming"), sample.id()));
     HttpResponses.json(201, CreatedView.of(sample, secret));
     // What a replacement decides from Fintoc's answer to an expire, short of the write.
     SessionRules.merge(

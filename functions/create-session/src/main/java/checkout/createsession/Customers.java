@@ -7,17 +7,11 @@ import checkout.secrets.SecretSource;
 import checkout.store.CustomerIndex;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Returning customers at Fintoc, who never become an oracle. Fintoc answers 409 to a session whose
@@ -195,18 +189,8 @@ final class Customers {
    * a new memory: the old items are never matched again and expire.
    */
   static String hash(String secretKey, String type, String value) {
-    try {
-      byte[] key =
-          MessageDigest.getInstance("SHA-256")
-              .digest(("customer-index:" + secretKey).getBytes(StandardCharsets.UTF_8));
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return HexFormat.of()
-          .formatHex(
-              mac.doFinal((type + ":" + normalize(type, value)).getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has SHA-256 and HmacSHA256", e);
-    }
+    return Digests.hmacHex(
+        Digests.derivedKey("customer-index:", secretKey), type + ":" + normalize(type, value));
   }
 
   private CustomerIndex.Entry recall(String mode, String hash) {

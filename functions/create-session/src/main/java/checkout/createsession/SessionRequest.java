@@ -7,14 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The checkout session to ask Fintoc for: the priced order, the customer's own choices, and what
@@ -89,7 +83,7 @@ record SessionRequest(
 
     String scope =
         order.orderId() != null
-            ? "order:" + sha256(order.orderId())
+            ? "order:" + Digests.sha256Hex(order.orderId())
             : clientKey != null ? keyScope(clientKey) : null;
     String reference =
         order.orderId() != null
@@ -118,7 +112,7 @@ record SessionRequest(
 
   /** The claim scope of a client's Idempotency-Key: hashed, so the key itself is not stored. */
   static String keyScope(String clientKey) {
-    return "key:" + sha256(clientKey);
+    return "key:" + Digests.sha256Hex(clientKey);
   }
 
   /**
@@ -169,22 +163,6 @@ record SessionRequest(
    * other field is in the session row, and a RUT has only a few million values.
    */
   static String fingerprint(String key, String canonical) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has HmacSHA256", e);
-    }
-  }
-
-  static String sha256(String text) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Digests.hmacHex(key.getBytes(StandardCharsets.UTF_8), canonical);
   }
 }

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,8 +22,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * An order the merchant's backend priced and signed: a JWT (RFC 7519) with HS256, keyed with {@code
@@ -106,7 +103,7 @@ final class SignedOrder {
       throw invalid(
           "order_token's header has a typ or crit this shop does not accept.", "order_token");
     }
-    if (!MessageDigest.isEqual(hmac(key(), parts[0] + "." + parts[1]), decode(parts[2]))) {
+    if (!MessageDigest.isEqual(Digests.hmac(key(), parts[0] + "." + parts[1]), decode(parts[2]))) {
       throw invalid(
           "order_token's signature does not match: it was not signed with this shop's"
               + " order_signing_secret, or it was changed after signing.",
@@ -326,16 +323,9 @@ final class SignedOrder {
    * from the signing secret, so only this deployment can compute it, and never the secret itself.
    */
   String fingerprintKey() {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(
-                      ("claim-fingerprint:" + secrets.current().orderSigningSecret())
-                          .getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return HexFormat.of()
+        .formatHex(
+            Digests.derivedKey("claim-fingerprint:", secrets.current().orderSigningSecret()));
   }
 
   /** The key the merchant's backend signs with; its absence means signed orders are off. */
@@ -357,16 +347,6 @@ final class SignedOrder {
           null);
     }
     return key;
-  }
-
-  static byte[] hmac(byte[] key, String signingInput) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JVM has HmacSHA256", e);
-    }
   }
 
   private static byte[] decode(String part) {

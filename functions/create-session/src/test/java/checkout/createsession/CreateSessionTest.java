@@ -513,8 +513,7 @@ class CreateSessionTest {
     // The same order under two keys: two fingerprints, so neither can be recomputed (and a RUT
     // guessed) by whoever reads the table without the browser's key or the signing secret.
     assertThat(fingerprints).hasSize(3).doesNotHaveDuplicates();
-    assertThat(fingerprints)
-        .doesNotContain(SessionRequest.sha256(Json.canonical(Json.parse(withRut))));
+    assertThat(fingerprints).doesNotContain(Digests.sha256Hex(Json.canonical(Json.parse(withRut))));
   }
 
   /** A signed order for {@code orderId} signed {@code minutesAgo} before now. */
@@ -1258,7 +1257,7 @@ class CreateSessionTest {
                 .key(
                     Map.of(
                         "pk",
-                        AttributeValue.fromS("IDEMPOTENCY#key:" + SessionRequest.sha256("key-1"))))
+                        AttributeValue.fromS("IDEMPOTENCY#key:" + Digests.sha256Hex("key-1"))))
                 .updateExpression("SET #s = :open REMOVE session_id")
                 .expressionAttributeNames(Map.of("#s", "state"))
                 .expressionAttributeValues(Map.of(":open", AttributeValue.fromS("open"))));

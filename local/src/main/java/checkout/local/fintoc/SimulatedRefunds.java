@@ -382,19 +382,8 @@ public final class SimulatedRefunds {
           "Only a succeeded payment intent can be refunded; this one is " + paymentStatus,
           "resource_id");
     }
+    FintocSimulator.checkMetadata(params);
     JsonNode metadata = params.path("metadata");
-    if (!metadata.isMissingNode()) {
-      // Fintoc says "an object"; string values only, as for sessions, so what passes here passes
-      // there whichever it checks.
-      boolean strings = metadata.isObject();
-      for (var values = metadata.elements(); strings && values.hasNext(); ) {
-        strings = values.next().isTextual();
-      }
-      if (!strings) {
-        throw FintocError.invalid(
-            "invalid_metadata", "metadata must be an object of string values", "metadata");
-      }
-    }
     JsonNode amount = params.path("amount");
     if (!amount.isMissingNode()
         && (!amount.isIntegralNumber() || !amount.canConvertToLong() || amount.asLong() <= 0)) {
