@@ -15,6 +15,13 @@ public final class FintocRefund {
    */
   public static final String SESSION_ID_KEY = "checkout_session_id";
 
+  /**
+   * The metadata key our refunds carry our own refund id under ({@code rf_…}): a {@code refund.*}
+   * webhook finds its stored refund by it, even when it arrives before the answer to our create
+   * (and so before Fintoc's id is stored).
+   */
+  public static final String REFUND_ID_KEY = "checkout_refund_id";
+
   private FintocRefund() {}
 
   /**
@@ -34,6 +41,7 @@ public final class FintocRefund {
         Json.text(refund, "currency"),
         Json.text(refund, "failure_code"),
         Json.text(refund.path("metadata"), SESSION_ID_KEY),
+        Json.text(refund.path("metadata"), REFUND_ID_KEY),
         observedAt);
   }
 

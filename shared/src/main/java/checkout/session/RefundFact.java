@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param currency the payment's, or null
  * @param failureCode why it failed ({@code insufficient_funds}, {@code fraud_risk}, …), or null
  * @param sessionId the checkout session our metadata names, or null (a refund made elsewhere)
+ * @param refundRef our refund's id ({@code rf_…}) as our metadata names it, or null (a refund made
+ *     elsewhere, or before refunds carried it)
  * @param observedAt when Fintoc said it: the event's {@code created_at}, or when we asked
  */
 public record RefundFact(
@@ -24,4 +26,5 @@ public record RefundFact(
     String currency,
     String failureCode,
     String sessionId,
+    String refundRef,
     Instant observedAt) {}

@@ -80,6 +80,72 @@ public record RefundRecord(
         false);
   }
 
+  /** The same facts written again (a new attempt or a look): one version on, updated now. */
+  public RefundRecord touched(Instant now) {
+    return new RefundRecord(
+        refundKey,
+        sessionId,
+        paymentIntentId,
+        refundId,
+        amount,
+        currency,
+        status,
+        statusAt,
+        failureCode,
+        reason,
+        createdAt,
+        now,
+        version + 1,
+        amountFreed);
+  }
+
+  /**
+   * Fintoc refused to create it (a definite 4xx under its key): {@link RefundStatus#REJECTED}, its
+   * amount freed, one version on. Only for a refund Fintoc never reported (no id, no status).
+   */
+  public RefundRecord rejected(Instant now) {
+    if (refundId != null || status != null) {
+      throw new IllegalStateException("Fintoc reported this refund: it was not refused");
+    }
+    return new RefundRecord(
+        refundKey,
+        sessionId,
+        paymentIntentId,
+        null,
+        amount,
+        currency,
+        RefundStatus.REJECTED,
+        now,
+        null,
+        reason,
+        createdAt,
+        now,
+        version + 1,
+        true);
+  }
+
+  /** A refused refund asked again (its key's next generation): its amount held again. */
+  public RefundRecord askedAgain(Instant now) {
+    if (!RefundStatus.REJECTED.equals(status)) {
+      throw new IllegalStateException("only a refund Fintoc refused is asked again");
+    }
+    return new RefundRecord(
+        refundKey,
+        sessionId,
+        paymentIntentId,
+        null,
+        amount,
+        currency,
+        null,
+        null,
+        null,
+        reason,
+        createdAt,
+        now,
+        version + 1,
+        false);
+  }
+
   /** Fintoc gave its final answer: nothing it reports later changes this refund. */
   public boolean isFinal() {
     return status != null && status.isFinal();

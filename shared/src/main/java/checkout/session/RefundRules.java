@@ -1,5 +1,6 @@
 package checkout.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -126,6 +127,15 @@ public final class RefundRules {
     return succeeds && (before == null || !RefundStatus.SUCCEEDED.equals(before.status()))
         ? after.amount()
         : 0;
+  }
+
+  /**
+   * When the sweeper next asks Fintoc about a refund that is not final, after {@code checks} looks
+   * that changed nothing: 10 min, then doubling up to 6 h, as for an unsettled payment. Fintoc
+   * retries a refund short of balance for 5 business days, so about 25 looks see it through.
+   */
+  public static Duration nextLook(int checks) {
+    return SessionRules.settleInterval(checks);
   }
 
   /** What was known first stays: a refund's id and currency never change. */

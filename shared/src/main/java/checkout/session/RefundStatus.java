@@ -17,6 +17,13 @@ public record RefundStatus(String wire) {
   public static final RefundStatus FAILED = new RefundStatus("failed");
   public static final RefundStatus CANCELED = new RefundStatus("canceled");
 
+  /**
+   * Ours, not Fintoc's: Fintoc refused to create it ({@code POST /v1/refunds} answered a definite
+   * 4xx under its key), so no money ever moved. Final for that attempt and frees its amount; the
+   * same request may try again under the key's next generation (docs/architecture.md, "Refunds").
+   */
+  public static final RefundStatus REJECTED = new RefundStatus("rejected");
+
   private static final Map<String, RefundStatus> KNOWN =
       Map.of(
           PENDING.wire,
@@ -30,7 +37,9 @@ public record RefundStatus(String wire) {
           FAILED.wire,
           FAILED,
           CANCELED.wire,
-          CANCELED);
+          CANCELED,
+          REJECTED.wire,
+          REJECTED);
 
   public RefundStatus {
     if (wire == null || wire.isBlank()) {
@@ -46,7 +55,7 @@ public record RefundStatus(String wire) {
   }
 
   public boolean isFinal() {
-    return equals(SUCCEEDED) || equals(FAILED) || equals(CANCELED);
+    return equals(SUCCEEDED) || equals(FAILED) || equals(CANCELED) || equals(REJECTED);
   }
 
   /** The first state ({@code pending} or {@code created}): the only one Fintoc lets us cancel. */
@@ -59,7 +68,7 @@ public record RefundStatus(String wire) {
    * refund. Any other status holds its amount, an unknown one included (never refund twice).
    */
   public boolean freesItsAmount() {
-    return equals(FAILED) || equals(CANCELED);
+    return equals(FAILED) || equals(CANCELED) || equals(REJECTED);
   }
 
   /** One of the statuses Fintoc documents. */

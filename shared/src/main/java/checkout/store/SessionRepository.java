@@ -333,13 +333,11 @@ public final class SessionRepository {
     }
     List<TransactWriteItem> writes = new ArrayList<>();
     if (eventId != null) {
-      Map<String, AttributeValue> marker = new HashMap<>();
-      marker.put(SessionsTable.PK, s(SessionsTable.EVENT_PREFIX + eventId));
-      marker.put("type", s("event"));
-      marker.put("event_type", s(eventType));
-      marker.put("applied_at", s(now.toString()));
-      marker.put(SessionsTable.TTL, n(now.plus(EVENT_RETENTION).getEpochSecond()));
-      writes.add(put(marker, "attribute_not_exists(" + SessionsTable.PK + ")", null));
+      writes.add(
+          put(
+              eventMarker(eventId, eventType, now),
+              "attribute_not_exists(" + SessionsTable.PK + ")",
+              null));
     }
     if (result.session() != null) {
       writes.add(put(SessionItems.toItem(result.session()), "version = :expected", sessionVersion));
@@ -373,6 +371,17 @@ public final class SessionRepository {
       throw new StorageUnavailableException(
           "TransactWriteItems event cancelled: " + reasons, cancelled);
     }
+  }
+
+  /** A webhook event's marker: written once, with the change it made, in one transaction. */
+  static Map<String, AttributeValue> eventMarker(String eventId, String eventType, Instant now) {
+    Map<String, AttributeValue> marker = new HashMap<>();
+    marker.put(SessionsTable.PK, s(SessionsTable.EVENT_PREFIX + eventId));
+    marker.put("type", s("event"));
+    marker.put("event_type", s(eventType));
+    marker.put("applied_at", s(now.toString()));
+    marker.put(SessionsTable.TTL, n(now.plus(EVENT_RETENTION).getEpochSecond()));
+    return marker;
   }
 
   private TransactWriteItem put(

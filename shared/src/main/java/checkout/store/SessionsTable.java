@@ -12,7 +12,12 @@ package checkout.store;
  *       its change, so an event is applied exactly once);
  *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog);
  *   <li>{@code CUSTOMER#<mode>#<keyed hash of a tax id>} — Fintoc's customer for that tax id, as
- *       far as this deployment knows it ({@link CustomerIndex}).
+ *       far as this deployment knows it ({@link CustomerIndex});
+ *   <li>{@code REFUND#rf_…} — a refund we asked Fintoc for ({@link StoredRefund}); while it is not
+ *       final it carries the {@code unsettled_*} attributes, so the sweeper finds it in the same
+ *       index as unsettled payments;
+ *   <li>{@code REFUNDS#pi_…} — a payment's refund ledger ({@link RefundLedger}): what it paid, what
+ *       its refunds hold and what went back, and which refunds it has.
  * </ul>
  *
  * Open sessions also carry {@code open_shard} and {@code open_expires_at} (the sweeper's next
@@ -29,6 +34,8 @@ public final class SessionsTable {
   public static final String EVENT_PREFIX = "EVENT#";
   public static final String PRICE_PREFIX = "PRICE#";
   public static final String CUSTOMER_PREFIX = "CUSTOMER#";
+  public static final String REFUND_PREFIX = "REFUND#";
+  public static final String LEDGER_PREFIX = "REFUNDS#";
 
   public static final String OPEN_INDEX = "open-by-expiry";
   public static final String OPEN_SHARD = "open_shard";
@@ -81,6 +88,14 @@ public final class SessionsTable {
 
   public static String sessionKey(String sessionId) {
     return SESSION_PREFIX + sessionId;
+  }
+
+  public static String refundKey(String refundId) {
+    return REFUND_PREFIX + refundId;
+  }
+
+  public static String ledgerKey(String paymentIntentId) {
+    return LEDGER_PREFIX + paymentIntentId;
   }
 
   public static String openShard(String sessionId) {

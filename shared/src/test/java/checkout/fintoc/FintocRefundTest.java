@@ -35,6 +35,7 @@ class FintocRefundTest {
                 "CLP",
                 null,
                 "cs_test_1",
+                null,
                 AT));
   }
 

@@ -35,6 +35,7 @@ class RefundMergeTableTest {
         "CLP",
         status.equals("failed") ? "insufficient_funds" : null,
         "cs_1",
+        null,
         T0.plusSeconds(second));
   }
 

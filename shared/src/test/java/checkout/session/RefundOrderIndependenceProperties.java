@@ -89,6 +89,7 @@ public class RefundOrderIndependenceProperties {
         "CLP",
         status.equals("failed") ? "insufficient_funds" : null,
         "cs_1",
+        null,
         at);
   }
 

@@ -17,7 +17,7 @@ class RefundRulesTest {
 
   static RefundFact fact(String id, RefundStatus status, String failureCode, int second) {
     return new RefundFact(
-        id, "pi_1", status, 5000L, "CLP", failureCode, "cs_1", T0.plusSeconds(second));
+        id, "pi_1", status, 5000L, "CLP", failureCode, "cs_1", null, T0.plusSeconds(second));
   }
 
   static RefundFact fact(RefundStatus status, int second) {
@@ -61,10 +61,26 @@ class RefundRulesTest {
   void aFactNamingAnotherPaymentOrSessionChangesNothing() {
     RefundFact otherPayment =
         new RefundFact(
-            "ref_1", "pi_2", RefundStatus.FAILED, 5000L, "CLP", null, "cs_1", T0.plusSeconds(2));
+            "ref_1",
+            "pi_2",
+            RefundStatus.FAILED,
+            5000L,
+            "CLP",
+            null,
+            "cs_1",
+            null,
+            T0.plusSeconds(2));
     RefundFact otherSession =
         new RefundFact(
-            "ref_1", "pi_1", RefundStatus.FAILED, 5000L, "CLP", null, "cs_2", T0.plusSeconds(2));
+            "ref_1",
+            "pi_1",
+            RefundStatus.FAILED,
+            5000L,
+            "CLP",
+            null,
+            "cs_2",
+            null,
+            T0.plusSeconds(2));
 
     assertThat(RefundRules.merge(requested(), otherPayment, NOW)).isNull();
     assertThat(RefundRules.merge(requested(), otherSession, NOW)).isNull();

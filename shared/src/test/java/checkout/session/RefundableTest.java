@@ -76,6 +76,6 @@ class RefundableTest {
   }
 
   static RefundFact fact(String id, RefundStatus status) {
-    return new RefundFact(id, "pi_1", status, null, "CLP", null, "cs_1", T0.plusSeconds(5));
+    return new RefundFact(id, "pi_1", status, null, "CLP", null, "cs_1", null, T0.plusSeconds(5));
   }
 }
