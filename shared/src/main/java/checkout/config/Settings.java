@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  * @param orderReferenceKey the metadata key that holds the merchant's order id
  * @param webhookTolerance how far a webhook signature's time may be from now, either way
  * @param events where order events go (the publisher's)
+ * @param automaticRefunds AutomaticRefunds {@code on}: money that should not have been taken (paid
+ *     after expiry, the wrong amount or currency, a duplicate payment) is refunded in full
+ *     automatically, once per payment
  */
 public record Settings(
     String table,
@@ -33,7 +36,8 @@ public record Settings(
     Checkout checkout,
     Duration webhookTolerance,
     Sweep sweep,
-    Events events) {
+    Events events,
+    boolean automaticRefunds) {
 
   public static final String SESSIONS_TABLE = "SESSIONS_TABLE";
   public static final String AWS_REGION = "AWS_REGION";
@@ -108,6 +112,9 @@ public record Settings(
 
   /** Blank in AWS; set for local runs and tests to reach an SQS stand-in. */
   public static final String SQS_ENDPOINT = "SQS_ENDPOINT";
+
+  /** {@code on} or {@code off} (the default): the template's AutomaticRefunds. */
+  public static final String AUTOMATIC_REFUNDS = "AUTOMATIC_REFUNDS";
 
   private static final Set<String> PAYMENT_METHODS = Set.of("bank_transfer", "card");
 
@@ -234,7 +241,8 @@ public record Settings(
                 read.uri(EVENTBRIDGE_ENDPOINT),
                 (int) read.positive(PUBLISH_MAX_ATTEMPTS, 5),
                 config.optional(ORDER_EVENTS_DLQ_URL),
-                read.uri(SQS_ENDPOINT)));
+                read.uri(SQS_ENDPOINT)),
+            read.onOff(AUTOMATIC_REFUNDS, false));
     if (!read.problems.isEmpty()) {
       throw new ConfigException(
           read.problems.size() == 1
@@ -318,6 +326,18 @@ public record Settings(
         return defaultValue;
       }
       return value;
+    }
+
+    boolean onOff(String name, boolean defaultValue) {
+      String value = config.optional(name).orElse(null);
+      if (value == null) {
+        return defaultValue;
+      }
+      if (!value.equals("on") && !value.equals("off")) {
+        problems.add(name + " must be on or off, got '" + value + "'");
+        return defaultValue;
+      }
+      return value.equals("on");
     }
 
     long atLeastZero(String name, long defaultValue) {

@@ -71,6 +71,9 @@ public final class Refunds {
 
   public static final String REFUND_UNCONFIRMED = "refund_unconfirmed";
 
+  /** Every automatic refund of a payment is the same request, whatever asked for it and why. */
+  static final String POLICY_REQUEST_HASH = requestHash(null, "policy", null);
+
   private final RefundRepository refunds;
   private final SessionRepository sessions;
   private final FintocClient fintoc;
@@ -257,7 +260,9 @@ public final class Refunds {
               null,
               reason,
               null,
-              requestHash(null, reason, null),
+              // Not the reason: why a payment is refunded may read differently later (a mismatched
+              // payment displaced by an exact one is then a duplicate), and it is the same refund.
+              POLICY_REQUEST_HASH,
               StoredRefund.POLICY_PREFIX + why),
           deadline);
     } catch (ApiException nothingLeft) {
@@ -449,9 +454,14 @@ public final class Refunds {
     return paymentIntentId == null ? null : refunds.findLedger(paymentIntentId).orElse(null);
   }
 
-  /** The payments of a session that refunds can be about: its own (duplicates: issue 24 policy). */
+  /** The payments of a session that refunds can be about: its own, then its duplicates. */
   static List<String> paymentsOf(CheckoutSession session) {
-    return session.paymentIntentId() == null ? List.of() : List.of(session.paymentIntentId());
+    List<String> payments = new ArrayList<>();
+    if (session.paymentIntentId() != null) {
+      payments.add(session.paymentIntentId());
+    }
+    payments.addAll(session.duplicatePaymentIds());
+    return payments;
   }
 
   private PaymentRecord succeededPayment(CheckoutSession session, String paymentIntentId) {

@@ -1,6 +1,7 @@
 package checkout.session;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -45,6 +46,12 @@ import java.util.Objects;
  *     that order out for as long as this one can still take money ({@link #moneyMayStillMove})
  * @param replacedBy the idempotency scope of the order that replaced this checkout (it was ended
  *     unpaid for it), or null: a checkout is replaced by one order only
+ * @param duplicatePaymentIds other payments that succeeded on this session besides the one it shows
+ *     ({@code paymentIntentId}): money taken twice, attention {@code duplicate_payment}; never null
+ *     ({@link SessionRules} decides which payment the session shows)
+ * @param policyRefundsOwed payments this session owes an automatic refund (AutomaticRefunds on),
+ *     until that refund is stored: the sweeper keeps looking at the session while it owes one, so a
+ *     function that died after committing the payment still has its refund made; never null
  */
 public record CheckoutSession(
     String id,
@@ -80,7 +87,15 @@ public record CheckoutSession(
     int notFoundChecks,
     String unknownReason,
     String claimScope,
-    String replacedBy) {
+    String replacedBy,
+    List<String> duplicatePaymentIds,
+    List<String> policyRefundsOwed) {
+
+  public CheckoutSession {
+    duplicatePaymentIds =
+        duplicatePaymentIds == null ? List.of() : List.copyOf(duplicatePaymentIds);
+    policyRefundsOwed = policyRefundsOwed == null ? List.of() : List.copyOf(policyRefundsOwed);
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -112,7 +127,14 @@ public record CheckoutSession(
         && Objects.equals(nextOpenCheckAt, other.nextOpenCheckAt)
         && Objects.equals(notFoundSince, other.notFoundSince)
         && notFoundChecks == other.notFoundChecks
-        && Objects.equals(unknownReason, other.unknownReason);
+        && Objects.equals(unknownReason, other.unknownReason)
+        && duplicatePaymentIds.equals(other.duplicatePaymentIds)
+        && policyRefundsOwed.equals(other.policyRefundsOwed);
+  }
+
+  /** An automatic refund is owed and not stored yet: the sweeper keeps looking at the session. */
+  public boolean owesPolicyRefund() {
+    return !policyRefundsOwed.isEmpty();
   }
 
   /**
@@ -184,6 +206,8 @@ public record CheckoutSession(
     private String unknownReason;
     private String claimScope;
     private String replacedBy;
+    private List<String> duplicatePaymentIds;
+    private List<String> policyRefundsOwed;
 
     private Builder() {}
 
@@ -222,6 +246,8 @@ public record CheckoutSession(
       unknownReason = s.unknownReason;
       claimScope = s.claimScope;
       replacedBy = s.replacedBy;
+      duplicatePaymentIds = s.duplicatePaymentIds;
+      policyRefundsOwed = s.policyRefundsOwed;
     }
 
     public Builder id(String value) {
@@ -394,6 +420,16 @@ public record CheckoutSession(
       return this;
     }
 
+    public Builder duplicatePaymentIds(List<String> value) {
+      duplicatePaymentIds = value;
+      return this;
+    }
+
+    public Builder policyRefundsOwed(List<String> value) {
+      policyRefundsOwed = value;
+      return this;
+    }
+
     public CheckoutSession build() {
       return new CheckoutSession(
           id,
@@ -429,7 +465,9 @@ public record CheckoutSession(
           notFoundChecks,
           unknownReason,
           claimScope,
-          replacedBy);
+          replacedBy,
+          duplicatePaymentIds,
+          policyRefundsOwed);
     }
   }
 }

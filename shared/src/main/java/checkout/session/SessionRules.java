@@ -2,7 +2,11 @@ package checkout.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one place that decides how a fact from Fintoc changes what we store. Pure: no I/O, no JSON,
@@ -31,6 +35,12 @@ public final class SessionRules {
 
   /** A payment succeeded but Fintoc did not say for how much: never paid until it does. */
   public static final String AMOUNT_UNVERIFIED = "amount_unverified";
+
+  /**
+   * A second payment succeeded on a session that already had one: the session keeps one (see {@link
+   * #merge}) and lists the others in {@code duplicatePaymentIds}.
+   */
+  public static final String DUPLICATE_PAYMENT = "duplicate_payment";
 
   /**
    * Fintoc kept answering 404 for a session (at least {@link #MIN_NOT_FOUND_CHECKS} looks over the
@@ -90,6 +100,23 @@ public final class SessionRules {
    */
   public static Result merge(
       Observation fact, CheckoutSession session, PaymentRecord payment, Instant now) {
+    return merge(fact, session, payment, now, false);
+  }
+
+  /**
+   * As {@link #merge(Observation, CheckoutSession, PaymentRecord, Instant)}; with {@code
+   * automaticRefunds} (the AutomaticRefunds setting), a payment that becomes money that should not
+   * have been taken — paid after expiry, the wrong amount or currency, a duplicate — is added to
+   * the session's {@code policyRefundsOwed} in the same commit, once: when it becomes so, never
+   * again after its refund was stored ({@link #policyRefundStored}). A payment whose amount Fintoc
+   * did not report is never owed one.
+   */
+  public static Result merge(
+      Observation fact,
+      CheckoutSession session,
+      PaymentRecord payment,
+      Instant now,
+      boolean automaticRefunds) {
     String about =
         fact.sessionId() != null ? fact.sessionId() : payment == null ? null : payment.sessionId();
     if (about != null && session == null) {
@@ -110,7 +137,7 @@ public final class SessionRules {
     CheckoutSession newSessionState = null;
     if (session != null) {
       CheckoutSession candidate =
-          mergeIntoSession(session, fact, effectivePayment, now)
+          mergeIntoSession(session, fact, effectivePayment, now, automaticRefunds)
               .updatedAt(now)
               .version(session.version() + 1)
               .build();
@@ -147,7 +174,11 @@ public final class SessionRules {
   }
 
   private static CheckoutSession.Builder mergeIntoSession(
-      CheckoutSession base, Observation fact, PaymentRecord payment, Instant now) {
+      CheckoutSession base,
+      Observation fact,
+      PaymentRecord payment,
+      Instant now,
+      boolean automaticRefunds) {
     SessionStatus status = base.status();
     Instant statusAt = base.statusAt();
     if (base.id().equals(fact.sessionId())
@@ -167,14 +198,27 @@ public final class SessionRules {
             && (base.id().equals(payment.sessionId())
                 || payment.id().equals(base.paymentIntentId()));
     if (linked) {
-      // The session shows its payment as the payment's own record has it (already merged).
-      merged
-          .paymentIntentId(first(base.paymentIntentId(), payment.id()))
-          .paymentStatus(payment.status())
-          .paymentStatusAt(payment.statusAt())
-          .nextAction(payment.nextAction())
-          .paymentAmount(first(base.paymentAmount(), payment.amount()))
-          .paymentCurrency(first(base.paymentCurrency(), payment.currency()));
+      boolean own = base.paymentIntentId() == null || payment.id().equals(base.paymentIntentId());
+      Set<String> duplicates = new TreeSet<>(base.duplicatePaymentIds());
+      boolean shown = own || shownBefore(payment, base);
+      if (shown) {
+        duplicates.remove(payment.id());
+        if (!own && PaymentStatus.SUCCEEDED.equals(base.paymentStatus())) {
+          duplicates.add(base.paymentIntentId()); // displaced, but its money arrived
+        }
+        // The session shows its payment as the payment's own record has it (already merged).
+        merged
+            .paymentIntentId(payment.id())
+            .paymentStatus(payment.status())
+            .paymentStatusAt(payment.statusAt())
+            .nextAction(payment.nextAction())
+            .paymentAmount(own ? first(base.paymentAmount(), payment.amount()) : payment.amount())
+            .paymentCurrency(
+                own ? first(base.paymentCurrency(), payment.currency()) : payment.currency());
+      } else if (PaymentStatus.SUCCEEDED.equals(payment.status())) {
+        duplicates.add(payment.id());
+      }
+      merged.duplicatePaymentIds(new ArrayList<>(duplicates));
     }
     // Fintoc reported something about this session or its payment: it knows it, whatever 404s
     // came before.
@@ -210,9 +254,25 @@ public final class SessionRules {
             && view.paymentAmount() == base.amount()
             && view.paymentCurrency().equals(base.currency());
     int openChecks = openChecks(base, view, fact);
+    String attention =
+        attention(
+            succeeded,
+            amountKnown,
+            exactAmount,
+            status,
+            unknownReason,
+            !view.duplicatePaymentIds().isEmpty());
+    if (automaticRefunds) {
+      Set<String> owed = new TreeSet<>(base.policyRefundsOwed());
+      Set<String> deserving = refundable(view.paymentIntentId(), attention, view);
+      deserving.removeAll(refundable(base.paymentIntentId(), base.attention(), base));
+      owed.addAll(deserving);
+      merged.policyRefundsOwed(new ArrayList<>(owed));
+      view = merged.build();
+    }
     return merged
         .paid(succeeded && exactAmount && !SessionStatus.EXPIRED.equals(status))
-        .attention(attention(succeeded, amountKnown, exactAmount, status, unknownReason))
+        .attention(attention)
         .settleChecks(settleChecks(base, view, fact))
         .nextSettleCheckAt(nextSettleCheck(base, view, fact, now))
         .openChecks(openChecks)
@@ -302,7 +362,8 @@ public final class SessionRules {
       boolean amountKnown,
       boolean exactAmount,
       SessionStatus status,
-      String unknownReason) {
+      String unknownReason,
+      boolean duplicates) {
     if (!succeeded) {
       return unknownReason != null ? UNKNOWN_AT_FINTOC : null;
     }
@@ -312,17 +373,86 @@ public final class SessionRules {
     if (!exactAmount) {
       return AMOUNT_MISMATCH;
     }
-    return SessionStatus.EXPIRED.equals(status) ? PAID_AFTER_EXPIRY : null;
+    if (SessionStatus.EXPIRED.equals(status)) {
+      return PAID_AFTER_EXPIRY;
+    }
+    return duplicates ? DUPLICATE_PAYMENT : null;
+  }
+
+  /**
+   * The payments of a session that are money it should not have taken: its own when it was paid
+   * after expiry or for another amount or currency (never when its amount is unknown), and every
+   * duplicate. Never the one good payment of a paid order.
+   */
+  private static Set<String> refundable(
+      String paymentIntentId, String attention, CheckoutSession session) {
+    Set<String> payments = new TreeSet<>(session.duplicatePaymentIds());
+    if (paymentIntentId != null
+        && (PAID_AFTER_EXPIRY.equals(attention) || AMOUNT_MISMATCH.equals(attention))) {
+      payments.add(paymentIntentId);
+    }
+    return payments;
+  }
+
+  /**
+   * Which of two linked payments a session shows: one whose money arrived beats one whose did not
+   * (the exact amount first, so a paid order stays paid whatever else was paid), then the earliest
+   * to succeed; among payments without money, one that may still succeed beats one that ended, then
+   * the latest reported. Ties go by id, so the same payments in any order end the same. True when
+   * {@code payment} beats what {@code session} shows now.
+   */
+  private static boolean shownBefore(PaymentRecord payment, CheckoutSession session) {
+    int rank = rank(payment.status(), payment.amount(), payment.currency(), session);
+    int shownRank =
+        rank(session.paymentStatus(), session.paymentAmount(), session.paymentCurrency(), session);
+    if (rank != shownRank) {
+      return rank < shownRank;
+    }
+    int byTime = compare(payment.statusAt(), session.paymentStatusAt());
+    if (byTime != 0) {
+      return rank <= 1 ? byTime < 0 : byTime > 0;
+    }
+    return rank <= 1
+        ? payment.id().compareTo(session.paymentIntentId()) < 0
+        : payment.id().compareTo(session.paymentIntentId()) > 0;
+  }
+
+  /** 0: succeeded for the order's amount; 1: succeeded; 2: may still succeed; 3: ended. */
+  private static int rank(
+      PaymentStatus status, Long amount, String currency, CheckoutSession session) {
+    if (PaymentStatus.SUCCEEDED.equals(status)) {
+      return amount != null && amount == session.amount() && session.currency().equals(currency)
+          ? 0
+          : 1;
+    }
+    return status != null && status.isFinal() ? 3 : 2;
+  }
+
+  /**
+   * The session once the automatic refund of {@code paymentIntentId} is stored: no longer owed (the
+   * refund itself is tracked from here), out of the sweep when nothing else keeps it there. Null
+   * when it was not owed.
+   */
+  public static CheckoutSession policyRefundStored(
+      CheckoutSession session, String paymentIntentId, Instant now) {
+    if (!session.policyRefundsOwed().contains(paymentIntentId)) {
+      return null;
+    }
+    List<String> owed = new ArrayList<>(session.policyRefundsOwed());
+    owed.remove(paymentIntentId);
+    CheckoutSession.Builder after = session.toBuilder().policyRefundsOwed(owed);
+    if (!after.build().awaitsSettlement() && owed.isEmpty()) {
+      after.settleChecks(0).nextSettleCheckAt(null);
+    }
+    return after.updatedAt(now).version(session.version() + 1).build();
   }
 
   /** Each of the sweeper's looks at an unsettled payment counts; settled, the count ends. */
   private static int settleChecks(CheckoutSession base, CheckoutSession merged, Observation fact) {
-    if (!merged.awaitsSettlement()) {
+    if (!swept(merged)) {
       return 0;
     }
-    return fact.fromSweep() && base.awaitsSettlement()
-        ? base.settleChecks() + 1
-        : base.settleChecks();
+    return fact.fromSweep() && swept(base) ? base.settleChecks() + 1 : base.settleChecks();
   }
 
   /**
@@ -332,13 +462,21 @@ public final class SessionRules {
    */
   private static Instant nextSettleCheck(
       CheckoutSession base, CheckoutSession merged, Observation fact, Instant now) {
-    if (!merged.awaitsSettlement()) {
+    if (!swept(merged)) {
       return null;
     }
-    if (base.nextSettleCheckAt() == null || !base.awaitsSettlement() || fact.fromSweep()) {
+    if (base.nextSettleCheckAt() == null || !swept(base) || fact.fromSweep()) {
       return now.plus(settleInterval(settleChecks(base, merged, fact)));
     }
     return base.nextSettleCheckAt();
+  }
+
+  /**
+   * The sweeper keeps looking at a session (index unsettled-by-check) while its payment is not
+   * final, and while it owes an automatic refund not stored yet.
+   */
+  private static boolean swept(CheckoutSession session) {
+    return session.awaitsSettlement() || session.owesPolicyRefund();
   }
 
   static Duration settleInterval(int checks) {

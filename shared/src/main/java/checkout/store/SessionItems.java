@@ -8,6 +8,7 @@ import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -58,6 +59,8 @@ public final class SessionItems {
       item.put("not_found_checks", n(session.notFoundChecks()));
     }
     Attr.putIfPresent(item, "unknown_reason", session.unknownReason());
+    putSet(item, "duplicate_payment_ids", session.duplicatePaymentIds());
+    putSet(item, "policy_refunds_owed", session.policyRefundsOwed());
     // A session Fintoc kept not knowing has left the sweep for a person: in neither index.
     boolean swept = session.unknownReason() == null;
     if (swept && session.status().isOpen() && session.expiresAt() != null) {
@@ -121,6 +124,21 @@ public final class SessionItems {
         .unknownReason(Attr.string(item, "unknown_reason"))
         .claimScope(Attr.string(item, "claim_scope"))
         .replacedBy(Attr.string(item, "replaced_by"))
+        .duplicatePaymentIds(set(item, "duplicate_payment_ids"))
+        .policyRefundsOwed(set(item, "policy_refunds_owed"))
         .build();
+  }
+
+  /** A string set (DynamoDB has no empty set: absent when empty). */
+  private static void putSet(Map<String, AttributeValue> item, String name, List<String> values) {
+    if (!values.isEmpty()) {
+      item.put(name, AttributeValue.fromSs(values));
+    }
+  }
+
+  /** Sorted, as the rules keep them, so a set read back compares equal to the one written. */
+  private static List<String> set(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || !value.hasSs() ? List.of() : value.ss().stream().sorted().toList();
   }
 }

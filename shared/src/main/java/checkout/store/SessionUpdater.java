@@ -27,8 +27,19 @@ public final class SessionUpdater {
   private final Clock clock;
   private final Sleeper sleeper;
   private final Jitter jitter = new Jitter();
+  private final boolean automaticRefunds;
 
   public SessionUpdater(SessionRepository sessions, Clock clock, Sleeper sleeper) {
+    this(sessions, clock, sleeper, false);
+  }
+
+  /**
+   * @param automaticRefunds the AutomaticRefunds setting: the rules then mark a payment that should
+   *     not have been taken as owed a refund, in the commit that records it
+   */
+  public SessionUpdater(
+      SessionRepository sessions, Clock clock, Sleeper sleeper, boolean automaticRefunds) {
+    this.automaticRefunds = automaticRefunds;
     this.sessions = sessions;
     this.claims = sessions.claims();
     this.clock = clock;
@@ -59,7 +70,8 @@ public final class SessionUpdater {
               : payment == null ? null : payment.sessionId();
       CheckoutSession session = sessionId == null ? null : sessions.find(sessionId).orElse(null);
 
-      SessionRules.Result result = SessionRules.merge(fact, session, payment, clock.instant());
+      SessionRules.Result result =
+          SessionRules.merge(fact, session, payment, clock.instant(), automaticRefunds);
       SessionRepository.Commit commit =
           sessions.commitEvent(
               eventId,
@@ -106,6 +118,9 @@ public final class SessionUpdater {
           case SessionRules.AMOUNT_MISMATCH ->
               "a payment succeeded for another amount or currency than the order's:"
                   + " do not fulfil; refund or collect the difference";
+          case SessionRules.DUPLICATE_PAYMENT ->
+              "a second payment succeeded on a session already paid: refund it"
+                  + " (AutomaticRefunds on: it is refunded automatically)";
           default ->
               "a payment succeeded but Fintoc did not report its amount: check it in Fintoc's dashboard";
         };

@@ -77,7 +77,10 @@ final class CreateSessionRoot {
             new CheckoutReplacement(
                 checkoutSecrets,
                 sessions,
-                new SessionUpdater(sessions, clock, platform.sleeper()),
+                // It may record a payment of the checkout it replaces: marked owed as the webhook
+                // would, and refunded by the sweeper.
+                new SessionUpdater(
+                    sessions, clock, platform.sleeper(), settings.automaticRefunds()),
                 fintoc,
                 clock),
             new Customers(

@@ -4,9 +4,12 @@ import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocOptions;
 import checkout.platform.Platform;
+import checkout.refund.PolicyRefunds;
+import checkout.refund.Refunds;
 import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
+import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
 import checkout.time.Jitter;
@@ -34,7 +37,22 @@ final class ExpirySweeperRoot {
         new Sweeper(
             sessions,
             fintoc,
-            new SessionUpdater(sessions, platform.clock(), platform.sleeper()),
+            new SessionUpdater(
+                sessions,
+                platform.clock(),
+                platform.sleeper(),
+                platform.settings().automaticRefunds()),
+            new PolicyRefunds(
+                new Refunds(
+                    new RefundRepository(platform.dynamo(), platform.settings().table()),
+                    sessions,
+                    fintoc,
+                    platform.settings().orderReferenceKey(),
+                    platform.clock(),
+                    platform.sleeper()),
+                sessions,
+                platform.clock(),
+                platform.sleeper()),
             platform.settings().sweep(),
             new Pace(platform.settings().sweep().callsPerSecond(), platform.sleeper()),
             platform.clock());

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code not_found}: Fintoc answered 404 (asked again later); {@code unknown_at_fintoc}: of
  *       those, sessions that now leave the sweep for a person. {@code errors}: no answer (5xx,
  *       timeout, 429, a refused key) or a failure here. {@code deferred}: sessions moved back in
- *       their index after a look that settled nothing (404 or no answer).
+ *       their index after a look that settled nothing (404 or no answer). {@code policy_refunds}:
+ *       automatic refunds a session still owed, stored by this run (AutomaticRefunds).
  *   <li>{@code stopped}: why the run ended before reaching everything ({@code deadline}, {@code
  *       rate_limited}, {@code authentication}), or null; {@code stopped_at_deadline} the same for
  *       the deadline alone.
@@ -41,6 +42,7 @@ final class SweepSummary {
   final AtomicLong unknownAtFintoc = new AtomicLong();
   final AtomicLong deferred = new AtomicLong();
   final AtomicLong errors = new AtomicLong();
+  final AtomicLong policyRefunds = new AtomicLong();
   final AtomicLong itemsRead = new AtomicLong();
   final AtomicLong queries = new AtomicLong();
   private final Map<String, Long> dueByShard = new LinkedHashMap<>();
@@ -89,6 +91,7 @@ final class SweepSummary {
     map.put("unknown_at_fintoc", unknownAtFintoc.get());
     map.put("deferred", deferred.get());
     map.put("errors", errors.get());
+    map.put("policy_refunds", policyRefunds.get());
     map.put("items_read", itemsRead.get());
     map.put("queries", queries.get());
     map.put("read_capacity_units", readCapacity);

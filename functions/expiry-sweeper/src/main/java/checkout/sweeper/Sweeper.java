@@ -5,6 +5,7 @@ import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
 import checkout.log.Log;
+import checkout.refund.PolicyRefunds;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.SessionRules;
@@ -54,6 +55,7 @@ final class Sweeper {
   private final SessionRepository sessions;
   private final FintocClient fintoc;
   private final SessionUpdater updater;
+  private final PolicyRefunds policyRefunds;
   private final Settings.Sweep settings;
   private final Pace pace;
   private final Clock clock;
@@ -62,12 +64,14 @@ final class Sweeper {
       SessionRepository sessions,
       FintocClient fintoc,
       SessionUpdater updater,
+      PolicyRefunds policyRefunds,
       Settings.Sweep settings,
       Pace pace,
       Clock clock) {
     this.sessions = sessions;
     this.fintoc = fintoc;
     this.updater = updater;
+    this.policyRefunds = policyRefunds;
     this.settings = settings;
     this.pace = pace;
     this.clock = clock;
@@ -215,13 +219,23 @@ final class Sweeper {
 
   private void reconcile(
       boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary) {
+    CheckoutSession after = look(settling, id, deadlines, summary);
+    // A session owing an automatic refund stays in the unsettled index until it is stored: made
+    // here when the webhook that committed the payment died before making it.
+    if (after != null && after.owesPolicyRefund()) {
+      summary.policyRefunds.addAndGet(policyRefunds.settle(after, deadlines.get()));
+    }
+  }
+
+  /** Asks Fintoc about the session and records the answer; what the session became, or null. */
+  private CheckoutSession look(
+      boolean settling, String id, Supplier<Deadline> deadlines, SweepSummary summary) {
     JsonNode fintocSession;
     try {
       fintocSession = fintoc.getCheckoutSession(id, deadlines.get());
     } catch (FintocException e) {
       if (e.kind() == FintocException.Kind.REJECTED && e.status() == 404) {
-        notFound(id, summary);
-        return;
+        return notFound(id, summary);
       }
       // No answer: nothing is known, but the look counts, so the session moves back in its index
       // and the next run reaches what this one did not.
@@ -236,7 +250,7 @@ final class Sweeper {
       if (after != null) {
         summary.deferred.incrementAndGet();
       }
-      return;
+      return after;
     }
     Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true);
     CheckoutSession after = updater.record(fact, null, null).after();
@@ -249,6 +263,7 @@ final class Sweeper {
       (after.status().equals(SessionStatus.FINISHED) ? summary.finished : summary.expired)
           .incrementAndGet();
     }
+    return after;
   }
 
   /**
@@ -256,7 +271,7 @@ final class Sweeper {
    * key, a fault). It is asked again later; after repeated 404s over {@code unknownAfter} it leaves
    * the sweep with attention {@code unknown_at_fintoc}, its status untouched.
    */
-  private void notFound(String id, SweepSummary summary) {
+  private CheckoutSession notFound(String id, SweepSummary summary) {
     summary.notFound.incrementAndGet();
     String keyMode = fintoc.keyMode();
     SessionUpdater.Update update =
@@ -267,7 +282,7 @@ final class Sweeper {
             null);
     CheckoutSession after = update.after();
     if (after == null) {
-      return;
+      return null;
     }
     boolean mismatch = keyMode != null && after.mode() != null && !keyMode.equals(after.mode());
     Log.warn(
@@ -291,6 +306,7 @@ final class Sweeper {
     } else {
       summary.deferred.incrementAndGet();
     }
+    return after;
   }
 
   /**

@@ -10,14 +10,17 @@ import checkout.metrics.Invocation;
 import checkout.metrics.Metric;
 import checkout.metrics.Metrics;
 import checkout.platform.Platform;
+import checkout.refund.PolicyRefunds;
 import checkout.session.Observation;
 import checkout.snapstart.Priming;
 import checkout.store.SessionUpdater;
+import checkout.time.Deadline;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -31,7 +34,11 @@ public final class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final SignatureCheck signatures;
   private final SessionUpdater updater;
+  private final PolicyRefunds policyRefunds;
   private final Clock clock;
+
+  /** Kept from the invocation's time to answer Fintoc after a refund's call. */
+  private static final Duration MARGIN = Duration.ofSeconds(2);
 
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
@@ -46,6 +53,7 @@ public final class WebhookHandler
     WebhookRoot root = new WebhookRoot(platform);
     this.signatures = root.signatures;
     this.updater = root.updater;
+    this.policyRefunds = root.policyRefunds;
     this.clock = platform.clock();
     this.priming = Priming.register("WebhookHandler", root::prime);
   }
@@ -54,7 +62,11 @@ public final class WebhookHandler
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent request, Context context) {
     try (Invocation invocation = Invocation.begin(context)) {
       try {
-        Outcome outcome = record(HttpRequests.rawBody(request), request);
+        Deadline deadline =
+            context == null
+                ? Deadline.NONE
+                : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()), MARGIN);
+        Outcome outcome = record(HttpRequests.rawBody(request), request, deadline);
         return HttpResponses.json(
             200, Json.object().put("received", true).put("outcome", outcome.word));
       } catch (Exception e) {
@@ -90,7 +102,7 @@ public final class WebhookHandler
    * Verifies and records one delivery; says whether it was applied, a duplicate, ignored or
    * foreign.
    */
-  private Outcome record(byte[] body, APIGatewayV2HTTPEvent request) {
+  private Outcome record(byte[] body, APIGatewayV2HTTPEvent request, Deadline deadline) {
     try {
       signatures.verify(body, HttpRequests.header(request, WebhookSignature.HEADER));
     } catch (WebhookSignature.VerificationException e) {
@@ -116,6 +128,7 @@ public final class WebhookHandler
         Log.tag("session_id", update.after().id());
       }
       retries = update.retries();
+      refundOwed(update, deadline);
     }
     Metrics.count(outcome.metric);
     Log.info(
@@ -129,5 +142,28 @@ public final class WebhookHandler
         "retries",
         retries);
     return outcome;
+  }
+
+  /**
+   * The automatic refunds the session owes, asked for right after the commit that made them owed
+   * (or again on a redelivery, should the first delivery have died before). Best effort: the event
+   * is recorded whatever happens here, and the sweeper completes what is still owed.
+   */
+  private void refundOwed(SessionUpdater.Update update, Deadline deadline) {
+    if (update.after() == null || !update.after().owesPolicyRefund()) {
+      return;
+    }
+    try {
+      policyRefunds.settle(update.after(), deadline);
+    } catch (RuntimeException e) {
+      Log.warn(
+          "policy_refund_deferred",
+          "session_id",
+          update.after().id(),
+          "error",
+          e.getClass().getSimpleName(),
+          "action",
+          "the sweeper requests it at its next look");
+    }
   }
 }

@@ -1,16 +1,22 @@
 package checkout.webhook;
 
 import checkout.fintoc.FintocCheckoutSession;
+import checkout.fintoc.FintocClient;
+import checkout.fintoc.FintocOptions;
 import checkout.fintoc.WebhookSignature;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.platform.Platform;
+import checkout.refund.PolicyRefunds;
+import checkout.refund.Refunds;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
+import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
+import checkout.time.Jitter;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,6 +24,9 @@ import java.util.List;
 final class WebhookRoot {
   final SignatureCheck signatures;
   final SessionUpdater updater;
+
+  /** The automatic refunds a commit made owed (AutomaticRefunds on); the sweeper completes them. */
+  final PolicyRefunds policyRefunds;
 
   private final Platform platform;
   private final SessionRepository sessions;
@@ -28,7 +37,29 @@ final class WebhookRoot {
         new SignatureCheck(
             platform.secrets(), platform.settings().webhookTolerance(), platform.clock());
     this.sessions = new SessionRepository(platform.dynamo(), platform.settings().table());
-    this.updater = new SessionUpdater(sessions, platform.clock(), platform.sleeper());
+    this.updater =
+        new SessionUpdater(
+            sessions, platform.clock(), platform.sleeper(), platform.settings().automaticRefunds());
+    // One attempt, after the commit: Fintoc waits for our answer, and the sweeper completes what
+    // this could not (the refund held and sent again under its key, or requested at its next look).
+    FintocClient fintoc =
+        new FintocClient(
+            FintocOptions.from(platform.settings().fintoc()).singleAttempt(),
+            platform.secrets(),
+            platform.sleeper(),
+            new Jitter());
+    this.policyRefunds =
+        new PolicyRefunds(
+            new Refunds(
+                new RefundRepository(platform.dynamo(), platform.settings().table()),
+                sessions,
+                fintoc,
+                platform.settings().orderReferenceKey(),
+                platform.clock(),
+                platform.sleeper()),
+            sessions,
+            platform.clock(),
+            platform.sleeper());
   }
 
   /**
