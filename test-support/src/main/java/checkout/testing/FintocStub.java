@@ -135,6 +135,11 @@ public final class FintocStub implements AutoCloseable {
     simulator.hold(id, status, paymentIntentId, paymentStatus);
   }
 
+  /** Another payment on a held session, of its amount: a customer who paid twice. */
+  public void holdOtherPayment(String sessionId, String paymentIntentId, String paymentStatus) {
+    simulator.holdOtherPayment(sessionId, paymentIntentId, paymentStatus);
+  }
+
   /**
    * A customer made outside the stack (Fintoc's dashboard, another integration), in test mode;
    * returns its id.

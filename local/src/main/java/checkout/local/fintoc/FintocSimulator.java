@@ -337,6 +337,14 @@ public final class FintocSimulator {
     sessions.put(id, session);
   }
 
+  /**
+   * Another payment on a held session, of the session's amount (a customer who paid twice): it can
+   * be refunded like the session's own.
+   */
+  public void holdOtherPayment(String sessionId, String paymentIntentId, String paymentStatus) {
+    sessions.get(sessionId).otherPayments.put(paymentIntentId, paymentStatus);
+  }
+
   public void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     String method = exchange.getRequestMethod();

@@ -218,6 +218,11 @@ public final class SimulatedRefunds {
     }
   }
 
+  /** Every refund it made, as Fintoc holds it now, oldest first. */
+  public synchronized List<ObjectNode> all() {
+    return refunds.values().stream().map(Refund::toJson).toList();
+  }
+
   /** How many refunds it made (replayed answers excluded). */
   public synchronized int created() {
     return refunds.size();

@@ -140,9 +140,17 @@ final class SimulatedSession {
     return session;
   }
 
+  /**
+   * Payments made on it besides its own (a customer who paid twice), by id: their status. Fintoc
+   * keeps showing the session's first payment; these are only known by their own events.
+   */
+  final Map<String, String> otherPayments = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The status of its payment if that payment is {@code paymentIntentId}, else null. */
   synchronized String statusOfPayment(String paymentIntentId) {
-    return paymentIntentId.equals(this.paymentIntentId) ? paymentStatus : null;
+    return paymentIntentId.equals(this.paymentIntentId)
+        ? paymentStatus
+        : otherPayments.get(paymentIntentId);
   }
 
   /** The payment_intent object: the data of payment_intent.* events. */
