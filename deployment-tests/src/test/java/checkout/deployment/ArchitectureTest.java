@@ -239,8 +239,10 @@ class ArchitectureTest {
           "WebhookHandler: answer.metricCode()", "the same",
           "FintocClient: outcome",
               "FintocClient.outcome(status): 2xx…5xx, 429, other; timeout, network",
-          "SessionUpdater: session.attention()", "one of SessionRules' three kinds",
-          "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types");
+          "SessionUpdater: session.attention()", "one of SessionRules' kinds",
+          "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types",
+          "Refunds: REFUND_UNCONFIRMED", "a constant: refund_unconfirmed",
+          "Refunds: StoredRefund.REFUND_FAILED", "a constant: refund_failed");
 
   private static final Pattern METRIC_CALL =
       Pattern.compile("Metrics\\.(?:count|record)\\(\\s*Metric\\.\\w+\\s*,");
