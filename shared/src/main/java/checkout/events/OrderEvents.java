@@ -21,6 +21,7 @@ import java.util.Objects;
  *       {@code next_action} it did not have before (once per committed version);
  *   <li>{@link #ATTENTION}: money moved in a way an operator must reconcile — {@code
  *       paid_after_expiry}, {@code amount_mismatch}, {@code amount_unverified}, {@code
+ *       duplicate_payment} (a second payment of a paid order: it stays paid), {@code
  *       unknown_at_fintoc} (once per kind).
  * </ul>
  *
