@@ -30,6 +30,30 @@ class ConfigTest {
   }
 
   @Test
+  void automaticRefundsAreOffUnlessSetOnAndAnyOtherValueIsReportedAtInit() {
+    assertThat(Settings.from(Config.of(Map.of("SESSIONS_TABLE", "t"))).automaticRefunds())
+        .isFalse();
+    assertThat(
+            Settings.from(Config.of(Map.of("SESSIONS_TABLE", "t", "AUTOMATIC_REFUNDS", "on")))
+                .automaticRefunds())
+        .isTrue();
+    assertThatThrownBy(
+            () ->
+                Settings.from(
+                    Config.of(
+                        Map.of(
+                            "SESSIONS_TABLE",
+                            "t",
+                            "AUTOMATIC_REFUNDS",
+                            "yes",
+                            "SWEEP_PAGE_SIZE",
+                            "0"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("AUTOMATIC_REFUNDS must be on or off, got 'yes'")
+        .hasMessageContaining("SWEEP_PAGE_SIZE");
+  }
+
+  @Test
   void aMissingRequiredVariableNamesIt() {
     assertThatThrownBy(() -> Config.of(Map.of()).required("SESSIONS_TABLE"))
         .hasMessage("SESSIONS_TABLE must be set");
