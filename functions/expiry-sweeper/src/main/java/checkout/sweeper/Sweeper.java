@@ -253,10 +253,13 @@ final class Sweeper {
       return after;
     }
     Observation fact = FintocCheckoutSession.observe(fintocSession, clock.instant(), true);
-    CheckoutSession after = updater.record(fact, null, null).after();
+    SessionUpdater.Update update = updater.record(fact, null, null);
+    CheckoutSession after = update.after();
     if (settling) {
-      (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled)
-          .incrementAndGet();
+      if (update.before() == null || update.before().awaitsSettlement()) {
+        (after != null && !after.awaitsSettlement() ? summary.settled : summary.stillUnsettled)
+            .incrementAndGet();
+      } // else its payment was final: it was here for an owed automatic refund alone
     } else if (after == null || after.status().isOpen()) {
       summary.skipped.incrementAndGet(); // Fintoc still has it open: asked again later
     } else {

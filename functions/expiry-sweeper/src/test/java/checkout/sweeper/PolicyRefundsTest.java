@@ -312,7 +312,10 @@ class PolicyRefundsTest {
     Map<String, Object> summary =
         sweeperAt(clock, config).handleRequest(Map.of(), TestContext.unhurried());
 
-    assertThat(summary).containsEntry("policy_refunds", 1L);
+    assertThat(summary)
+        .containsEntry("policy_refunds", 1L)
+        .as("its payment was final already: nothing settled")
+        .containsEntry("settled", 0L);
     assertThat(fintocRefunds()).containsExactly(policyRefund(PI, 15000, "CLP"));
     assertThat(stored().policyRefundsOwed()).isEmpty();
     assertThat(stored().nextSettleCheckAt()).isNull();
