@@ -194,7 +194,9 @@ public final class ExampleMerchant {
       <html lang="en">
       <head><meta charset="utf-8"><title>Merchant backend: order events</title>
       <link rel="icon" href="data:,"><link rel="stylesheet" href="/style.css">
-      <style>td { padding: .2rem .5rem; } td input { width: 6rem; } td button { padding: .3rem .8rem; }</style>
+      <style>td { padding: .2rem .5rem; } td:nth-child(-n+4) { white-space: nowrap; }
+        td input { width: 6rem; } td button { padding: .3rem .8rem; }
+        td output { display: block; font-size: .85rem; color: #555; }</style>
       </head>
       <body>
       <h1>Order events received</h1>
