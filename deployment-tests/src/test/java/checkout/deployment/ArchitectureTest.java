@@ -220,7 +220,7 @@ class ArchitectureTest {
       constructors.put(source.className(), parameters);
     }
 
-    assertThat(constructors).hasSize(6);
+    assertThat(constructors).hasSize(7);
     assertThat(constructors)
         .allSatisfy(
             (handler, parameters) ->
@@ -240,7 +240,9 @@ class ArchitectureTest {
           "FintocClient: outcome",
               "FintocClient.outcome(status): 2xx…5xx, 429, other; timeout, network",
           "SessionUpdater: session.attention()", "one of SessionRules' three kinds",
-          "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types");
+          "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types",
+          "Refunds: REFUND_UNCONFIRMED", "a constant of Refunds (an attention kind)",
+          "Refunds: StoredRefund.REFUND_FAILED", "a constant of StoredRefund (an attention kind)");
 
   private static final Pattern METRIC_CALL =
       Pattern.compile("Metrics\\.(?:count|record)\\(\\s*Metric\\.\\w+\\s*,");
