@@ -56,18 +56,27 @@ public final class RefundFixture {
    * would store it, and held so at Fintoc.
    */
   public void paid(FintocStub fintoc, String sessionId, String paymentIntentId) {
+    finished(fintoc, sessionId, paymentIntentId, "succeeded");
+  }
+
+  /**
+   * Session {@code sessionId} finished at Fintoc with its payment in {@code paymentStatus}: stored
+   * as the webhook would store it (now, on this clock), and held so at Fintoc.
+   */
+  public void finished(
+      FintocStub fintoc, String sessionId, String paymentIntentId, String paymentStatus) {
     Instant now = clock.instant();
     sessions.insert(
         TestSessions.open(sessionId, "order-" + sessionId, now.plus(Duration.ofDays(1))));
     String event =
         FintocEvents.sessionFinished(
-            "evt_paid_" + sessionId, sessionId, paymentIntentId, "succeeded");
+            "evt_finished_" + sessionId, sessionId, paymentIntentId, paymentStatus);
     new SessionUpdater(sessions, clock, new RecordingSleeper())
         .record(
             FintocCheckoutSession.observe(Json.parse(event).get("data"), now, false),
-            "evt_paid_" + sessionId,
+            "evt_finished_" + sessionId,
             "checkout_session.finished");
-    fintoc.holdSession(sessionId, "finished", paymentIntentId, "succeeded");
+    fintoc.holdSession(sessionId, "finished", paymentIntentId, paymentStatus);
   }
 
   /** The merchant asks {@code amount} back under {@code idempotencyKey}: our refund as stored. */
