@@ -438,7 +438,7 @@ class LocalStackTest {
   @Test
   void aBinaryBodyReachesTheFunctionBase64EncodedAndItsSignatureStillVerifies() {
     byte[] body =
-        "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"refund.succeeded\",\"data\":{}}"
+        "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"payout.succeeded\",\"data\":{}}"
             .getBytes(StandardCharsets.UTF_8);
     HttpRequest request =
         HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))

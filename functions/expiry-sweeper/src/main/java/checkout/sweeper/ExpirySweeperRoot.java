@@ -3,10 +3,13 @@ package checkout.sweeper;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocOptions;
+import checkout.fintoc.FintocRefund;
 import checkout.platform.Platform;
+import checkout.refund.Refunds;
 import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
+import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
 import checkout.time.Jitter;
@@ -19,6 +22,7 @@ final class ExpirySweeperRoot {
 
   private final Platform platform;
   private final SessionRepository sessions;
+  private final RefundRepository refundStore;
 
   ExpirySweeperRoot(Platform platform) {
     this.platform = platform;
@@ -30,11 +34,20 @@ final class ExpirySweeperRoot {
             platform.secrets(),
             platform.sleeper(),
             new Jitter());
+    this.refundStore = new RefundRepository(platform.dynamo(), platform.settings().table());
     this.sweeper =
         new Sweeper(
             sessions,
             fintoc,
             new SessionUpdater(sessions, platform.clock(), platform.sleeper()),
+            refundStore,
+            new Refunds(
+                refundStore,
+                sessions,
+                fintoc,
+                platform.settings().orderReferenceKey(),
+                platform.clock(),
+                platform.sleeper()),
             platform.settings().sweep(),
             new Pace(platform.settings().sweep().callsPerSecond(), platform.sleeper()),
             platform.clock());
@@ -42,7 +55,8 @@ final class ExpirySweeperRoot {
 
   /**
    * A page of each sweep index that can hold nothing; the secret's read stopped before it is sent;
-   * a made-up Fintoc answer observed and decided; the storage paths, their write refused.
+   * made-up Fintoc answers (a session, a refund) observed and decided; the storage paths, their
+   * writes refused.
    */
   void prime() {
     Instant now = platform.clock().instant();
@@ -58,5 +72,7 @@ final class ExpirySweeperRoot {
         FintocCheckoutSession.toSession(
             Samples.fintocSession("expired"), platform.settings().orderReferenceKey(), now),
         now);
+    FintocRefund.fact(Samples.fintocRefund("succeeded"), now);
+    AdapterPriming.refundStorage(refundStore, now);
   }
 }
