@@ -132,6 +132,33 @@ test('a customer who pays sees the order confirmed as paid', async () => {
   await c.close();
 });
 
+test('the merchant refunds part of a paid order and hears the refund succeed', async () => {
+  const c = await customer('refund');
+  await checkout(c);
+  await c.page.click('button[value="succeeded"]');
+  await c.page.waitForSelector('#status[data-state="paid"]', { timeout: 20_000 });
+  const order = await orderShown(c.page);
+  // The merchant's back office: the Refund button asks its backend, which calls the IAM route.
+  await c.page.goto(`${STORE_URL}/merchant/`);
+  const paidRow = c.page.locator(`tr[data-type="checkout.session.paid"][data-order="${order}"]`);
+  await paidRow.waitFor({ timeout: 20_000 });
+  await paidRow.locator('input').fill('5000');
+  await paidRow.locator('button').click();
+  const answer = paidRow.locator('output[data-status]');
+  await answer.waitFor({ timeout: 20_000 });
+  assert.notEqual(await answer.getAttribute('data-status'), 'refused', await answer.textContent());
+  assert.match(await answer.textContent(), /rf_\w+/);
+  await c.shot('1-refund-requested');
+  // Fintoc (the simulator) moves the refund on; its webhook commits it, and the order event comes.
+  const succeeded = `tr[data-type="refund.succeeded"][data-order="${order}"]`;
+  await c.page.waitForSelector(`${succeeded}[data-refunded="partial"]`, { timeout: 20_000 });
+  assert.equal(await c.page.locator(succeeded).count(), 1);
+  assert.match(await c.page.textContent(succeeded), /5000 of 15000 CLP returned/);
+  await c.shot('2-refund-succeeded');
+  assert.deepEqual(c.errors, []);
+  await c.close();
+});
+
 test('a customer whose payment fails is told so, not shown a confirmation', async () => {
   const c = await customer('failed');
   await checkout(c);

@@ -220,7 +220,7 @@ class ArchitectureTest {
       constructors.put(source.className(), parameters);
     }
 
-    assertThat(constructors).hasSize(6);
+    assertThat(constructors).hasSize(7);
     assertThat(constructors)
         .allSatisfy(
             (handler, parameters) ->
@@ -241,8 +241,8 @@ class ArchitectureTest {
               "FintocClient.outcome(status): 2xx…5xx, 429, other; timeout, network",
           "SessionUpdater: session.attention()", "one of SessionRules' kinds",
           "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types",
-          "Refunds: REFUND_UNCONFIRMED", "a constant: refund_unconfirmed",
-          "Refunds: StoredRefund.REFUND_FAILED", "a constant: refund_failed");
+          "Refunds: REFUND_UNCONFIRMED", "a constant of Refunds (an attention kind)",
+          "Refunds: StoredRefund.REFUND_FAILED", "a constant of StoredRefund (an attention kind)");
 
   private static final Pattern METRIC_CALL =
       Pattern.compile("Metrics\\.(?:count|record)\\(\\s*Metric\\.\\w+\\s*,");

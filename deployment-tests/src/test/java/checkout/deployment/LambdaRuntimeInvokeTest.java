@@ -192,6 +192,19 @@ class LambdaRuntimeInvokeTest {
           .isEqualTo("succeeded");
       assertThat(Json.parse(paid.get("body").asText()).get("paid").asBoolean()).isTrue();
 
+      // Fintoc saw the sample order paid by the samples' payment, as their webhooks say.
+      stack.fintoc.holdSession("cs_test_000001", "finished", "pi_test_000001", "succeeded");
+      LambdaRunner refunds = functions.runner("refund-create.json");
+      JsonNode refunded = functions.answer("refund-create.json");
+      assertThat(refunded.get("statusCode").asInt()).as(refunds.log()).isEqualTo(202);
+      assertThat(Json.parse(refunded.get("body").asText()).get("amount").asLong()).isEqualTo(5000);
+      JsonNode listedRefunds = functions.answer("refund-list.json");
+      assertThat(Json.parse(listedRefunds.get("body").asText()).get("refunds")).hasSize(1);
+      JsonNode canceled = functions.answer("refund-cancel.json");
+      assertThat(canceled.get("statusCode").asInt()).as(refunds.log()).isEqualTo(200);
+      assertThat(Json.parse(canceled.get("body").asText()).get("status").asText())
+          .isEqualTo("canceled");
+
       JsonNode summary = functions.answer("expiry-sweeper.json");
       assertThat(summary.has("found")).as(functions.runner("expiry-sweeper.json").log()).isTrue();
 

@@ -9,6 +9,8 @@ import checkout.getsession.GetSessionHandler;
 import checkout.json.Json;
 import checkout.local.template.EnvVars;
 import checkout.prices.ListPricesHandler;
+import checkout.refund.Refunds;
+import checkout.refunds.RefundsHandler;
 import checkout.secrets.SampleKeys;
 import checkout.sweeper.ExpirySweeperHandler;
 import checkout.testing.FintocStub;
@@ -181,6 +183,43 @@ class SampleEventsTest {
       assertThat(Json.parse(response.getBody()).at("/error/code").asText())
           .isEqualTo("invalid_signature");
     }
+  }
+
+  @Test
+  void theRefundSamplesRefundPartOfThePaidSampleOrderListItAndCancelIt() throws Exception {
+    new CreateSessionHandler(TestStack.platform(config).build())
+        .handleRequest(event("create-session.json"), null);
+    Config local = config.with(Map.of("FINTOC_SECRET_ARN", "", "FINTOC_WEBHOOK_SECRET", envJson()));
+    for (String file : SignSampleEvents.samples().keySet()) {
+      new WebhookHandler(TestStack.platform(local).clock(A_YEAR_LATER).build())
+          .handleRequest(event(file), null);
+    }
+    // Fintoc saw the sample order paid by the samples' payment, as their webhooks say.
+    stack.fintoc.holdSession("cs_test_000001", "finished", "pi_test_000001", "succeeded");
+    RefundsHandler refunds = new RefundsHandler(TestStack.platform(config).build());
+
+    APIGatewayV2HTTPResponse created = refunds.handleRequest(event("refund-create.json"), null);
+
+    assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(202);
+    JsonNode refund = Json.parse(created.getBody());
+    assertThat(refund.get("amount").asLong()).isEqualTo(5000);
+    assertThat(refund.get("status").asText()).isEqualTo("pending");
+    String cancelSample = event("refund-cancel.json").getPathParameters().get("refund_id");
+    assertThat(refund.get("id").asText())
+        .as("the cancel sample names the refund the create sample makes")
+        .isEqualTo(cancelSample)
+        .isEqualTo(
+            Refunds.idFor(
+                "cs_test_000001", event("refund-create.json").getHeaders().get("idempotency-key")));
+
+    APIGatewayV2HTTPResponse listed = refunds.handleRequest(event("refund-list.json"), null);
+    assertThat(listed.getStatusCode()).isEqualTo(200);
+    assertThat(Json.parse(listed.getBody()).get("refunds").findValuesAsText("id"))
+        .containsExactly(cancelSample);
+
+    APIGatewayV2HTTPResponse canceled = refunds.handleRequest(event("refund-cancel.json"), null);
+    assertThat(canceled.getStatusCode()).as(canceled.getBody()).isEqualTo(200);
+    assertThat(Json.parse(canceled.getBody()).get("status").asText()).isEqualTo("canceled");
   }
 
   @Test

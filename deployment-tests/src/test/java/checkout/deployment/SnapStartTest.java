@@ -113,7 +113,8 @@ class SnapStartTest {
         LambdaRunner get = snapStart("GetSessionFunction");
         LambdaRunner prices = snapStart("ListPricesFunction");
         LambdaRunner webhook = snapStart("WebhookHandlerFunction");
-        LambdaRunner sweeper = snapStart("ExpirySweeperFunction")) {
+        LambdaRunner sweeper = snapStart("ExpirySweeperFunction");
+        LambdaRunner refunds = snapStart("RefundsFunction")) {
       JsonNode listed = Json.parse(prices.invoke(sample("list-prices.json")).body());
       assertThat(listed.get("statusCode").asInt()).as(prices.log()).isEqualTo(200);
       JsonNode created = Json.parse(create.invoke(sample("create-session.json")).body());
@@ -142,9 +143,20 @@ class SnapStartTest {
       assertThat(Json.parse(get.invoke(sample("get-session.json")).body()).get("body").asText())
           .contains("\"payment_status\":\"succeeded\"");
 
+      // Fintoc saw the sample order paid by the samples' payment, as their webhooks say.
+      stack.fintoc.holdSession("cs_test_000001", "finished", "pi_test_000001", "succeeded");
+      JsonNode refunded = Json.parse(refunds.invoke(sample("refund-create.json")).body());
+      assertThat(refunded.get("statusCode").asInt()).as(refunds.log()).isEqualTo(202);
+
       JsonNode summary = Json.parse(sweeper.invoke(sample("expiry-sweeper.json")).body());
       assertThat(summary.has("found")).as(sweeper.log()).isTrue();
-      assertThat(create.log() + get.log() + prices.log() + webhook.log() + sweeper.log())
+      assertThat(
+              create.log()
+                  + get.log()
+                  + prices.log()
+                  + webhook.log()
+                  + sweeper.log()
+                  + refunds.log())
           .doesNotContain("sk_test_")
           .doesNotContain("whsec_stub")
           .doesNotContain(SecretsManagerStub.ORDER_SIGNING_SECRET);

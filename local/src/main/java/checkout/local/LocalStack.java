@@ -69,7 +69,7 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
   private final List<String> banner = new ArrayList<>();
   private final List<StreamMapping> streams = new ArrayList<>();
-  private final ExampleMerchant merchant = new ExampleMerchant();
+  private ExampleMerchant merchant;
   private LocalEventBus eventBus;
   private URI eventBusUrl;
   private LocalQueue deadLetters;
@@ -178,6 +178,8 @@ public final class LocalStack implements AutoCloseable {
     apiUrl = api.url;
     lambdaUrl = lambda.url;
     eventBusUrl = events.url;
+    // The example backend's Refund button calls the API, as a merchant's server would.
+    merchant = new ExampleMerchant(apiUrl);
     eventBus =
         new LocalEventBus(
             options.eventsUrl() != null

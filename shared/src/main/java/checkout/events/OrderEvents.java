@@ -2,7 +2,11 @@ package checkout.events;
 
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
+import checkout.session.RefundRecord;
+import checkout.session.RefundStatus;
+import checkout.session.Refundable;
 import checkout.session.SessionStatus;
+import checkout.store.StoredRefund;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +31,19 @@ import java.util.Objects;
  *
  * An expired session whose payment is still pending says nothing yet: its payment's final status
  * does, later (a failure, or a payment after expiry that needs attention).
+ *
+ * <p>A refund's {@code REFUND#} item says {@link #REFUND_SUCCEEDED} or {@link #REFUND_FAILED} when
+ * its status became that ({@link #refundBetween}). Both are final, so each is said at most once in
+ * a refund's life; the statuses on the way ({@code pending}, {@code in_progress}, a cancel) say
+ * nothing: the merchant's route shows them.
  */
 public final class OrderEvents {
+  /** A refund Fintoc reported succeeded: the money went back (once per refund). */
+  public static final String REFUND_SUCCEEDED = "refund.succeeded";
+
+  /** A refund Fintoc reported failed: the money did not go back, a person must act (once). */
+  public static final String REFUND_FAILED = "refund.failed";
+
   public static final String PAID = "checkout.session.paid";
   public static final String PAYMENT_FAILED = "checkout.session.payment_failed";
   public static final String EXPIRED = "checkout.session.expired";
@@ -81,6 +96,41 @@ public final class OrderEvents {
               after));
     }
     return events;
+  }
+
+  /**
+   * The events a change of one refund from {@code before} (null: it was not stored) to {@code
+   * after} means: its status became {@code succeeded} or {@code failed}. Ids are our refund id and
+   * the kind ({@code rf_…:succeeded}), so a redelivered record or a replay gives the same id.
+   */
+  public static List<OrderEvent> refundBetween(StoredRefund before, StoredRefund after) {
+    RefundRecord refund = after.refund();
+    RefundStatus status = refund.status();
+    RefundStatus statusBefore = before == null ? null : before.refund().status();
+    if (status == null || status.equals(statusBefore)) {
+      return List.of();
+    }
+    Instant at = refund.statusAt() != null ? refund.statusAt() : refund.updatedAt();
+    if (RefundStatus.SUCCEEDED.equals(status)) {
+      return List.of(new OrderEvent(after.id() + ":succeeded", REFUND_SUCCEEDED, at, after));
+    }
+    if (RefundStatus.FAILED.equals(status)) {
+      return List.of(new OrderEvent(after.id() + ":failed", REFUND_FAILED, at, after));
+    }
+    return List.of();
+  }
+
+  /**
+   * How much of its payment had gone back right after a refund's change: {@code none}, {@code
+   * partial} or {@code full} ({@code refunded_after} against {@code payment_amount}, both written
+   * with the refund's status). A refund that succeeded makes it at least {@code partial}.
+   */
+  public static Refundable.Refunded refunded(StoredRefund refund) {
+    long total = refund.refundedAfter();
+    if (total <= 0) {
+      return Refundable.Refunded.NONE;
+    }
+    return total >= refund.paymentAmount() ? Refundable.Refunded.FULL : Refundable.Refunded.PARTIAL;
   }
 
   private static Instant at(Instant reported, CheckoutSession after) {

@@ -28,6 +28,8 @@ public enum Metric {
   WEBHOOKS_FAILED("WebhooksFailed", Unit.COUNT, "Code"),
   /** Payments the sweeper brought to a final status. */
   PAYMENTS_SETTLED("PaymentsSettled", Unit.COUNT, null),
+  /** Refunds the sweeper brought to a final status (their webhooks were lost or late). */
+  REFUNDS_SETTLED("RefundsSettled", Unit.COUNT, null),
   /** Sessions the sweeper closed (expired or finished at Fintoc). */
   SESSIONS_SWEPT("SessionsSwept", Unit.COUNT, null),
   /** Sessions the sweeper could not reconcile this run (it tries again next run). */

@@ -319,6 +319,15 @@ public final class Refunds {
    * @param knownRefundId ours, when the caller knows it (the answer to our own request)
    */
   public Applied apply(RefundFact fact, String eventId, String eventType, String knownRefundId) {
+    return apply(fact, eventId, eventType, knownRefundId, false);
+  }
+
+  /**
+   * @param looked the sweeper asked: a report that moves nothing on (the same status, only later)
+   *     moves the next look back in the same write, so the intervals grow while Fintoc keeps it
+   */
+  private Applied apply(
+      RefundFact fact, String eventId, String eventType, String knownRefundId, boolean looked) {
     String refundId = knownRefundId != null ? knownRefundId : fact.refundRef();
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       StoredRefund stored = refundId == null ? null : refunds.find(refundId).orElse(null);
@@ -341,10 +350,20 @@ public final class Refunds {
       boolean becameFailed =
           RefundStatus.FAILED.equals(merged.status())
               && !RefundStatus.FAILED.equals(stored.refund().status());
+      // The same status reported again later moves its time on (RefundRules.merge) but is no
+      // news: only news starts the looks over; a look that brought none moves the next one back.
+      boolean news =
+          !Objects.equals(merged.status(), stored.refund().status())
+              || !Objects.equals(merged.refundId(), stored.refund().refundId());
+      int checks = news ? 0 : looked ? stored.checks() + 1 : stored.checks();
+      Instant nextLook =
+          merged.isFinal()
+              ? null
+              : news || looked ? now.plus(RefundRules.nextLook(checks)) : stored.nextCheckAt();
       StoredRefund after =
           stored
               .withRefund(merged)
-              .withSchedule(0, merged.isFinal() ? null : now.plus(RefundRules.nextLook(0)))
+              .withSchedule(checks, nextLook)
               .withOutcome(
                   becameFailed ? StoredRefund.REFUND_FAILED : stored.attention(), sums.succeeded());
       SessionRepository.Commit commit =
@@ -389,7 +408,7 @@ public final class Refunds {
       } else {
         JsonNode answer = fintoc.getRefund(stored.refund().refundId(), deadline);
         RefundFact fact = FintocRefund.fact(answer, clock.instant());
-        after = fact == null ? stored : apply(fact, null, null, stored.id()).after();
+        after = fact == null ? stored : apply(fact, null, null, stored.id(), true).after();
       }
     } catch (RuntimeException e) {
       movedBack(stored);

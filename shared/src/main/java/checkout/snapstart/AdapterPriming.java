@@ -3,10 +3,13 @@ package checkout.snapstart;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretsManagerSecretSource;
 import checkout.session.CheckoutSession;
+import checkout.session.RefundRecord;
 import checkout.session.SessionRules;
 import checkout.store.IdempotencyStore;
+import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import checkout.store.StorageUnavailableException;
+import checkout.store.StoredRefund;
 import java.time.Instant;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkPlugin;
@@ -52,6 +55,33 @@ public final class AdapterPriming {
     sessions.find(Samples.SESSION_ID);
     sessions.findPayment(Samples.PAYMENT_ID);
     sessions.commitEvent(null, null, now, new SessionRules.Result(sample, null), -1, 0);
+  }
+
+  /**
+   * Consistent reads of a refund and a ledger that do not exist, and a refund's commit conditioned
+   * on a version it cannot have (-1), which DynamoDB cancels: nothing is written.
+   */
+  public static void refundStorage(RefundRepository refunds, Instant now) {
+    refunds.find(Samples.REFUND_ID);
+    refunds.findLedger(Samples.PAYMENT_ID);
+    StoredRefund sample =
+        new StoredRefund(
+            RefundRecord.requested(
+                Samples.REFUND_ID, Samples.SESSION_ID, Samples.PAYMENT_ID, 1000, "CLP", null, now),
+            StoredRefund.MERCHANT,
+            null,
+            null,
+            null,
+            "fcr_snapstart_priming",
+            1,
+            now,
+            null,
+            0,
+            now,
+            null,
+            1000,
+            0);
+    refunds.commit(null, null, now, sample, -1, null);
   }
 
   /**

@@ -53,6 +53,28 @@ public final class Samples {
     return session;
   }
 
+  /** Our id of a refund no one asked for. */
+  public static final String REFUND_ID = "rf_snapstart_priming";
+
+  /** A refund in Fintoc's shape, of {@link #PAYMENT_ID}, carrying our metadata. */
+  public static ObjectNode fintocRefund(String status) {
+    ObjectNode refund =
+        Json.object()
+            .put("id", "ref_snapstart_priming")
+            .put("object", "refund")
+            .put("status", status)
+            .put("amount", 1000)
+            .put("currency", "CLP")
+            .put("resource_type", "payment_intent")
+            .put("resource_id", PAYMENT_ID)
+            .put("mode", "test")
+            .put("created_at", "2026-01-01T00:00:00Z");
+    refund.set(
+        "metadata",
+        Json.object().put("checkout_session_id", SESSION_ID).put("checkout_refund_id", REFUND_ID));
+    return refund;
+  }
+
   /** A webhook delivery's body: an event of {@code type} about {@link #fintocSession}. */
   public static byte[] webhookEvent(String type, String sessionStatus) {
     ObjectNode event =

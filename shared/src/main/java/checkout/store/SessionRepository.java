@@ -182,22 +182,56 @@ public final class SessionRepository {
     }
   }
 
-  /** A session due for a look, and since when (epoch seconds: the index's sort key). */
-  public record DueItem(String sessionId, long dueAt) {}
-
   /**
-   * One page of what is due, oldest first: the sessions, what reading them cost, and where the next
-   * page starts (null: this shard is done).
+   * What kind of item is due: the unsettled index holds sessions and, beside them, refunds that are
+   * not final ({@code REFUND#}, see {@link RefundItems#toItem(StoredRefund)}).
    */
-  public record DuePage(List<DueItem> items, int itemsRead, Double readCapacity, Cursor next) {
-    public List<String> sessionIds() {
-      return items.stream().map(DueItem::sessionId).toList();
+  public enum DueKind {
+    SESSION(SessionsTable.SESSION_PREFIX),
+    REFUND(SessionsTable.REFUND_PREFIX);
+
+    private final String prefix;
+
+    DueKind(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** The kind of the item with this key, or null for a kind this code does not know. */
+    static DueKind of(String pk) {
+      for (DueKind kind : values()) {
+        if (pk.startsWith(kind.prefix)) {
+          return kind;
+        }
+      }
+      return null;
     }
   }
 
   /**
-   * The sessions of {@code shard} due before {@code cutoff} (epoch seconds), from {@code from} on.
-   * A key condition only — no filter: a Limit counts items before a filter, and a filter still pays
+   * An item due for a look, and since when (epoch seconds: the index's sort key).
+   *
+   * @param kind a session or a refund; null: a key this code does not know (left alone)
+   * @param id the session's id ({@code cs_…}) or our refund's ({@code rf_…}), without the prefix
+   */
+  public record DueItem(DueKind kind, String id, long dueAt) {}
+
+  /**
+   * One page of what is due, oldest first: the items, what reading them cost, and where the next
+   * page starts (null: this shard is done).
+   */
+  public record DuePage(List<DueItem> items, int itemsRead, Double readCapacity, Cursor next) {
+    /** The ids of the sessions among them. */
+    public List<String> sessionIds() {
+      return items.stream()
+          .filter(item -> item.kind() == DueKind.SESSION)
+          .map(DueItem::id)
+          .toList();
+    }
+  }
+
+  /**
+   * The items of {@code shard} due before {@code cutoff} (epoch seconds), from {@code from} on. A
+   * key condition only — no filter: a Limit counts items before a filter, and a filter still pays
    * for what it drops — so a page reads what is due and nothing else.
    */
   public DuePage due(Due due, int shard, long cutoff, int pageSize, Cursor from) {
@@ -220,12 +254,14 @@ public final class SessionRepository {
     List<DueItem> items =
         page.items().stream()
             .map(
-                item ->
-                    new DueItem(
-                        item.get(SessionsTable.PK)
-                            .s()
-                            .substring(SessionsTable.SESSION_PREFIX.length()),
-                        Long.parseLong(item.get(due.sortAttribute).n())))
+                item -> {
+                  String pk = item.get(SessionsTable.PK).s();
+                  DueKind kind = DueKind.of(pk);
+                  return new DueItem(
+                      kind,
+                      kind == null ? pk : pk.substring(kind.prefix.length()),
+                      Long.parseLong(item.get(due.sortAttribute).n()));
+                })
             .toList();
     Double capacity =
         page.consumedCapacity() == null ? null : page.consumedCapacity().capacityUnits();

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
+import checkout.session.RefundRecord;
+import checkout.session.RefundStatus;
+import checkout.session.Refundable;
 import checkout.session.SessionRules;
 import checkout.session.SessionStatus;
+import checkout.store.StoredRefund;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -142,5 +146,113 @@ class OrderEventsTest {
                     .paid(true)
                     .build()))
         .containsExactly("checkout.session.paid cs_1:paid");
+  }
+
+  // A refund's REFUND# item, change by change.
+
+  static final StoredRefund REQUESTED =
+      new StoredRefund(
+          RefundRecord.requested("rf_1", "cs_1", "pi_1", 5000, "CLP", "damaged", T0),
+          StoredRefund.MERCHANT,
+          "order-1",
+          null,
+          "hash",
+          "fcr_base",
+          1,
+          T0,
+          null,
+          0,
+          T0.plusSeconds(120),
+          null,
+          15000,
+          0);
+
+  /** The refund after Fintoc reported this status, as Refunds.apply writes it. */
+  static StoredRefund reported(
+      StoredRefund before, RefundStatus status, long seconds, long refundedAfter) {
+    RefundRecord was = before.refund();
+    RefundRecord now =
+        new RefundRecord(
+            was.refundKey(),
+            was.sessionId(),
+            was.paymentIntentId(),
+            "ref_fintoc_1",
+            was.amount(),
+            was.currency(),
+            status,
+            T0.plusSeconds(seconds),
+            RefundStatus.FAILED.equals(status) ? "insufficient_funds" : null,
+            was.reason(),
+            was.createdAt(),
+            T0.plusSeconds(seconds + 1),
+            was.version() + 1,
+            status.freesItsAmount());
+    return before.withRefund(now).withOutcome(before.attention(), refundedAfter);
+  }
+
+  static List<String> ids(StoredRefund before, StoredRefund after) {
+    return OrderEvents.refundBetween(before, after).stream()
+        .map(e -> e.type() + " " + e.id())
+        .toList();
+  }
+
+  @Test
+  void aRefundThatSucceedsIsAnnouncedOnceWhateverCameBefore() {
+    StoredRefund pending = reported(REQUESTED, RefundStatus.PENDING, 10, 0);
+    StoredRefund inProgress = reported(pending, RefundStatus.IN_PROGRESS, 20, 0);
+    StoredRefund succeeded = reported(inProgress, RefundStatus.SUCCEEDED, 30, 5000);
+
+    assertThat(ids(null, REQUESTED)).as("requested: Fintoc has said nothing").isEmpty();
+    assertThat(ids(REQUESTED, pending)).isEmpty();
+    assertThat(ids(pending, inProgress)).isEmpty();
+    assertThat(ids(inProgress, succeeded)).containsExactly("refund.succeeded rf_1:succeeded");
+    assertThat(ids(REQUESTED, reported(REQUESTED, RefundStatus.SUCCEEDED, 30, 5000)))
+        .as("straight from requested, its webhooks lost")
+        .containsExactly("refund.succeeded rf_1:succeeded");
+    assertThat(OrderEvents.refundBetween(inProgress, succeeded).get(0).occurredAt())
+        .as("when Fintoc reported it")
+        .isEqualTo(T0.plusSeconds(30));
+    StoredRefund lookedAgain = succeeded.withRefund(succeeded.refund().touched(T0.plusSeconds(99)));
+    assertThat(ids(succeeded, lookedAgain)).as("the same status written again").isEmpty();
+  }
+
+  @Test
+  void aRefundThatFailsIsAnnouncedOnceAndOneCanceledOrRejectedIsNot() {
+    StoredRefund pending = reported(REQUESTED, RefundStatus.PENDING, 10, 0);
+    StoredRefund failed = reported(pending, RefundStatus.FAILED, 20, 0);
+
+    assertThat(ids(pending, failed)).containsExactly("refund.failed rf_1:failed");
+    assertThat(ids(failed, failed.withRefund(failed.refund().touched(T0.plusSeconds(50)))))
+        .isEmpty();
+    assertThat(ids(pending, reported(pending, RefundStatus.CANCELED, 20, 0)))
+        .as("the merchant canceled it: their own route said so")
+        .isEmpty();
+    assertThat(ids(REQUESTED, REQUESTED.withRefund(REQUESTED.refund().rejected(T0.plusSeconds(5)))))
+        .as("Fintoc refused the create: no money moved, the route's answer said so")
+        .isEmpty();
+    assertThat(ids(pending, reported(pending, RefundStatus.fromWire("on_hold"), 20, 0)))
+        .as("a status Fintoc adds later")
+        .isEmpty();
+  }
+
+  @Test
+  void aRefundsEventSaysHowMuchOfThePaymentHadGoneBackWithIt() {
+    StoredRefund partly = reported(REQUESTED, RefundStatus.SUCCEEDED, 30, 5000);
+    StoredRefund all = reported(REQUESTED, RefundStatus.SUCCEEDED, 30, 15000);
+    StoredRefund failedFirst = reported(REQUESTED, RefundStatus.FAILED, 30, 0);
+
+    assertThat(OrderEvents.refunded(partly)).isEqualTo(Refundable.Refunded.PARTIAL);
+    assertThat(OrderEvents.refunded(all)).isEqualTo(Refundable.Refunded.FULL);
+    assertThat(OrderEvents.refunded(failedFirst)).isEqualTo(Refundable.Refunded.NONE);
+    assertThat(OrderEvents.refundBetween(REQUESTED, partly).get(0).refund()).isSameAs(partly);
+    assertThat(OrderEvents.refundBetween(REQUESTED, partly).get(0).session()).isNull();
+  }
+
+  @Test
+  void aRefundStoredForTheFirstTimeSaysWhatItsStatusSaysSoAReplayRepeatsTheId() {
+    StoredRefund succeeded = reported(REQUESTED, RefundStatus.SUCCEEDED, 30, 5000);
+
+    assertThat(ids(null, succeeded)).containsExactly("refund.succeeded rf_1:succeeded");
+    assertThat(ids(null, succeeded)).isEqualTo(ids(REQUESTED, succeeded));
   }
 }

@@ -273,6 +273,36 @@ class LocalStackTest {
   }
 
   @Test
+  void theMerchantsRefundRoutesAreServedWithoutIamAsSamLocalServesThem() throws Exception {
+    JsonNode created = client.create("order-refunded");
+    String id = created.path("id").asText();
+    client.choose(created, "succeeded");
+    assertThat(client.settled(id).path("paid").asBoolean()).isTrue();
+    java.net.URI refunds = stack.apiUrl().resolve("/checkout-sessions/" + id + "/refunds");
+
+    // Unsigned: locally, as under sam local start-api, the route's AWS_IAM is not enforced.
+    HttpResponse<String> refunded =
+        client.send(
+            HttpRequest.newBuilder(refunds)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "refund-order-refunded-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": 5000}"))
+                .build());
+
+    assertThat(refunded.statusCode()).as(refunded.body()).isEqualTo(202);
+    String refundId = Json.parse(refunded.body()).path("id").asText();
+    assertThat(Json.parse(client.get(refunds).body()).path("refunds").findValuesAsText("id"))
+        .containsExactly(refundId);
+    HttpResponse<String> canceled =
+        client.post(refunds.resolve("refunds/" + refundId + "/cancel"), "application/json", "");
+    assertThat(canceled.statusCode()).as(canceled.body()).isEqualTo(200);
+    assertThat(Json.parse(canceled.body()).path("id").asText())
+        .as("{refund_id} reached the function")
+        .isEqualTo(refundId);
+    assertThat(Json.parse(canceled.body()).path("status").asText()).isEqualTo("canceled");
+  }
+
+  @Test
   void anInvalidOrderIsA400NamingTheProblemAndReachesNeitherFintocNorTheTable() {
     HttpResponse<String> list =
         client.send(
@@ -408,7 +438,7 @@ class LocalStackTest {
   @Test
   void aBinaryBodyReachesTheFunctionBase64EncodedAndItsSignatureStillVerifies() {
     byte[] body =
-        "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"refund.succeeded\",\"data\":{}}"
+        "{\"id\":\"evt_binary\",\"object\":\"event\",\"type\":\"payout.succeeded\",\"data\":{}}"
             .getBytes(StandardCharsets.UTF_8);
     HttpRequest request =
         HttpRequest.newBuilder(stack.apiUrl().resolve("/webhooks/fintoc"))

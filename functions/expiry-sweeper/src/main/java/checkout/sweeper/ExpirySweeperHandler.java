@@ -56,6 +56,7 @@ public final class ExpirySweeperHandler
             "sweep_summary",
             result.entrySet().stream().flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray());
         Metrics.record(Metric.PAYMENTS_SETTLED, null, summary.settled.get());
+        Metrics.record(Metric.REFUNDS_SETTLED, null, summary.refundsSettled.get());
         Metrics.record(Metric.SESSIONS_SWEPT, null, summary.expired.get() + summary.finished.get());
         Metrics.record(Metric.SWEEP_ERRORS, null, summary.errors.get());
       }

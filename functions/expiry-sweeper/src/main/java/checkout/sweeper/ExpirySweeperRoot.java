@@ -3,6 +3,7 @@ package checkout.sweeper;
 import checkout.fintoc.FintocCheckoutSession;
 import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocOptions;
+import checkout.fintoc.FintocRefund;
 import checkout.platform.Platform;
 import checkout.refund.PolicyRefunds;
 import checkout.refund.Refunds;
@@ -22,6 +23,7 @@ final class ExpirySweeperRoot {
 
   private final Platform platform;
   private final SessionRepository sessions;
+  private final RefundRepository refundStore;
 
   ExpirySweeperRoot(Platform platform) {
     this.platform = platform;
@@ -33,6 +35,15 @@ final class ExpirySweeperRoot {
             platform.secrets(),
             platform.sleeper(),
             new Jitter());
+    this.refundStore = new RefundRepository(platform.dynamo(), platform.settings().table());
+    Refunds refunds =
+        new Refunds(
+            refundStore,
+            sessions,
+            fintoc,
+            platform.settings().orderReferenceKey(),
+            platform.clock(),
+            platform.sleeper());
     this.sweeper =
         new Sweeper(
             sessions,
@@ -42,17 +53,9 @@ final class ExpirySweeperRoot {
                 platform.clock(),
                 platform.sleeper(),
                 platform.settings().automaticRefunds()),
-            new PolicyRefunds(
-                new Refunds(
-                    new RefundRepository(platform.dynamo(), platform.settings().table()),
-                    sessions,
-                    fintoc,
-                    platform.settings().orderReferenceKey(),
-                    platform.clock(),
-                    platform.sleeper()),
-                sessions,
-                platform.clock(),
-                platform.sleeper()),
+            refundStore,
+            refunds,
+            new PolicyRefunds(refunds, sessions, platform.clock(), platform.sleeper()),
             platform.settings().sweep(),
             new Pace(platform.settings().sweep().callsPerSecond(), platform.sleeper()),
             platform.clock());
@@ -60,7 +63,8 @@ final class ExpirySweeperRoot {
 
   /**
    * A page of each sweep index that can hold nothing; the secret's read stopped before it is sent;
-   * a made-up Fintoc answer observed and decided; the storage paths, their write refused.
+   * made-up Fintoc answers (a session, a refund) observed and decided; the storage paths, their
+   * writes refused.
    */
   void prime() {
     Instant now = platform.clock().instant();
@@ -76,5 +80,7 @@ final class ExpirySweeperRoot {
         FintocCheckoutSession.toSession(
             Samples.fintocSession("expired"), platform.settings().orderReferenceKey(), now),
         now);
+    FintocRefund.fact(Samples.fintocRefund("succeeded"), now);
+    AdapterPriming.refundStorage(refundStore, now);
   }
 }

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Fintoc reported, {@code skipped} (Fintoc still has them open: asked again later).
  *   <li>Unsettled payments: {@code unsettled} asked about; of those {@code settled} (now final) and
  *       {@code still_unsettled} (asked again later).
+ *   <li>Refunds not final (the same index): {@code refunds} looked at; of those {@code
+ *       refunds_settled} (now final: succeeded, failed, canceled, rejected) and {@code
+ *       refunds_still_pending} (looked at again later). One Fintoc did not answer counts in {@code
+ *       errors} instead.
  *   <li>{@code not_found}: Fintoc answered 404 (asked again later); {@code unknown_at_fintoc}: of
  *       those, sessions that now leave the sweep for a person. {@code errors}: no answer (5xx,
  *       timeout, 429, a refused key) or a failure here. {@code deferred}: sessions moved back in
@@ -37,6 +41,9 @@ final class SweepSummary {
   final AtomicLong unsettled = new AtomicLong();
   final AtomicLong settled = new AtomicLong();
   final AtomicLong stillUnsettled = new AtomicLong();
+  final AtomicLong refunds = new AtomicLong();
+  final AtomicLong refundsSettled = new AtomicLong();
+  final AtomicLong refundsStillPending = new AtomicLong();
   final AtomicLong skipped = new AtomicLong();
   final AtomicLong notFound = new AtomicLong();
   final AtomicLong unknownAtFintoc = new AtomicLong();
@@ -86,6 +93,9 @@ final class SweepSummary {
     map.put("unsettled", unsettled.get());
     map.put("settled", settled.get());
     map.put("still_unsettled", stillUnsettled.get());
+    map.put("refunds", refunds.get());
+    map.put("refunds_settled", refundsSettled.get());
+    map.put("refunds_still_pending", refundsStillPending.get());
     map.put("skipped", skipped.get());
     map.put("not_found", notFound.get());
     map.put("unknown_at_fintoc", unknownAtFintoc.get());

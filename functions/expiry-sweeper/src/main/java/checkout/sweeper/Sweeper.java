@@ -6,12 +6,15 @@ import checkout.fintoc.FintocClient;
 import checkout.fintoc.FintocException;
 import checkout.log.Log;
 import checkout.refund.PolicyRefunds;
+import checkout.refund.Refunds;
 import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.SessionRules;
 import checkout.session.SessionStatus;
+import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
+import checkout.store.StoredRefund;
 import checkout.time.Deadline;
 import checkout.time.Pace;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +38,12 @@ import java.util.function.Supplier;
  *   <li>sessions open past their expires_at plus a grace period — Fintoc says how they ended;
  *   <li>sessions over at Fintoc whose payment is not final (pending, requires_action, anything not
  *       final) and due for a look — asked again with growing intervals until the payment is final
- *       (a pending transfer may take ten days, then fail).
+ *       (a pending transfer may take ten days, then fail);
+ *   <li>refunds that are not final, in the same index as those payments ({@code REFUND#} items) —
+ *       handed to {@link Refunds#look}, which asks Fintoc ({@code GET /v1/refunds/{id}}, or our
+ *       create again under the same key when its answer never came) and moves the next look back
+ *       with growing intervals until Fintoc's answer is final (a refund short of balance is retried
+ *       by Fintoc for 5 business days).
  * </ul>
  *
  * <p>Each reads only its sparse index ({@link SessionRepository#due}), so a run costs what it has
@@ -55,6 +63,8 @@ final class Sweeper {
   private final SessionRepository sessions;
   private final FintocClient fintoc;
   private final SessionUpdater updater;
+  private final RefundRepository refundStore;
+  private final Refunds refunds;
   private final PolicyRefunds policyRefunds;
   private final Settings.Sweep settings;
   private final Pace pace;
@@ -64,6 +74,8 @@ final class Sweeper {
       SessionRepository sessions,
       FintocClient fintoc,
       SessionUpdater updater,
+      RefundRepository refundStore,
+      Refunds refunds,
       PolicyRefunds policyRefunds,
       Settings.Sweep settings,
       Pace pace,
@@ -71,6 +83,8 @@ final class Sweeper {
     this.sessions = sessions;
     this.fintoc = fintoc;
     this.updater = updater;
+    this.refundStore = refundStore;
+    this.refunds = refunds;
     this.policyRefunds = policyRefunds;
     this.settings = settings;
     this.pace = pace;
@@ -132,15 +146,36 @@ final class Sweeper {
           heads.add(lane);
         }
         summary.reached(lane.name());
+        if (item.kind() == null) {
+          // A kind of item this code does not know: a newer version put it there. Left alone.
+          workers.release();
+          Log.warn("sweep_item_unknown", "key", item.id(), "index", lane.name());
+          continue;
+        }
+        if (item.kind() == SessionRepository.DueKind.REFUND) {
+          summary.refunds.incrementAndGet();
+          pool.execute(
+              () -> {
+                try {
+                  lookAtRefund(item.id(), deadline, summary);
+                } catch (RuntimeException e) {
+                  summary.errors.incrementAndGet();
+                  Log.error("sweep_refund_failed", e, "refund_id", item.id());
+                } finally {
+                  workers.release();
+                }
+              });
+          continue;
+        }
         boolean settling = lane.due == SessionRepository.Due.UNSETTLED;
         (settling ? summary.unsettled : summary.found).incrementAndGet();
         pool.execute(
             () -> {
               try {
-                reconcile(settling, item.sessionId(), deadline, summary);
+                reconcile(settling, item.id(), deadline, summary);
               } catch (RuntimeException e) {
                 summary.errors.incrementAndGet();
-                Log.error("sweep_session_failed", e, "session_id", item.sessionId());
+                Log.error("sweep_session_failed", e, "session_id", item.id());
               } finally {
                 workers.release();
               }
@@ -267,6 +302,41 @@ final class Sweeper {
           .incrementAndGet();
     }
     return after;
+  }
+
+  /**
+   * A refund that is not final, due for a look: {@link Refunds#look} asks Fintoc and records the
+   * answer through the same merge as the webhook, or moves the next look back when nothing changed.
+   * Fintoc not answering counts as an error and stops the run as for sessions (429, a refused key).
+   */
+  private void lookAtRefund(String id, Supplier<Deadline> deadlines, SweepSummary summary) {
+    StoredRefund stored = refundStore.find(id).orElse(null);
+    if (stored == null || stored.refund().isFinal()) {
+      return; // settled since the index was read (a webhook, the route): its item left the index
+    }
+    StoredRefund after;
+    try {
+      after = refunds.look(stored, deadlines.get());
+    } catch (FintocException e) {
+      summary.errors.incrementAndGet();
+      summary.deferred.incrementAndGet();
+      if (e.kind() == FintocException.Kind.RATE_LIMITED) {
+        summary.stopAt(Stop.RATE_LIMITED);
+      } else if (e.kind() == FintocException.Kind.AUTHENTICATION) {
+        summary.stopAt(Stop.AUTHENTICATION);
+      }
+      Log.warn(
+          "sweep_refund_unanswered",
+          "refund_id",
+          id,
+          "kind",
+          e.kind().name(),
+          "status",
+          e.status());
+      return;
+    }
+    (after.refund().isFinal() ? summary.refundsSettled : summary.refundsStillPending)
+        .incrementAndGet();
   }
 
   /**

@@ -7,7 +7,10 @@ import checkout.log.Log;
 import checkout.metrics.Invocation;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
+import checkout.session.PaymentStatus;
+import checkout.session.Refundable;
 import checkout.snapstart.Priming;
+import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -18,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /checkout-sessions/{id}}: what the storefront's success page polls to learn whether
- * the order is paid ({@code paid}). Read-only and safe to poll; it shows no customer data, no URLs
- * and nothing secret.
+ * the order is paid ({@code paid}), and whether money went back ({@code refunded}). Read-only and
+ * safe to poll; it shows no customer data, no URLs, no payment or refund ids and nothing secret.
  */
 public final class GetSessionHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -27,6 +30,7 @@ public final class GetSessionHandler
   private static final Pattern SESSION_ID = Pattern.compile("cs_[A-Za-z0-9_]{1,100}");
 
   private final SessionRepository sessions;
+  private final RefundRepository refunds;
 
   /** Held here: the runtime keeps hooks weakly. */
   private final Priming priming;
@@ -40,6 +44,7 @@ public final class GetSessionHandler
   public GetSessionHandler(Platform platform) {
     GetSessionRoot root = new GetSessionRoot(platform);
     this.sessions = root.sessions;
+    this.refunds = root.refunds;
     this.priming = Priming.register("GetSession", () -> root.prime(this));
   }
 
@@ -52,16 +57,31 @@ public final class GetSessionHandler
       if (wellFormed) {
         Log.tag("session_id", id);
       }
-      Optional<CheckoutSession> session = wellFormed ? sessions.find(id) : Optional.empty();
-      return HttpResponses.json(
-          200,
-          SessionView.of(
-              session.orElseThrow(
+      CheckoutSession session =
+          (wellFormed ? sessions.find(id) : Optional.<CheckoutSession>empty())
+              .orElseThrow(
                   () ->
                       new ApiException(
-                          404, "session_not_found", "No checkout session with that id.", "id"))));
+                          404, "session_not_found", "No checkout session with that id.", "id"));
+      return HttpResponses.json(200, SessionView.of(session, refunded(session)));
     } catch (Exception e) {
       return HttpResponses.failure(e);
     }
+  }
+
+  /**
+   * How much of the payment went back, from its {@code REFUNDS#} ledger: one more consistent read,
+   * only for a session whose payment succeeded (nothing else can be refunded); no ledger, nothing
+   * was ever asked back.
+   */
+  private Refundable.Refunded refunded(CheckoutSession session) {
+    if (!PaymentStatus.SUCCEEDED.equals(session.paymentStatus())
+        || session.paymentIntentId() == null) {
+      return Refundable.Refunded.NONE;
+    }
+    return refunds
+        .findLedger(session.paymentIntentId())
+        .map(ledger -> ledger.refundable().refunded())
+        .orElse(Refundable.Refunded.NONE);
   }
 }

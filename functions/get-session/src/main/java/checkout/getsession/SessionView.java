@@ -2,13 +2,18 @@ package checkout.getsession;
 
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
+import checkout.session.Refundable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** What GetSession shows of a session: its state and whether it is paid; nothing personal. */
+/**
+ * What GetSession shows of a session: its state, whether it is paid and how much of it went back;
+ * nothing personal, and no payment or refund ids (a poll must not hand out what the merchant's
+ * refund routes take).
+ */
 final class SessionView {
   private SessionView() {}
 
-  static ObjectNode of(CheckoutSession session) {
+  static ObjectNode of(CheckoutSession session, Refundable.Refunded refunded) {
     ObjectNode body =
         Json.object()
             .put("id", session.id())
@@ -18,6 +23,8 @@ final class SessionView {
             .put(
                 "payment_status",
                 session.paymentStatus() == null ? null : session.paymentStatus().wire())
+            // Coarse on purpose: none, partial or full, of money that went back for certain.
+            .put("refunded", refunded.wire())
             .put("amount", session.amount())
             .put("currency", session.currency())
             .put("order", session.orderReference())

@@ -8,6 +8,8 @@ import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;
+import checkout.store.RefundItems;
+import checkout.store.RefundLedger;
 import checkout.store.SessionRepository;
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.FaultInjector;
@@ -15,12 +17,16 @@ import checkout.testing.TestStack;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 class GetSessionTest {
   static final DynamoDbLocal dynamoDbLocal = DynamoDbLocal.shared();
@@ -93,7 +99,7 @@ class GetSessionTest {
                 """
         {"id": "cs_test_1", "status": "finished", "paid": true, "payment_status": "succeeded", "amount": 15000,
          "currency": "CLP", "order": "order-42", "expires_at": "2026-11-22T12:00:00Z",
-         "updated_at": "2026-11-21T12:01:00Z"}"""));
+         "updated_at": "2026-11-21T12:01:00Z", "refunded": "none"}"""));
   }
 
   @Test
@@ -187,5 +193,98 @@ class GetSessionTest {
     assertThat(response.getStatusCode()).isEqualTo(503);
     assertThat(Json.parse(response.getBody()).at("/error/code").asText())
         .isEqualTo("storage_unavailable");
+  }
+
+  /** A paid session, and its payment's refund ledger with this much held and gone back. */
+  void paidWithRefunds(String id, Long held, long succeeded, String... refundIds) {
+    new SessionRepository(dynamo, config.required("SESSIONS_TABLE"))
+        .insert(
+            session(id, SessionStatus.FINISHED, PaymentStatus.SUCCEEDED).toBuilder()
+                .paymentIntentId("pi_" + id)
+                .paid(true)
+                .paymentAmount(15000L)
+                .paymentCurrency("CLP")
+                .build());
+    if (held != null) {
+      dynamo.putItem(
+          r ->
+              r.tableName(config.required("SESSIONS_TABLE"))
+                  .item(
+                      RefundItems.toItem(
+                          new RefundLedger(
+                              "pi_" + id,
+                              id,
+                              15000,
+                              "CLP",
+                              held,
+                              succeeded,
+                              List.of(refundIds),
+                              refundIds.length + 1))));
+    }
+  }
+
+  @Test
+  void refundedSaysNonePartialOrFullOfTheMoneyThatWentBackAndNeverAnId() {
+    paidWithRefunds("cs_test_none", null, 0);
+    paidWithRefunds("cs_test_pending", 5000L, 0, "rf_pending_1");
+    paidWithRefunds("cs_test_partial", 15000L, 5000, "rf_done_1", "rf_pending_2");
+    paidWithRefunds("cs_test_full", 15000L, 15000, "rf_done_2", "rf_done_3");
+
+    JsonNode none = Json.parse(get("cs_test_none").getBody());
+    JsonNode pending = Json.parse(get("cs_test_pending").getBody());
+    JsonNode partial = Json.parse(get("cs_test_partial").getBody());
+    JsonNode full = Json.parse(get("cs_test_full").getBody());
+
+    assertThat(none.get("refunded").asText()).as("nothing was asked back").isEqualTo("none");
+    assertThat(pending.get("refunded").asText())
+        .as("on its way, but it may still fail: not promised")
+        .isEqualTo("none");
+    assertThat(partial.get("refunded").asText()).isEqualTo("partial");
+    assertThat(full.get("refunded").asText()).isEqualTo("full");
+    assertThat(full.get("paid").asBoolean()).as("paid stays what Fintoc confirmed").isTrue();
+    for (JsonNode body : List.of(none, pending, partial, full)) {
+      assertThat(body.toString())
+          .as("a poll never shows payment or refund ids")
+          .doesNotContain("pi_", "rf_", "ref_");
+    }
+  }
+
+  @Test
+  void theLedgerIsReadConsistentlyAndOnlyForASessionWhosePaymentSucceeded() {
+    paidWithRefunds("cs_test_paid", 15000L, 15000, "rf_done_1");
+    new SessionRepository(dynamo, config.required("SESSIONS_TABLE"))
+        .insert(session("cs_test_open", SessionStatus.CREATED, null));
+    FaultInjector faults = new FaultInjector();
+    GetSessionHandler observed =
+        new GetSessionHandler(
+            TestStack.platform(config).dynamo(dynamoDbLocal.client(faults)).build());
+    Predicate<SdkRequest> consistentLedgerRead =
+        request ->
+            request instanceof GetItemRequest get
+                && get.key().get("pk").s().startsWith("REFUNDS#")
+                && Boolean.TRUE.equals(get.consistentRead());
+    faults.failNext(1, consistentLedgerRead);
+
+    APIGatewayV2HTTPResponse open =
+        observed.handleRequest(
+            ApiEvent.get(
+                "/checkout-sessions/{id}",
+                "/checkout-sessions/cs_test_open",
+                Map.of("id", "cs_test_open")),
+            null);
+    APIGatewayV2HTTPResponse paid =
+        observed.handleRequest(
+            ApiEvent.get(
+                "/checkout-sessions/{id}",
+                "/checkout-sessions/cs_test_paid",
+                Map.of("id", "cs_test_paid")),
+            null);
+
+    assertThat(open.getStatusCode()).as("no payment: no ledger read").isEqualTo(200);
+    assertThat(Json.parse(open.getBody()).get("refunded").asText()).isEqualTo("none");
+    assertThat(paid.getStatusCode())
+        .as("the paid session's ledger read, consistent, failed: the page retries")
+        .isEqualTo(503);
+    assertThat(faults.injected()).isEqualTo(1);
   }
 }

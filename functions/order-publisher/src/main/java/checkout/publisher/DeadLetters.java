@@ -8,12 +8,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 /**
- * Stream records that can never be published — an image that is not a session we can read — sent by
- * the publisher itself to the mapping's dead-letter queue, so the shard moves on at once while
- * Lambda keeps retrying, for hours, every record that failed for a reason that passes (throttling,
- * an EventBridge outage). The message says where the record was and which item it was about, never
- * the images (they hold the buyer's data); the replay command re-derives the events from the table
- * once the item is fixed (docs/operations.md).
+ * Stream records that can never be published — an image that is not a session or a refund we can
+ * read — sent by the publisher itself to the mapping's dead-letter queue, so the shard moves on at
+ * once while Lambda keeps retrying, for hours, every record that failed for a reason that passes
+ * (throttling, an EventBridge outage). The message says where the record was and which item it was
+ * about, never the images (they hold the buyer's data); the replay command re-derives the events
+ * from the table once the item is fixed (docs/operations.md).
  */
 final class DeadLetters {
   final SqsClient sqs;
@@ -59,6 +59,8 @@ final class DeadLetters {
       String pk = Json.text(change.keys().path(SessionsTable.PK), "S");
       if (pk != null && pk.startsWith(SessionsTable.SESSION_PREFIX)) {
         message.put("session_id", pk.substring(SessionsTable.SESSION_PREFIX.length()));
+      } else if (pk != null && pk.startsWith(SessionsTable.REFUND_PREFIX)) {
+        message.put("refund_id", pk.substring(SessionsTable.REFUND_PREFIX.length()));
       }
     }
     return Json.write(message);

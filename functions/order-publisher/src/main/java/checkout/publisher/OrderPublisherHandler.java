@@ -10,6 +10,7 @@ import checkout.platform.Platform;
 import checkout.publisher.EventBridgePublisher.PublishException;
 import checkout.session.CheckoutSession;
 import checkout.snapstart.Priming;
+import checkout.store.StoredRefund;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
@@ -27,8 +28,9 @@ import java.util.List;
  *       as the batch's failure, so Lambda gives it and everything after it back, and keeps doing so
  *       for hours (template.yaml, {@code OrderEventsStreamMapping}) — a passing outage delays
  *       events, never loses them;
- *   <li>the record cannot be read (an image that is not a session we can read): it never will be,
- *       so it goes to the dead-letter queue at once ({@link DeadLetters}) and the shard moves on.
+ *   <li>the record cannot be read (an image that is not a session or a refund we can read): it
+ *       never will be, so it goes to the dead-letter queue at once ({@link DeadLetters}) and the
+ *       shard moves on.
  * </ul>
  *
  * Nothing is published that was not committed: the records are the committed writes. The event is
@@ -151,12 +153,18 @@ public final class OrderPublisherHandler implements RequestStreamHandler {
     if (change.sequenceNumber() == null) {
       throw new IllegalArgumentException("a record with no sequence number");
     }
-    if (!StreamImages.isSession(change.newImage())) {
-      return List.of();
+    List<OrderEvent> events;
+    if (StreamImages.isSession(change.newImage())) {
+      CheckoutSession before = StreamImages.session(change.oldImage());
+      CheckoutSession after = StreamImages.session(change.newImage());
+      events = OrderEvents.between(before, after);
+    } else if (StreamImages.isRefund(change.newImage())) {
+      StoredRefund before = StreamImages.refund(change.oldImage());
+      StoredRefund after = StreamImages.refund(change.newImage());
+      events = OrderEvents.refundBetween(before, after);
+    } else {
+      return List.of(); // ledgers, claims, markers, prices: no outcome of their own
     }
-    CheckoutSession before = StreamImages.session(change.oldImage());
-    CheckoutSession after = StreamImages.session(change.newImage());
-    List<OrderEvent> events = OrderEvents.between(before, after);
     // The detail is built here, so a session it cannot describe is unreadable, not an outage.
     events.forEach(OrderEventDetail::json);
     return events;

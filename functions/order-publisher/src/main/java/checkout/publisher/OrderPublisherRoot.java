@@ -7,8 +7,11 @@ import checkout.fintoc.FintocCheckoutSession;
 import checkout.json.Json;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
+import checkout.session.RefundRecord;
+import checkout.session.RefundStatus;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
+import checkout.store.StoredRefund;
 import checkout.time.Jitter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +50,8 @@ final class OrderPublisherRoot {
 
   /**
    * A made-up batch as Lambda hands it — a session's change from open to paid — read and derived as
-   * the handler does; its PutEvents, and a dead letter for it, built and signed but stopped before
-   * the wire: nothing is put or sent.
+   * the handler does, and a refund's change to succeeded derived the same way; its PutEvents, and a
+   * dead letter for it, built and signed but stopped before the wire: nothing is put or sent.
    */
   void prime() {
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
@@ -68,6 +71,55 @@ final class OrderPublisherRoot {
     List<StreamBatch.Change> changes =
         StreamBatch.read(Json.write(batch).getBytes(StandardCharsets.UTF_8));
     List<OrderEvent> derived = OrderPublisherHandler.eventsOf(changes.get(0));
+    // A refund's change too (REFUND# images read, its detail built): its classes load here.
+    RefundRecord requested =
+        RefundRecord.requested("rf_primed", paid.id(), "pi_primed", 1, "CLP", null, at);
+    StoredRefund before =
+        new StoredRefund(
+            requested,
+            StoredRefund.MERCHANT,
+            null,
+            null,
+            null,
+            "fcr_primed",
+            1,
+            at,
+            null,
+            0,
+            at,
+            null,
+            1,
+            0);
+    StoredRefund after =
+        before
+            .withRefund(
+                new RefundRecord(
+                    "rf_primed",
+                    paid.id(),
+                    "pi_primed",
+                    "ref_primed",
+                    1,
+                    "CLP",
+                    RefundStatus.SUCCEEDED,
+                    at,
+                    null,
+                    null,
+                    at,
+                    at,
+                    2,
+                    false))
+            .withSchedule(0, null)
+            .withOutcome(null, 1);
+    OrderPublisherHandler.eventsOf(
+        new StreamBatch.Change(
+            "1",
+            "1",
+            "MODIFY",
+            null,
+            at.getEpochSecond(),
+            null,
+            StreamImages.image(before),
+            StreamImages.image(after)));
     StreamBatch.response(null);
     AdapterPriming.beforeTheWire(
         plugin ->

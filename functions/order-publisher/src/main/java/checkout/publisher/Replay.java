@@ -3,9 +3,11 @@ package checkout.publisher;
 import checkout.events.OrderEvent;
 import checkout.events.OrderEvents;
 import checkout.session.CheckoutSession;
+import checkout.store.RefundRepository;
 import checkout.store.SessionItems;
 import checkout.store.SessionRepository;
 import checkout.store.SessionsTable;
+import checkout.store.StoredRefund;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -30,6 +32,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * ({@code cs_…:paid}, …) and a consumer that dedupes on {@code detail.id} takes nothing twice,
  * however often this runs. What the current state no longer implies is not sent: an {@code expired}
  * that a later payment superseded, an {@code action_required} of an earlier version.
+ *
+ * <p>A session given by id ({@code --session}) brings its payment's refunds with it (the ids its
+ * {@code REFUNDS#} ledger lists): a refund that succeeded or failed is put again as {@code
+ * rf_…:succeeded} or {@code rf_…:failed}, the publisher's ids. A time window ({@code
+ * --changed-since}) reads sessions only: a refund's change does not touch its session's {@code
+ * updated_at}, so give its session by id.
  *
  * <p>Events go out as the publisher puts them ({@link EventBridgePublisher}: same entry, same
  * detail, only refused entries sent again), up to 10 in one PutEvents call; a session's events are
@@ -133,7 +141,16 @@ final class Replay {
         unknownIds.add(id);
         continue;
       }
-      add(session.get());
+      List<StoredRefund> refunds;
+      try {
+        refunds = refundsOf(session.get());
+      } catch (RuntimeException e) {
+        add(session.get(), List.of());
+        note(id, "its refunds could not be read: " + e.getMessage());
+        failures.add(id);
+        continue;
+      }
+      add(session.get(), refunds);
     }
     flush();
     return summary();
@@ -216,6 +233,21 @@ final class Replay {
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
   }
 
+  /**
+   * The refunds of the session's payment, as its {@code REFUNDS#} ledger lists them (consistent
+   * reads); none when nothing was ever asked back of it.
+   */
+  private List<StoredRefund> refundsOf(CheckoutSession session) {
+    if (session.paymentIntentId() == null) {
+      return List.of();
+    }
+    RefundRepository refunds = new RefundRepository(dynamo, table);
+    return refunds
+        .findLedger(session.paymentIntentId())
+        .map(ledger -> refunds.findAll(ledger.refundIds()))
+        .orElse(List.of());
+  }
+
   /** The one place an item becomes a session here (the store's reading of it). */
   private static CheckoutSession fromItem(Map<String, AttributeValue> item) {
     return SessionItems.fromItem(item);
@@ -233,8 +265,14 @@ final class Replay {
   private record Read(String id, CheckoutSession session, List<OrderEvent> events, String note) {}
 
   private void add(CheckoutSession session) {
+    add(session, List.of());
+  }
+
+  /** A session and its refunds: their events go out together, on the session's line. */
+  private void add(CheckoutSession session, List<StoredRefund> refunds) {
     sessionsRead++;
-    List<OrderEvent> events = OrderEvents.between(null, session);
+    List<OrderEvent> events = new ArrayList<>(OrderEvents.between(null, session));
+    refunds.forEach(refund -> events.addAll(OrderEvents.refundBetween(null, refund)));
     if (batchEvents + events.size() > EventBridgePublisher.BATCH) {
       flush();
     }

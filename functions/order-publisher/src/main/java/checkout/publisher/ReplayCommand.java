@@ -37,7 +37,7 @@ public final class ReplayCommand {
       usage: ./mvnw -q -pl functions/order-publisher exec:java@replay -Dexec.args="--table NAME --bus NAME (--session ID ... | --changed-since TIME [--changed-until TIME]) [options]"
         --table NAME                 the stack's table (output SessionsTableName)
         --bus NAME                   the stack's bus (output OrderEventBusName)
-        --session ID                 a session to replay (cs_… or SESSION#cs_…); repeat for more
+        --session ID                 a session to replay (cs_… or SESSION#cs_…), with its refunds; repeat for more
         --changed-since TIME         every session whose updated_at is at or after TIME (2026-12-01T00:00:00Z) …
         --changed-until TIME         … and before TIME (default: now). Scans the whole table
         --source SOURCE              the events' source (default fintoc-checkout, the template's EVENT_SOURCE)

@@ -3,12 +3,14 @@ package checkout.publisher;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.store.DynamoJson;
+import checkout.store.RefundItems;
 import checkout.store.SessionItems;
 import checkout.store.SessionsTable;
+import checkout.store.StoredRefund;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** A stream record's images, in DynamoDB's JSON, as the sessions the table holds. */
+/** A stream record's images, in DynamoDB's JSON, as the sessions and refunds the table holds. */
 final class StreamImages {
   private StreamImages() {}
 
@@ -16,8 +18,21 @@ final class StreamImages {
    * Whether the image is a session's item ({@code SESSION#…}); claims, markers and prices are not.
    */
   static boolean isSession(JsonNode image) {
-    String pk = image == null ? null : Json.text(image.path(SessionsTable.PK), "S");
+    String pk = pk(image);
     return pk != null && pk.startsWith(SessionsTable.SESSION_PREFIX);
+  }
+
+  /**
+   * Whether the image is one refund's item ({@code REFUND#rf_…}); a payment's ledger ({@code
+   * REFUNDS#pi_…}) is not: its sums are told by its refunds' own events.
+   */
+  static boolean isRefund(JsonNode image) {
+    String pk = pk(image);
+    return pk != null && pk.startsWith(SessionsTable.REFUND_PREFIX);
+  }
+
+  private static String pk(JsonNode image) {
+    return image == null ? null : Json.text(image.path(SessionsTable.PK), "S");
   }
 
   /**
@@ -29,6 +44,22 @@ final class StreamImages {
       return null;
     }
     return SessionItems.fromItem(DynamoJson.item(image));
+  }
+
+  /**
+   * The refund an image holds, or null for no image. Throws a {@link RuntimeException} for an image
+   * that is not a refund we can read.
+   */
+  static StoredRefund refund(JsonNode image) {
+    if (image == null || image.isEmpty()) {
+      return null;
+    }
+    return RefundItems.fromItem(DynamoJson.item(image));
+  }
+
+  /** A refund as the stream carries it: the store's item, in DynamoDB's JSON. */
+  static ObjectNode image(StoredRefund refund) {
+    return refund == null ? null : DynamoJson.json(RefundItems.toItem(refund));
   }
 
   /** A session as the stream carries it: the store's item, in DynamoDB's JSON. */

@@ -13,7 +13,13 @@ import checkout.local.sqs.LocalQueue;
 import checkout.platform.Platform;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
+import checkout.session.RefundRecord;
+import checkout.session.RefundStatus;
 import checkout.session.SessionStatus;
+import checkout.store.DynamoJson;
+import checkout.store.RefundItems;
+import checkout.store.RefundLedger;
+import checkout.store.StoredRefund;
 import checkout.testing.LogCapture;
 import checkout.testing.RecordingSleeper;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -344,5 +350,190 @@ class OrderPublisherTest {
     assertThat(eventBridge.taken()).isEmpty();
     assertThat(eventBridge.calls()).isEmpty();
     assertThat(deadLetters.messages()).isEmpty();
+  }
+
+  // Refunds: a REFUND# item's changes, as Refunds writes them.
+
+  static final StoredRefund REQUESTED =
+      new StoredRefund(
+          RefundRecord.requested(
+              "rf_test_000001",
+              "cs_test_000001",
+              "pi_test_000001",
+              5000,
+              "CLP",
+              "damaged",
+              T0.plusSeconds(100)),
+          StoredRefund.MERCHANT,
+          "order-1001",
+          "{\"ticket\":\"T-9\"}",
+          "hash",
+          "fcr_0123456789abcdef0123456789abcdef",
+          1,
+          T0.plusSeconds(100),
+          null,
+          0,
+          T0.plusSeconds(220),
+          null,
+          15000,
+          0);
+
+  /** Fintoc's report merged and written with the ledger's sum, as Refunds.apply does. */
+  static StoredRefund reported(
+      StoredRefund before, RefundStatus status, long second, long refundedAfter) {
+    RefundRecord was = before.refund();
+    return before
+        .withRefund(
+            new RefundRecord(
+                was.refundKey(),
+                was.sessionId(),
+                was.paymentIntentId(),
+                "ref_fintoc_000001",
+                was.amount(),
+                was.currency(),
+                status,
+                T0.plusSeconds(second),
+                RefundStatus.FAILED.equals(status) ? "insufficient_funds" : null,
+                was.reason(),
+                was.createdAt(),
+                T0.plusSeconds(second + 1),
+                was.version() + 1,
+                status.freesItsAmount()))
+        .withSchedule(0, status.isFinal() ? null : T0.plusSeconds(second + 600))
+        .withOutcome(
+            RefundStatus.FAILED.equals(status) ? StoredRefund.REFUND_FAILED : null, refundedAfter);
+  }
+
+  static ObjectNode record(String sequence, StoredRefund before, StoredRefund after) {
+    return record(sequence, StreamImages.image(before), StreamImages.image(after));
+  }
+
+  static ObjectNode ledger(long held, long succeeded) {
+    return DynamoJson.json(
+        RefundItems.toItem(
+            new RefundLedger(
+                "pi_test_000001",
+                "cs_test_000001",
+                15000,
+                "CLP",
+                held,
+                succeeded,
+                List.of("rf_test_000001"),
+                2)));
+  }
+
+  @Test
+  void aRefundGoingFromRequestedToSucceededIsPutOnceWithHowMuchWentBack() {
+    StoredRefund pending = reported(REQUESTED, RefundStatus.PENDING, 110, 0);
+    StoredRefund inProgress = reported(pending, RefundStatus.IN_PROGRESS, 130, 0);
+    StoredRefund succeeded = reported(inProgress, RefundStatus.SUCCEEDED, 150, 5000);
+
+    List<String> givenBack =
+        handle(
+            event(
+                record("10", (StoredRefund) null, REQUESTED),
+                record("11", null, ledger(5000, 0)),
+                record("12", REQUESTED, pending),
+                record("13", pending, inProgress),
+                record("14", inProgress, succeeded),
+                record("15", ledger(5000, 0), ledger(5000, 5000))));
+
+    assertThat(givenBack).isEmpty();
+    assertThat(eventBridge.taken()).hasSize(1);
+    JsonNode entry = eventBridge.taken().get(0);
+    assertThat(entry.path("DetailType").asText()).isEqualTo("refund.succeeded");
+    assertThat(entry.path("Source").asText()).isEqualTo("fintoc-checkout");
+    assertThat(eventBridge.details().get(0))
+        .isEqualTo(
+            Json.parse(
+                """
+                {"id": "rf_test_000001:succeeded", "type": "refund.succeeded",
+                 "occurred_at": "2026-11-21T12:02:30Z",
+                 "refund_id": "rf_test_000001", "session_id": "cs_test_000001",
+                 "order_reference": "order-1001", "amount": 5000, "currency": "CLP",
+                 "payment_amount": 15000, "refunded_total": 5000, "refunded": "partial",
+                 "origin": "merchant", "fintoc_refund_id": "ref_fintoc_000001"}"""));
+  }
+
+  @Test
+  void aRefundThatFailedIsPutOnceWithWhyAndNoCustomerData() {
+    StoredRefund pending = reported(REQUESTED, RefundStatus.PENDING, 110, 0);
+    StoredRefund failed = reported(pending, RefundStatus.FAILED, 150, 0);
+
+    List<String> givenBack =
+        handle(
+            event(
+                record("20", REQUESTED, pending),
+                record("21", pending, failed),
+                // The sweeper's look after it: written again, nothing new to say.
+                record(
+                    "22",
+                    failed,
+                    failed.withRefund(failed.refund().touched(T0.plusSeconds(900))))));
+
+    assertThat(givenBack).isEmpty();
+    assertThat(eventBridge.taken())
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("DetailType").asText()).isEqualTo("refund.failed"));
+    JsonNode detail = eventBridge.details().get(0);
+    assertThat(detail.path("id").asText()).isEqualTo("rf_test_000001:failed");
+    assertThat(detail.path("failure_code").asText()).isEqualTo("insufficient_funds");
+    assertThat(detail.path("refunded_total").asLong()).isZero();
+    assertThat(detail.path("refunded").asText()).isEqualTo("none");
+    assertThat(detail.toString())
+        .as("no customer data, no merchant metadata, no reason text")
+        .doesNotContain("ana@example.com", "Ana", "T-9", "damaged");
+  }
+
+  @Test
+  void aRefundRecordReadAgainPutsTheSameIdSoConsumersDedupe() {
+    StoredRefund all =
+        reported(
+            REQUESTED.withRefund(
+                RefundRecord.requested(
+                    "rf_test_000001",
+                    "cs_test_000001",
+                    "pi_test_000001",
+                    15000,
+                    "CLP",
+                    null,
+                    T0.plusSeconds(100))),
+            RefundStatus.SUCCEEDED,
+            150,
+            15000);
+
+    handle(event(record("30", REQUESTED, all)));
+    handle(event(record("30", REQUESTED, all)));
+
+    assertThat(eventBridge.details())
+        .extracting(d -> d.path("id").asText() + " " + d.path("refunded").asText())
+        .containsExactly("rf_test_000001:succeeded full", "rf_test_000001:succeeded full");
+  }
+
+  @Test
+  void aRefundImageWeCannotReadGoesToTheDeadLetterQueueNamingTheRefund() {
+    StoredRefund succeeded = reported(REQUESTED, RefundStatus.SUCCEEDED, 150, 5000);
+    ObjectNode broken = StreamImages.image(succeeded);
+    ((ObjectNode) broken.get("amount")).put("N", "five thousand");
+
+    try (LogCapture logs = new LogCapture()) {
+      List<String> givenBack =
+          handle(
+              event(record("40", StreamImages.image(REQUESTED), broken), record("41", OPEN, PAID)));
+
+      assertThat(givenBack).as("nothing for Lambda to retry").isEmpty();
+      assertThat(logs.all()).contains("order_record_dead_lettered");
+    }
+    assertThat(eventBridge.details())
+        .extracting(d -> d.path("id").asText())
+        .containsExactly("cs_test_000001:paid");
+    assertThat(deadLetters.messages())
+        .singleElement()
+        .satisfies(
+            message -> {
+              assertThat(message.path("sequence_number").asText()).isEqualTo("40");
+              assertThat(message.path("refund_id").asText()).isEqualTo("rf_test_000001");
+              assertThat(message.path("reason").asText()).contains("NumberFormatException");
+            });
   }
 }

@@ -9,9 +9,14 @@ import checkout.local.http.Exchanges;
 import checkout.local.merchant.ExampleMerchant;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentStatus;
+import checkout.session.RefundRecord;
+import checkout.session.RefundStatus;
 import checkout.session.SessionStatus;
+import checkout.store.RefundItems;
+import checkout.store.RefundLedger;
 import checkout.store.SessionItems;
 import checkout.store.SessionRepository;
+import checkout.store.StoredRefund;
 import checkout.testing.DynamoDbLocal;
 import checkout.testing.RecordingSleeper;
 import checkout.testing.TestSessions;
@@ -252,6 +257,98 @@ class ReplayCommandTest {
             "cs_action  put cs_action:action_required:5")
         .last()
         .isEqualTo("sessions read 7, events put 7, unknown ids 0, failures 0");
+  }
+
+  /** A refund of the session's payment, as Refunds leaves it once Fintoc said this. */
+  static StoredRefund refund(
+      String id, String sessionId, long amount, RefundStatus status, long refundedAfter) {
+    return new StoredRefund(
+        new RefundRecord(
+            id,
+            sessionId,
+            "pi_" + sessionId,
+            status == null ? null : "ref_" + id,
+            amount,
+            "CLP",
+            status,
+            status == null ? null : T0.plusSeconds(600),
+            RefundStatus.FAILED.equals(status) ? "insufficient_funds" : null,
+            null,
+            T0.plusSeconds(300),
+            T0.plusSeconds(600),
+            2,
+            status != null && status.freesItsAmount()),
+        StoredRefund.MERCHANT,
+        "order-" + sessionId,
+        null,
+        "hash",
+        "fcr_" + id,
+        1,
+        T0.plusSeconds(300),
+        null,
+        0,
+        status != null && status.isFinal() ? null : T0.plusSeconds(900),
+        RefundStatus.FAILED.equals(status) ? StoredRefund.REFUND_FAILED : null,
+        15000,
+        refundedAfter);
+  }
+
+  void store(RefundLedger ledger, StoredRefund... refunds) {
+    dynamo.client().putItem(r -> r.tableName(table).item(RefundItems.toItem(ledger)));
+    for (StoredRefund refund : refunds) {
+      dynamo.client().putItem(r -> r.tableName(table).item(RefundItems.toItem(refund)));
+    }
+  }
+
+  @Test
+  void aSessionGivenByIdBringsItsRefundsThatSucceededOrFailedWithThePublishersIds() {
+    store(paid("cs_paid", T0));
+    StoredRefund succeeded = refund("rf_a", "cs_paid", 5000, RefundStatus.SUCCEEDED, 5000);
+    StoredRefund failed = refund("rf_b", "cs_paid", 3000, RefundStatus.FAILED, 5000);
+    StoredRefund pending = refund("rf_c", "cs_paid", 2000, RefundStatus.PENDING, 5000);
+    store(
+        new RefundLedger(
+            "pi_cs_paid", "cs_paid", 15000, "CLP", 7000, 5000, List.of("rf_a", "rf_b", "rf_c"), 6),
+        succeeded,
+        failed,
+        pending);
+
+    Run run = replay("--session", "cs_paid");
+    Run again = replay("--session", "cs_paid");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(again.status()).isZero();
+    assertThat(idsOnTheBus())
+        .containsExactly(
+            "cs_paid:paid",
+            "rf_a:succeeded",
+            "rf_b:failed",
+            "cs_paid:paid",
+            "rf_a:succeeded",
+            "rf_b:failed");
+    assertThat(bus.details().get(1).path("refunded").asText()).isEqualTo("partial");
+    assertThat(bus.details().get(1).path("refunded_total").asLong()).isEqualTo(5000);
+    assertThat(run.lines())
+        .contains("cs_paid  put cs_paid:paid, rf_a:succeeded, rf_b:failed")
+        .last()
+        .isEqualTo("sessions read 1, events put 3, unknown ids 0, failures 0");
+    // The same entry the stream publisher put when the refund's item became succeeded.
+    try (EventBridgeClient events =
+        EventBridgeClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .endpointOverride(URI.create("http://127.0.0.1:" + busServer.getAddress().getPort()))
+            .build()) {
+      new EventBridgePublisher(
+              events, "orders", "fintoc-checkout", 1, new RecordingSleeper(), new Jitter())
+          .publish(
+              OrderEvents.refundBetween(
+                  refund("rf_a", "cs_paid", 5000, RefundStatus.IN_PROGRESS, 0), succeeded));
+    }
+    List<JsonNode> taken = bus.taken();
+    assertThat(taken.get(taken.size() - 1)).isEqualTo(taken.get(1));
+    bus.awaitDeliveries();
+    assertThat(merchant.seenSoFar().path("events")).as("deduplicated on detail.id").hasSize(3);
   }
 
   static String typeOf(String id) {

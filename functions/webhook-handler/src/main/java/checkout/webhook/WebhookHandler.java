@@ -11,8 +11,9 @@ import checkout.metrics.Metric;
 import checkout.metrics.Metrics;
 import checkout.platform.Platform;
 import checkout.refund.PolicyRefunds;
-import checkout.session.Observation;
+import checkout.refund.Refunds;
 import checkout.snapstart.Priming;
+import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
 import checkout.time.Deadline;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -21,20 +22,22 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * {@code POST /webhooks/fintoc}: verify the signature over the raw body, then record the event
  * exactly once. 2xx tells Fintoc to stop; any other answer makes it redeliver (up to 17 times), so
  * a fault here answers 5xx and leaves nothing half-recorded. An event about a session this
  * deployment did not create is acknowledged as {@code foreign}, counted, and stores nothing
- * (docs/security.md, "Foreign sessions").
+ * (docs/security.md, "Foreign sessions"); so is a {@code refund.*} event about a refund it did not
+ * ask for (made in Fintoc's dashboard, by another integration). A refund of ours goes through
+ * {@link Refunds#apply}, its event's marker written in the refund's own transaction.
  */
 public final class WebhookHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final SignatureCheck signatures;
   private final SessionUpdater updater;
   private final PolicyRefunds policyRefunds;
+  private final Refunds refunds;
   private final Clock clock;
 
   /** Kept from the invocation's time to answer Fintoc after a refund's call. */
@@ -54,6 +57,7 @@ public final class WebhookHandler
     this.signatures = root.signatures;
     this.updater = root.updater;
     this.policyRefunds = root.policyRefunds;
+    this.refunds = root.refunds;
     this.clock = platform.clock();
     this.priming = Priming.register("WebhookHandler", root::prime);
   }
@@ -98,6 +102,14 @@ public final class WebhookHandler
     }
   }
 
+  private static Outcome outcome(SessionRepository.Commit commit) {
+    return switch (commit) {
+      case DUPLICATE -> Outcome.DUPLICATE;
+      case FOREIGN -> Outcome.FOREIGN;
+      default -> Outcome.APPLIED;
+    };
+  }
+
   /**
    * Verifies and records one delivery; says whether it was applied, a duplicate, ignored or
    * foreign.
@@ -112,23 +124,22 @@ public final class WebhookHandler
     }
     WebhookEvent event = WebhookEvent.parse(body);
     Log.tag("event_id", event.id());
-    Optional<Observation> fact = EventTranslator.observe(event, clock.instant());
     Outcome outcome = Outcome.IGNORED;
     int retries = 0;
-    if (fact.isPresent()) {
-      Log.tag("session_id", fact.get().sessionId());
-      SessionUpdater.Update update = updater.record(fact.get(), event.id(), event.type());
-      outcome =
-          switch (update.commit()) {
-            case DUPLICATE -> Outcome.DUPLICATE;
-            case FOREIGN -> Outcome.FOREIGN;
-            default -> Outcome.APPLIED;
-          };
+    EventTranslator.Translated translated = EventTranslator.translate(event, clock.instant());
+    if (translated instanceof EventTranslator.SessionEvent session) {
+      Log.tag("session_id", session.fact().sessionId());
+      SessionUpdater.Update update = updater.record(session.fact(), event.id(), event.type());
+      outcome = outcome(update.commit());
       if (update.after() != null) {
         Log.tag("session_id", update.after().id());
       }
       retries = update.retries();
       refundOwed(update, deadline);
+    } else if (translated instanceof EventTranslator.RefundEvent refund) {
+      Log.tag("session_id", refund.fact().sessionId());
+      Log.tag("refund_id", refund.fact().refundRef());
+      outcome = outcome(refunds.apply(refund.fact(), event.id(), event.type(), null).commit());
     }
     Metrics.count(outcome.metric);
     Log.info(

@@ -17,6 +17,8 @@ import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
 import checkout.store.SessionUpdater;
 import checkout.time.Jitter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,12 +26,14 @@ import java.util.List;
 final class WebhookRoot {
   final SignatureCheck signatures;
   final SessionUpdater updater;
+  final Refunds refunds;
 
   /** The automatic refunds a commit made owed (AutomaticRefunds on); the sweeper completes them. */
   final PolicyRefunds policyRefunds;
 
   private final Platform platform;
   private final SessionRepository sessions;
+  private final RefundRepository refundStore;
 
   WebhookRoot(Platform platform) {
     this.platform = platform;
@@ -40,7 +44,9 @@ final class WebhookRoot {
     this.updater =
         new SessionUpdater(
             sessions, platform.clock(), platform.sleeper(), platform.settings().automaticRefunds());
-    // One attempt, after the commit: Fintoc waits for our answer, and the sweeper completes what
+    this.refundStore = new RefundRepository(platform.dynamo(), platform.settings().table());
+    // Applying a refund event never calls Fintoc. An automatic refund is asked from here, after
+    // the commit: one attempt, since Fintoc waits for our answer and the sweeper completes what
     // this could not (the refund held and sent again under its key, or requested at its next look).
     FintocClient fintoc =
         new FintocClient(
@@ -48,18 +54,15 @@ final class WebhookRoot {
             platform.secrets(),
             platform.sleeper(),
             new Jitter());
-    this.policyRefunds =
-        new PolicyRefunds(
-            new Refunds(
-                new RefundRepository(platform.dynamo(), platform.settings().table()),
-                sessions,
-                fintoc,
-                platform.settings().orderReferenceKey(),
-                platform.clock(),
-                platform.sleeper()),
+    this.refunds =
+        new Refunds(
+            refundStore,
             sessions,
+            fintoc,
+            platform.settings().orderReferenceKey(),
             platform.clock(),
             platform.sleeper());
+    this.policyRefunds = new PolicyRefunds(refunds, sessions, platform.clock(), platform.sleeper());
   }
 
   /**
@@ -85,6 +88,17 @@ final class WebhookRoot {
     EventTranslator.observe(WebhookEvent.parse(body), now)
         .ifPresent(fact -> SessionRules.merge(fact, sample, null, now));
     AdapterPriming.sessionStorage(sessions, sample, now);
+    // A refund event: translated, and applied to a refund that is not stored (foreign: nothing
+    // written); the refund's commit, refused.
+    ObjectNode refundEvent =
+        Json.object().put("id", "evt_snapstart_priming_refund").put("type", "refund.succeeded");
+    refundEvent.set("data", Samples.fintocRefund("succeeded"));
+    if (EventTranslator.translate(
+            WebhookEvent.parse(Json.write(refundEvent).getBytes(StandardCharsets.UTF_8)), now)
+        instanceof EventTranslator.RefundEvent refund) {
+      refunds.apply(refund.fact(), null, null, null);
+    }
+    AdapterPriming.refundStorage(refundStore, now);
     HttpResponses.json(200, Json.object().put("received", true).put("outcome", "applied"));
   }
 }

@@ -342,12 +342,12 @@ class WebhookHandlerTest {
 
   @Test
   void anUnknownEventTypeIsAcknowledgedAndIgnored() {
-    String refund =
-        FintocEvents.event("evt_9", "refund.succeeded", Json.object().put("id", "re_1"));
+    String payout =
+        FintocEvents.event("evt_9", "payout.succeeded", Json.object().put("id", "po_1"));
 
     try (LogCapture logs = new LogCapture()) {
-      APIGatewayV2HTTPResponse response = deliver(refund);
-      deliver(FintocEvents.event("evt_10", "refund.succeeded", Json.object().put("id", "re_2")));
+      APIGatewayV2HTTPResponse response = deliver(payout);
+      deliver(FintocEvents.event("evt_10", "payout.succeeded", Json.object().put("id", "po_2")));
 
       assertThat(response.getStatusCode()).isEqualTo(200);
       assertThat(Json.parse(response.getBody()).get("outcome").asText()).isEqualTo("ignored");
@@ -355,7 +355,7 @@ class WebhookHandlerTest {
           .filteredOn(line -> line.contains("unknown_event_type"))
           .as("once, with its name")
           .singleElement()
-          .satisfies(line -> assertThat(line).contains("refund.succeeded"));
+          .satisfies(line -> assertThat(line).contains("payout.succeeded"));
     }
     assertThat(state()).isEqualTo("created/-/null/null/null");
   }
