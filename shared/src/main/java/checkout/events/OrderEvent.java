@@ -1,7 +1,7 @@
 package checkout.events;
 
 import checkout.session.CheckoutSession;
-import checkout.store.StoredRefund;
+import checkout.session.StoredRefund;
 import java.time.Instant;
 
 /**

@@ -6,7 +6,7 @@ import checkout.session.RefundRecord;
 import checkout.session.RefundStatus;
 import checkout.session.Refundable;
 import checkout.session.SessionStatus;
-import checkout.store.StoredRefund;
+import checkout.session.StoredRefund;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static checkout.store.Attr.s;
 
 import checkout.session.RefundRecord;
 import checkout.session.RefundStatus;
+import checkout.session.StoredRefund;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,6 +4,7 @@ import static checkout.store.Attr.n;
 import static checkout.store.Attr.s;
 
 import checkout.session.PaymentStatus;
+import checkout.session.StoredRefund;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

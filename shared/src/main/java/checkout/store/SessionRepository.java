@@ -7,6 +7,7 @@ import checkout.session.CheckoutSession;
 import checkout.session.PaymentRecord;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionRules;
+import checkout.session.StoredRefund;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

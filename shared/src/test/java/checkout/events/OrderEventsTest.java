@@ -9,7 +9,7 @@ import checkout.session.RefundStatus;
 import checkout.session.Refundable;
 import checkout.session.SessionRules;
 import checkout.session.SessionStatus;
-import checkout.store.StoredRefund;
+import checkout.session.StoredRefund;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

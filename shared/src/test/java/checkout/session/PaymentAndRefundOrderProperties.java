@@ -6,7 +6,6 @@ import checkout.events.OrderEvent;
 import checkout.events.OrderEvents;
 import checkout.session.RefundOrderIndependenceProperties.History;
 import checkout.session.RefundOrderIndependenceProperties.Plan;
-import checkout.store.StoredRefund;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

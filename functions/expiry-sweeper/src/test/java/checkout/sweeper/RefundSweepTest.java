@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import checkout.config.Config;
 import checkout.json.Json;
 import checkout.session.RefundStatus;
-import checkout.store.StoredRefund;
+import checkout.session.StoredRefund;
 import checkout.testing.FintocStub;
 import checkout.testing.LogCapture;
 import checkout.testing.MutableClock;

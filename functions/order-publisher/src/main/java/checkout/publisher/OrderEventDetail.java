@@ -6,7 +6,7 @@ import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
 import checkout.session.RefundRecord;
-import checkout.store.StoredRefund;
+import checkout.session.StoredRefund;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

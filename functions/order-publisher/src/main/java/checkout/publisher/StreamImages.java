@@ -2,11 +2,11 @@ package checkout.publisher;
 
 import checkout.json.Json;
 import checkout.session.CheckoutSession;
+import checkout.session.StoredRefund;
 import checkout.store.DynamoJson;
 import checkout.store.RefundItems;
 import checkout.store.SessionItems;
 import checkout.store.SessionsTable;
-import checkout.store.StoredRefund;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

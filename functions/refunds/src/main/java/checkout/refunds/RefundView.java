@@ -2,7 +2,7 @@ package checkout.refunds;
 
 import checkout.json.Json;
 import checkout.session.RefundRecord;
-import checkout.store.StoredRefund;
+import checkout.session.StoredRefund;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;

@@ -9,12 +9,12 @@ import checkout.platform.Platform;
 import checkout.refund.Refunds;
 import checkout.session.RefundRecord;
 import checkout.session.RefundRules;
+import checkout.session.StoredRefund;
 import checkout.snapstart.AdapterPriming;
 import checkout.snapstart.Samples;
 import checkout.store.RefundItems;
 import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
-import checkout.store.StoredRefund;
 import checkout.time.Jitter;
 import java.time.Instant;
 

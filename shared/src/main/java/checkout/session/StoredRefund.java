@@ -1,6 +1,5 @@
-package checkout.store;
+package checkout.session;
 
-import checkout.session.RefundRecord;
 import java.time.Instant;
 import java.util.Objects;
 
