@@ -13,9 +13,9 @@ package checkout.store;
  *   <li>{@code PRICE#<id>} — a catalog price (checkout.catalog);
  *   <li>{@code CUSTOMER#<mode>#<keyed hash of a tax id>} — Fintoc's customer for that tax id, as
  *       far as this deployment knows it ({@link CustomerIndex});
- *   <li>{@code REFUND#rf_…} — a refund we asked Fintoc for ({@link checkout.session.StoredRefund}); while it is not
- *       final it carries the {@code unsettled_*} attributes, so the sweeper finds it in the same
- *       index as unsettled payments;
+ *   <li>{@code REFUND#rf_…} — a refund we asked Fintoc for ({@link checkout.session.StoredRefund});
+ *       while it is not final it carries the {@code unsettled_*} attributes, so the sweeper finds
+ *       it in the same index as unsettled payments;
  *   <li>{@code REFUNDS#pi_…} — a payment's refund ledger ({@link RefundLedger}): what it paid, what
  *       its refunds hold and what went back, and which refunds it has.
  * </ul>
