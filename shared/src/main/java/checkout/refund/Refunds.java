@@ -161,7 +161,9 @@ public final class Refunds {
           return send(again, deadline);
         }
         if (existing.refund().refundId() == null && !existing.refund().isFinal()) {
-          return send(existing, deadline); // our earlier attempt's answer was lost
+          // Our earlier attempt's answer was lost: sent again under its key only while Fintoc
+          // still keeps that key, as the sweeper does; past it, a person decides (unconfirmed).
+          return resendable(existing) ? send(existing, deadline) : existing;
         }
         return existing;
       }
@@ -399,9 +401,7 @@ public final class Refunds {
     StoredRefund after;
     try {
       if (stored.refund().refundId() == null) {
-        Instant now = clock.instant();
-        Instant sentAt = stored.sentAt() != null ? stored.sentAt() : stored.refund().createdAt();
-        if (now.isAfter(sentAt.plus(RESEND_WINDOW))) {
+        if (!resendable(stored)) {
           return unconfirmed(stored);
         }
         after = send(stored, deadline);
@@ -415,6 +415,15 @@ public final class Refunds {
       throw e;
     }
     return after.refund().version() == stored.refund().version() ? movedBack(stored) : after;
+  }
+
+  /**
+   * Whether a create whose answer never came may be sent again under the same key: only within
+   * {@link #RESEND_WINDOW} of its first send, while Fintoc still replays what that key made.
+   */
+  private boolean resendable(StoredRefund stored) {
+    Instant sentAt = stored.sentAt() != null ? stored.sentAt() : stored.refund().createdAt();
+    return !clock.instant().isAfter(sentAt.plus(RESEND_WINDOW));
   }
 
   /** Cancels a refund while Fintoc allows it (its first state); the answer is recorded. */

@@ -194,6 +194,31 @@ class RefundSweepTest {
   }
 
   @Test
+  void pastFintocsDayTheSameRequestAgainDoesNotSendTheCreateAgainEither() {
+    fintoc.refunds().faults().resetAfterCreating(1);
+    RefundFixture direct =
+        new RefundFixture(config.with(Map.of("FINTOC_API_URL", fintoc.directUrl())), clock);
+    StoredRefund refund = direct.request(CS, 6000, "key-1");
+    assertThat(refund.refund().refundId()).as("Fintoc made it; we never heard").isNull();
+    clock.set(TestStack.NOW.plus(Duration.ofHours(25)));
+    sweep();
+    assertThat(refunds.stored(refund.id()).attention())
+        .as("the sweeper no longer sends it: Fintoc has forgotten its key")
+        .isEqualTo("refund_unconfirmed");
+
+    // The merchant's backend retries its request, the same Idempotency-Key, a day later.
+    StoredRefund again = direct.request(CS, 6000, "key-1");
+
+    assertThat(fintoc.refunds().createKeys())
+        .as("past Fintoc's 24 h the same key would make a second refund of the same money")
+        .containsExactly(refund.fintocIdempotencyKey());
+    assertThat(again.id()).isEqualTo(refund.id());
+    assertThat(again.refund().refundId()).isNull();
+    assertThat(again.attention()).isEqualTo("refund_unconfirmed");
+    assertThat(refunds.ledger(PI).held()).as("still held, once").isEqualTo(6000);
+  }
+
+  @Test
   void whileFintocKeepsARefundInProgressTheLooksComeAtGrowingIntervalsAndNotBefore() {
     fintoc.refunds().timing(Duration.ofMinutes(1), Duration.ofDays(30));
     StoredRefund refund = refunds.request(CS, 6000, "key-1");
