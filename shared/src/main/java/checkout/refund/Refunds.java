@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Money going back, the one way every caller does it — the merchant's route, the refund policy, the
@@ -73,6 +74,8 @@ public final class Refunds {
 
   /** Every automatic refund of a payment is the same request, whatever asked for it and why. */
   static final String POLICY_REQUEST_HASH = requestHash(null, "policy", null);
+
+  private static final Pattern OUR_ID = Pattern.compile("rf_[0-9a-f]{32}");
 
   private final RefundRepository refunds;
   private final SessionRepository sessions;
@@ -120,6 +123,15 @@ public final class Refunds {
   /** Our id for the merchant's request: the session and its Idempotency-Key, hashed. */
   public static String idFor(String sessionId, String idempotencyKey) {
     return "rf_" + sha256(sessionId + "\n" + idempotencyKey).substring(0, 32);
+  }
+
+  /**
+   * Whether an id has the shape of ours ({@link #idFor}, {@link #policyIdFor}). A report's metadata
+   * is whatever made the refund put there: anything else names no refund of ours, and must not
+   * reach the table as a key (DynamoDB refuses one over 2048 bytes).
+   */
+  public static boolean isOurs(String refundId) {
+    return refundId != null && OUR_ID.matcher(refundId).matches();
   }
 
   /** Our id for the automatic refund of a payment: one per payment, whatever asks for it. */
@@ -330,7 +342,8 @@ public final class Refunds {
    */
   private Applied apply(
       RefundFact fact, String eventId, String eventType, String knownRefundId, boolean looked) {
-    String refundId = knownRefundId != null ? knownRefundId : fact.refundRef();
+    String refundId =
+        knownRefundId != null ? knownRefundId : isOurs(fact.refundRef()) ? fact.refundRef() : null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       StoredRefund stored = refundId == null ? null : refunds.find(refundId).orElse(null);
       if (stored == null) {

@@ -138,7 +138,9 @@ public final class WebhookHandler
       refundOwed(update, deadline);
     } else if (translated instanceof EventTranslator.RefundEvent refund) {
       Log.tag("session_id", refund.fact().sessionId());
-      Log.tag("refund_id", refund.fact().refundRef());
+      if (Refunds.isOurs(refund.fact().refundRef())) {
+        Log.tag("refund_id", refund.fact().refundRef());
+      }
       outcome = outcome(refunds.apply(refund.fact(), event.id(), event.type(), null).commit());
     }
     Metrics.count(outcome.metric);

@@ -246,6 +246,31 @@ class RefundWebhooksTest {
   }
 
   @Test
+  void aRefundEventWhoseRefundIdCannotBeOursIsForeignNeverA5xx() {
+    // Metadata is whatever made the refund put there (a dashboard, another integration): a value
+    // under our key that is not one of our ids must not reach the table as a key (DynamoDB refuses
+    // a key over 2048 bytes, and Fintoc would be answered 5xx for every redelivery).
+    ObjectNode data =
+        Json.object()
+            .put("id", "ref_odd_1")
+            .put("object", "refund")
+            .put("status", "succeeded")
+            .put("amount", 1000)
+            .put("currency", "CLP")
+            .put("resource_type", "payment_intent")
+            .put("resource_id", PI);
+    data.set(
+        "metadata",
+        Json.object().put("checkout_session_id", CS).put("checkout_refund_id", "x".repeat(3000)));
+    Map<String, Map<String, AttributeValue>> before = items();
+
+    assertThat(deliver(FintocEvents.event("evt_odd_1", "refund.succeeded", data)))
+        .isEqualTo("200 foreign");
+
+    assertThat(items()).isEqualTo(before);
+  }
+
+  @Test
   void aRefundStatusWeDoNotKnowIsStoredAndHoldsItsAmount() {
     StoredRefund refund = refunds.request(CS, 4000, "key-1");
     JsonNode fintoc = atFintoc(refund);
