@@ -1,6 +1,9 @@
 package checkout.http;
 
+import checkout.json.InvalidJsonException;
+import checkout.json.Json;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -27,6 +30,31 @@ public final class HttpRequests {
       }
     }
     return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The body as a JSON object, within {@code maxBytes}: 413 {@code body_too_large} past it, 400
+   * {@code invalid_json} when it is not JSON or not an object.
+   */
+  public static JsonNode jsonObject(byte[] body, int maxBytes) {
+    if (body.length > maxBytes) {
+      throw new ApiException(
+          413,
+          "body_too_large",
+          "The request body is " + body.length + " bytes; the limit is " + maxBytes + ".",
+          null);
+    }
+    JsonNode root;
+    try {
+      root = Json.parse(new String(body, StandardCharsets.UTF_8));
+    } catch (InvalidJsonException e) {
+      throw ApiException.invalid(
+          "invalid_json", "The request body is not valid JSON: " + e.getMessage(), null);
+    }
+    if (!root.isObject()) {
+      throw ApiException.invalid("invalid_json", "The request body must be a JSON object.", null);
+    }
+    return root;
   }
 
   /** A header's value, whatever its case (payload 2.0 lower-cases names, local tools may not). */

@@ -5,13 +5,11 @@ import checkout.log.Log;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRules;
 import checkout.session.StoredRefund;
+import checkout.store.Contention;
 import checkout.store.SessionRepository;
-import checkout.store.StorageUnavailableException;
 import checkout.time.Deadline;
-import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Makes the automatic refunds a session owes (AutomaticRefunds on; {@link
@@ -23,19 +21,16 @@ import java.time.Duration;
  * the session in the sweeper's index, so the next look completes it.
  */
 public final class PolicyRefunds {
-  private static final int MAX_ATTEMPTS = 8;
-
   private final Refunds refunds;
   private final SessionRepository sessions;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final Jitter jitter = new Jitter();
+  private final Contention contention;
 
   public PolicyRefunds(Refunds refunds, SessionRepository sessions, Clock clock, Sleeper sleeper) {
     this.refunds = refunds;
     this.sessions = sessions;
     this.clock = clock;
-    this.sleeper = sleeper;
+    this.contention = new Contention(sleeper);
   }
 
   /**
@@ -98,7 +93,7 @@ public final class PolicyRefunds {
 
   /** Takes the payment off the session's list, against whatever else changed the session. */
   private boolean stored(String sessionId, String paymentIntentId) {
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= Contention.MAX_ATTEMPTS; attempt++) {
       CheckoutSession now = sessions.find(sessionId).orElse(null);
       CheckoutSession after =
           now == null
@@ -113,17 +108,8 @@ public final class PolicyRefunds {
       if (commit != SessionRepository.Commit.CONFLICT) {
         return true;
       }
-      pause(attempt);
+      contention.pause(attempt);
     }
-    throw new StorageUnavailableException("kept conflicting with concurrent changes", null);
-  }
-
-  private void pause(int attempt) {
-    try {
-      sleeper.sleep(jitter.upTo(Duration.ofMillis((5L << Math.min(attempt, 6)) - 1)).plusMillis(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageUnavailableException("interrupted", e);
-    }
+    throw Contention.exhausted();
   }
 }

@@ -8,6 +8,7 @@ import checkout.json.Json;
 import checkout.log.Log;
 import checkout.metrics.Metric;
 import checkout.metrics.Metrics;
+import checkout.secrets.Digests;
 import checkout.session.CheckoutSession;
 import checkout.session.PaymentRecord;
 import checkout.session.PaymentStatus;
@@ -17,18 +18,14 @@ import checkout.session.RefundRules;
 import checkout.session.RefundStatus;
 import checkout.session.Refundable;
 import checkout.session.StoredRefund;
+import checkout.store.Contention;
 import checkout.store.RefundLedger;
 import checkout.store.RefundRepository;
 import checkout.store.SessionRepository;
-import checkout.store.StorageUnavailableException;
 import checkout.time.Deadline;
-import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,8 +55,6 @@ import java.util.regex.Pattern;
  * </ol>
  */
 public final class Refunds {
-  private static final int MAX_ATTEMPTS = 8;
-
   /**
    * Fintoc keeps a key's answer for 24 h: within that, sending the same create again is safe (it
    * replays what it made). Past it, a send could make a second refund, so a refund whose answer
@@ -82,8 +77,7 @@ public final class Refunds {
   private final FintocClient fintoc;
   private final String orderReferenceKey;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final Jitter jitter = new Jitter();
+  private final Contention contention;
 
   public Refunds(
       RefundRepository refunds,
@@ -97,7 +91,7 @@ public final class Refunds {
     this.fintoc = fintoc;
     this.orderReferenceKey = orderReferenceKey;
     this.clock = clock;
-    this.sleeper = sleeper;
+    this.contention = new Contention(sleeper);
   }
 
   /**
@@ -122,7 +116,7 @@ public final class Refunds {
 
   /** Our id for the merchant's request: the session and its Idempotency-Key, hashed. */
   public static String idFor(String sessionId, String idempotencyKey) {
-    return "rf_" + sha256(sessionId + "\n" + idempotencyKey).substring(0, 32);
+    return "rf_" + Digests.sha256Hex(sessionId + "\n" + idempotencyKey).substring(0, 32);
   }
 
   /**
@@ -136,12 +130,12 @@ public final class Refunds {
 
   /** Our id for the automatic refund of a payment: one per payment, whatever asks for it. */
   public static String policyIdFor(String sessionId, String paymentIntentId) {
-    return "rf_" + sha256(sessionId + "\npolicy\n" + paymentIntentId).substring(0, 32);
+    return "rf_" + Digests.sha256Hex(sessionId + "\npolicy\n" + paymentIntentId).substring(0, 32);
   }
 
   /** A fingerprint of what a request asked (its amount or "what remains", reason, metadata). */
   public static String requestHash(Long amount, String reason, String metadata) {
-    return sha256(
+    return Digests.sha256Hex(
         (amount == null ? "rest" : Long.toString(amount))
             + "\n"
             + Objects.toString(reason, "")
@@ -154,7 +148,7 @@ public final class Refunds {
    * are {@link ApiException}s (4xx) and change nothing.
    */
   public StoredRefund request(Request request, Deadline deadline) {
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= Contention.MAX_ATTEMPTS; attempt++) {
       StoredRefund existing = refunds.find(request.refundId()).orElse(null);
       if (existing != null) {
         if (!Objects.equals(existing.requestHash(), request.requestHash())) {
@@ -167,7 +161,7 @@ public final class Refunds {
         if (RefundStatus.REJECTED.equals(existing.refund().status())) {
           StoredRefund again = askAgain(existing);
           if (again == null) {
-            pause(attempt);
+            contention.pause(attempt);
             continue;
           }
           return send(again, deadline);
@@ -203,13 +197,7 @@ public final class Refunds {
             422, "nothing_to_refund", "All of this payment was already refunded.", "amount");
       }
       if (!sums.canReserve(amount)) {
-        throw new ApiException(
-            422,
-            "amount_exceeds_refundable",
-            "amount is more than what can still be refunded of this payment ("
-                + sums.remaining()
-                + ").",
-            "amount");
+        throw exceedsRefundable(sums);
       }
       Instant now = clock.instant();
       StoredRefund stored =
@@ -250,10 +238,10 @@ public final class Refunds {
           return send(stored, deadline);
         }
         case NOT_REFUNDABLE -> throw notPaid();
-        case EXISTS, CONFLICT -> pause(attempt);
+        case EXISTS, CONFLICT -> contention.pause(attempt);
       }
     }
-    throw new StorageUnavailableException("refund kept conflicting with concurrent changes", null);
+    throw Contention.exhausted();
   }
 
   /**
@@ -344,7 +332,7 @@ public final class Refunds {
       RefundFact fact, String eventId, String eventType, String knownRefundId, boolean looked) {
     String refundId =
         knownRefundId != null ? knownRefundId : isOurs(fact.refundRef()) ? fact.refundRef() : null;
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= Contention.MAX_ATTEMPTS; attempt++) {
       StoredRefund stored = refundId == null ? null : refunds.find(refundId).orElse(null);
       if (stored == null) {
         return new Applied(SessionRepository.Commit.FOREIGN, null, null);
@@ -356,7 +344,7 @@ public final class Refunds {
         if (commit != SessionRepository.Commit.CONFLICT) {
           return new Applied(commit, stored, stored);
         }
-        pause(attempt);
+        contention.pause(attempt);
         continue;
       }
       RefundLedger ledger = refunds.findLedger(stored.refund().paymentIntentId()).orElseThrow();
@@ -390,7 +378,7 @@ public final class Refunds {
               stored.refund().version(),
               sumsMoved ? ledger.with(sums) : null);
       if (commit == SessionRepository.Commit.CONFLICT) {
-        pause(attempt);
+        contention.pause(attempt);
         continue;
       }
       if (commit == SessionRepository.Commit.APPLIED && becameFailed) {
@@ -399,7 +387,7 @@ public final class Refunds {
       return new Applied(
           commit, stored, commit == SessionRepository.Commit.APPLIED ? after : stored);
     }
-    throw new StorageUnavailableException("refund kept conflicting with concurrent changes", null);
+    throw Contention.exhausted();
   }
 
   /**
@@ -530,13 +518,7 @@ public final class Refunds {
     RefundLedger ledger = refunds.findLedger(refused.refund().paymentIntentId()).orElseThrow();
     Refundable sums = ledger.refundable();
     if (!sums.canReserve(refused.refund().amount())) {
-      throw new ApiException(
-          422,
-          "amount_exceeds_refundable",
-          "amount is more than what can still be refunded of this payment ("
-              + sums.remaining()
-              + ").",
-          "amount");
+      throw exceedsRefundable(sums);
     }
     Instant now = clock.instant();
     StoredRefund again =
@@ -555,7 +537,7 @@ public final class Refunds {
 
   /** Fintoc refused the create: the refund is {@code rejected}, its amount freed, the key moved. */
   private StoredRefund reject(StoredRefund sent, FintocException refusal) {
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= Contention.MAX_ATTEMPTS; attempt++) {
       StoredRefund stored = refunds.find(sent.id()).orElseThrow();
       if (stored.refund().refundId() != null
           || stored.refund().status() != null
@@ -585,9 +567,9 @@ public final class Refunds {
             refusal.status());
         return after;
       }
-      pause(attempt);
+      contention.pause(attempt);
     }
-    throw new StorageUnavailableException("refund kept conflicting with concurrent changes", null);
+    throw Contention.exhausted();
   }
 
   /**
@@ -697,6 +679,16 @@ public final class Refunds {
         "id");
   }
 
+  private static ApiException exceedsRefundable(Refundable sums) {
+    return new ApiException(
+        422,
+        "amount_exceeds_refundable",
+        "amount is more than what can still be refunded of this payment ("
+            + sums.remaining()
+            + ").",
+        "amount");
+  }
+
   private static ApiException notCancelable(StoredRefund refund) {
     return new ApiException(
         409,
@@ -707,30 +699,11 @@ public final class Refunds {
         null);
   }
 
-  private void pause(int attempt) {
-    try {
-      sleeper.sleep(jitter.upTo(Duration.ofMillis((5L << Math.min(attempt, 6)) - 1)).plusMillis(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageUnavailableException("interrupted", e);
-    }
-  }
-
   /** 128 random bits: this refund's own key base at Fintoc, unguessable. */
   private static String newKeyBase() {
     UUID random = UUID.randomUUID();
     return "fcr_"
         + HexFormat.of().toHexDigits(random.getMostSignificantBits())
         + HexFormat.of().toHexDigits(random.getLeastSignificantBits());
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

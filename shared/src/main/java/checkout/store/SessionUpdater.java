@@ -7,10 +7,8 @@ import checkout.session.CheckoutSession;
 import checkout.session.Observation;
 import checkout.session.PaymentRecord;
 import checkout.session.SessionRules;
-import checkout.time.Jitter;
 import checkout.time.Sleeper;
 import java.time.Clock;
-import java.time.Duration;
 
 /**
  * Applies a fact from Fintoc to what we store, the one way every writer does (the webhook and the
@@ -20,13 +18,11 @@ import java.time.Duration;
  */
 public final class SessionUpdater {
   /** Contention on one session is a handful of writers at most; past this, let the caller retry. */
-  private static final int MAX_ATTEMPTS = 8;
-
   private final SessionRepository sessions;
+
   private final IdempotencyStore claims;
   private final Clock clock;
-  private final Sleeper sleeper;
-  private final Jitter jitter = new Jitter();
+  private final Contention contention;
   private final boolean automaticRefunds;
 
   public SessionUpdater(SessionRepository sessions, Clock clock, Sleeper sleeper) {
@@ -43,7 +39,7 @@ public final class SessionUpdater {
     this.sessions = sessions;
     this.claims = sessions.claims();
     this.clock = clock;
-    this.sleeper = sleeper;
+    this.contention = new Contention(sleeper);
   }
 
   /**
@@ -61,7 +57,7 @@ public final class SessionUpdater {
    * @param eventId the webhook event this fact came from (applied at most once), or null
    */
   public Update record(Observation fact, String eventId, String eventType) {
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (int attempt = 1; attempt <= Contention.MAX_ATTEMPTS; attempt++) {
       PaymentRecord payment =
           fact.payment() == null ? null : sessions.findPayment(fact.payment().id()).orElse(null);
       String sessionId =
@@ -99,9 +95,9 @@ public final class SessionUpdater {
         }
         return new Update(commit, session, after, attempt - 1);
       }
-      pause(attempt);
+      contention.pause(attempt);
     }
-    throw new StorageUnavailableException("kept conflicting with concurrent changes", null);
+    throw Contention.exhausted();
   }
 
   /** Money moved in a way the merchant must look at: said once, when it becomes true. */
@@ -144,14 +140,5 @@ public final class SessionUpdater {
         session.unknownReason(),
         "action",
         action);
-  }
-
-  private void pause(int attempt) {
-    try {
-      sleeper.sleep(jitter.upTo(Duration.ofMillis((5L << Math.min(attempt, 6)) - 1)).plusMillis(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageUnavailableException("interrupted", e);
-    }
   }
 }

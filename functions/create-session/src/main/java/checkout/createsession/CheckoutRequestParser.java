@@ -3,13 +3,12 @@ package checkout.createsession;
 import checkout.catalog.CatalogFile;
 import checkout.config.Settings;
 import checkout.http.ApiException;
-import checkout.json.InvalidJsonException;
+import checkout.http.HttpRequests;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,23 +104,7 @@ public final class CheckoutRequestParser {
   }
 
   public CheckoutRequest parse(byte[] body) {
-    if (body.length > MAX_BODY_BYTES) {
-      throw new ApiException(
-          413,
-          "body_too_large",
-          "The request body is " + body.length + " bytes; the limit is " + MAX_BODY_BYTES + ".",
-          null);
-    }
-    JsonNode root;
-    try {
-      root = Json.parse(new String(body, StandardCharsets.UTF_8));
-    } catch (InvalidJsonException e) {
-      throw ApiException.invalid(
-          "invalid_json", "The request body is not valid JSON: " + e.getMessage(), null);
-    }
-    if (!root.isObject()) {
-      throw ApiException.invalid("invalid_json", "The request body must be a JSON object.", null);
-    }
+    JsonNode root = HttpRequests.jsonObject(body, MAX_BODY_BYTES);
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (NOT_ALLOWED.containsKey(name)) {

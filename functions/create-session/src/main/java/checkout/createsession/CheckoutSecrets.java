@@ -1,5 +1,6 @@
 package checkout.createsession;
 
+import checkout.secrets.Digests;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;
 import java.nio.charset.StandardCharsets;

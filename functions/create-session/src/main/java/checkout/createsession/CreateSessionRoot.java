@@ -9,6 +9,7 @@ import checkout.http.ApiException;
 import checkout.http.HttpResponses;
 import checkout.json.Json;
 import checkout.platform.Platform;
+import checkout.secrets.Digests;
 import checkout.session.CheckoutSession;
 import checkout.session.SessionRules;
 import checkout.snapstart.AdapterPriming;

@@ -3,6 +3,7 @@ package checkout.createsession;
 import checkout.fintoc.FintocException;
 import checkout.json.Json;
 import checkout.log.Log;
+import checkout.secrets.Digests;
 import checkout.secrets.SecretSource;
 import checkout.store.CustomerIndex;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -3,6 +3,7 @@ package checkout.createsession;
 import checkout.config.Settings;
 import checkout.http.ApiException;
 import checkout.json.Json;
+import checkout.secrets.Digests;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -5,6 +5,7 @@ import checkout.http.ApiException;
 import checkout.json.InvalidJsonException;
 import checkout.json.Json;
 import checkout.log.Log;
+import checkout.secrets.Digests;
 import checkout.secrets.SampleKeys;
 import checkout.secrets.SecretSource;
 import checkout.secrets.SecretUnavailableException;

@@ -10,6 +10,7 @@ import checkout.config.Config;
 import checkout.config.Settings;
 import checkout.http.ApiEvent;
 import checkout.json.Json;
+import checkout.secrets.Digests;
 import checkout.session.Observation;
 import checkout.session.PaymentStatus;
 import checkout.session.SessionStatus;

@@ -2,11 +2,10 @@ package checkout.refunds;
 
 import checkout.fintoc.FintocRefund;
 import checkout.http.ApiException;
-import checkout.json.InvalidJsonException;
+import checkout.http.HttpRequests;
 import checkout.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -45,26 +44,10 @@ record RefundRequest(Long amount, String reason, String metadata) {
    * @param orderReferenceKey the metadata key of the session's order reference (also ours)
    */
   static RefundRequest parse(byte[] body, String orderReferenceKey) {
-    if (body.length > MAX_BODY_BYTES) {
-      throw new ApiException(
-          413,
-          "body_too_large",
-          "The request body is " + body.length + " bytes; the limit is " + MAX_BODY_BYTES + ".",
-          null);
-    }
     if (body.length == 0) {
       return new RefundRequest(null, null, null);
     }
-    JsonNode root;
-    try {
-      root = Json.parse(new String(body, StandardCharsets.UTF_8));
-    } catch (InvalidJsonException e) {
-      throw ApiException.invalid(
-          "invalid_json", "The request body is not valid JSON: " + e.getMessage(), null);
-    }
-    if (!root.isObject()) {
-      throw ApiException.invalid("invalid_json", "The request body must be a JSON object.", null);
-    }
+    JsonNode root = HttpRequests.jsonObject(body, MAX_BODY_BYTES);
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {

@@ -1,4 +1,4 @@
-package checkout.createsession;
+package checkout.secrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -8,13 +8,13 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * SHA-256 and HMAC-SHA256, made in one place for CreateSession (signed orders, claim fingerprints,
- * checkout secrets, the customer index). Text is hashed as UTF-8.
+ * SHA-256 and HMAC-SHA256, made in one place (CreateSession's signed orders, claim fingerprints,
+ * checkout secrets and customer index; our refund ids). Text is hashed as UTF-8.
  */
-final class Digests {
+public final class Digests {
   private Digests() {}
 
-  static byte[] sha256(String text) {
+  public static byte[] sha256(String text) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
@@ -22,11 +22,11 @@ final class Digests {
     }
   }
 
-  static String sha256Hex(String text) {
+  public static String sha256Hex(String text) {
     return HexFormat.of().formatHex(sha256(text));
   }
 
-  static byte[] hmac(byte[] key, String message) {
+  public static byte[] hmac(byte[] key, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -36,7 +36,7 @@ final class Digests {
     }
   }
 
-  static String hmacHex(byte[] key, String message) {
+  public static String hmacHex(byte[] key, String message) {
     return HexFormat.of().formatHex(hmac(key, message));
   }
 
@@ -45,7 +45,7 @@ final class Digests {
    * own label, so what one use reveals (a secret handed to the browser, a hash in the table) says
    * nothing of the secret or of another use's key.
    */
-  static byte[] derivedKey(String label, String secret) {
+  public static byte[] derivedKey(String label, String secret) {
     return sha256(label + secret);
   }
 }
