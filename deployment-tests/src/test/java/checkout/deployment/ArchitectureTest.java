@@ -242,6 +242,7 @@ class ArchitectureTest {
           "SessionUpdater: session.attention()", "one of SessionRules' kinds",
           "OrderPublisherHandler: e.type()", "one of OrderEvents' detail-types",
           "Refunds: REFUND_UNCONFIRMED", "a constant of Refunds (an attention kind)",
+          "Refunds: REFUND_AFTER_REJECTION", "a constant of Refunds (an attention kind)",
           "Refunds: StoredRefund.REFUND_FAILED", "a constant of StoredRefund (an attention kind)");
 
   private static final Pattern METRIC_CALL =

@@ -67,6 +67,14 @@ public final class Refunds {
 
   public static final String REFUND_UNCONFIRMED = "refund_unconfirmed";
 
+  /**
+   * Fintoc refused our create (a definite 4xx: status {@code rejected}, amount freed), yet reports
+   * a refund of ours. Fintoc documents no such answer, but a 400 to a concurrent request under the
+   * same key would look like this: money may be going back while its amount counts as free.
+   * Fintoc's own cap keeps the refunds within the payment; a person reconciles the rest.
+   */
+  public static final String REFUND_AFTER_REJECTION = "refund_after_rejection";
+
   /** Every automatic refund of a payment is the same request, whatever asked for it and why. */
   static final String POLICY_REQUEST_HASH = requestHash(null, "policy", null);
 
@@ -363,12 +371,25 @@ public final class Refunds {
           merged.isFinal()
               ? null
               : news || looked ? now.plus(RefundRules.nextLook(checks)) : stored.nextCheckAt();
+      boolean reportedAfterRejection =
+          RefundStatus.REJECTED.equals(stored.refund().status())
+              && stored.refund().refundId() == null
+              && merged.refundId() != null
+              && (fact.status() == null || !fact.status().freesItsAmount());
+      String attention =
+          becameFailed
+              ? StoredRefund.REFUND_FAILED
+              : reportedAfterRejection
+                  ? REFUND_AFTER_REJECTION
+                  // Fintoc answered after all: the refund is no longer unconfirmed.
+                  : REFUND_UNCONFIRMED.equals(stored.attention()) && merged.refundId() != null
+                      ? null
+                      : stored.attention();
       StoredRefund after =
           stored
               .withRefund(merged)
               .withSchedule(checks, nextLook)
-              .withOutcome(
-                  becameFailed ? StoredRefund.REFUND_FAILED : stored.attention(), sums.succeeded());
+              .withOutcome(attention, sums.succeeded());
       SessionRepository.Commit commit =
           refunds.commit(
               eventId,
@@ -383,6 +404,9 @@ public final class Refunds {
       }
       if (commit == SessionRepository.Commit.APPLIED && becameFailed) {
         refundFailed(after);
+      }
+      if (commit == SessionRepository.Commit.APPLIED && reportedAfterRejection) {
+        reportedAfterRejection(after);
       }
       return new Applied(
           commit, stored, commit == SessionRepository.Commit.APPLIED ? after : stored);
@@ -617,6 +641,23 @@ public final class Refunds {
             == SessionRepository.Commit.APPLIED
         ? after
         : stored;
+  }
+
+  private static void reportedAfterRejection(StoredRefund refund) {
+    Metrics.count(Metric.ATTENTION, REFUND_AFTER_REJECTION);
+    Log.warn(
+        REFUND_AFTER_REJECTION,
+        "session_id",
+        refund.refund().sessionId(),
+        "refund_id",
+        refund.id(),
+        "fintoc_refund_id",
+        refund.refund().refundId(),
+        "amount",
+        refund.refund().amount(),
+        "action",
+        "Fintoc refused this refund's create but now reports it: check it in Fintoc's dashboard;"
+            + " if money went back, do not refund it again (docs/operations.md, refunds)");
   }
 
   private static void refundFailed(StoredRefund refund) {

@@ -219,6 +219,27 @@ class RefundSweepTest {
   }
 
   @Test
+  void anUnconfirmedRefundThatFintocLaterReportsIsNoLongerFlagged() {
+    fintoc.refunds().faults().resetAfterCreating(1);
+    RefundFixture direct =
+        new RefundFixture(config.with(Map.of("FINTOC_API_URL", fintoc.directUrl())), clock);
+    StoredRefund refund = direct.request(CS, 6000, "key-1");
+    clock.set(TestStack.NOW.plus(Duration.ofHours(25)));
+    sweep();
+    assertThat(refunds.stored(refund.id()).attention()).isEqualTo("refund_unconfirmed");
+
+    // A person finds it at Fintoc, or its webhook comes at last: Fintoc's report of it.
+    JsonNode atFintoc = fintoc.refunds().all().get(0);
+    refunds.service.apply(
+        checkout.fintoc.FintocRefund.fact(atFintoc, clock.instant()), null, null, null);
+
+    StoredRefund after = refunds.stored(refund.id());
+    assertThat(after.refund().refundId()).isEqualTo(atFintoc.path("id").asText());
+    assertThat(after.attention()).as("Fintoc answered after all").isNull();
+    assertThat(refunds.ledger(PI).held()).as("still held, once").isEqualTo(6000);
+  }
+
+  @Test
   void whileFintocKeepsARefundInProgressTheLooksComeAtGrowingIntervalsAndNotBefore() {
     fintoc.refunds().timing(Duration.ofMinutes(1), Duration.ofDays(30));
     StoredRefund refund = refunds.request(CS, 6000, "key-1");

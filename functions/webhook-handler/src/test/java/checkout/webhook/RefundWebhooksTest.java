@@ -311,4 +311,44 @@ class RefundWebhooksTest {
     assertThat(refunds.stored(refund.id()).attention()).isEqualTo("refund_failed");
     assertThat(refunds.ledger(PI).held()).as("its amount freed").isZero();
   }
+
+  @Test
+  void aRefundFintocRefusedButThenReportsIsMarkedForAPersonOnceAndItsAmountStaysAsItWas() {
+    stack.fintoc.refunds().faults().failCreates(1, 400);
+    StoredRefund refused = refunds.request(CS, 4000, "key-1");
+    assertThat(refused.refund().status()).isEqualTo(RefundStatus.REJECTED);
+    ObjectNode reported = Json.object();
+    reported.put("id", "ref_reported_late");
+    reported.put("object", "refund");
+    reported.put("amount", 4000);
+    reported.put("currency", "CLP");
+    reported.put("resource_type", "payment_intent");
+    reported.put("resource_id", PI);
+    reported
+        .putObject("metadata")
+        .put("checkout_session_id", CS)
+        .put("checkout_refund_id", refused.id());
+
+    try (LogCapture logs = new LogCapture()) {
+      assertThat(deliver(refundEvent("evt_late1", reported, "succeeded", T1)))
+          .isEqualTo("200 applied");
+      assertThat(deliver(refundEvent("evt_late1", reported, "succeeded", T1)))
+          .isEqualTo("200 duplicate");
+      assertThat(deliver(refundEvent("evt_late2", reported, "succeeded", T2)))
+          .isEqualTo("200 applied");
+
+      assertThat(ForeignSessionsTest.metricLines(logs))
+          .filteredOn(line -> line.has("Attention") && line.has("Kind"))
+          .singleElement()
+          .satisfies(
+              line -> assertThat(line.get("Kind").asText()).isEqualTo("refund_after_rejection"));
+    }
+    StoredRefund after = refunds.stored(refused.id());
+    assertThat(after.attention()).isEqualTo("refund_after_rejection");
+    assertThat(after.refund().refundId()).isEqualTo("ref_reported_late");
+    assertThat(after.refund().status())
+        .as("our record of the refusal stays")
+        .isEqualTo(RefundStatus.REJECTED);
+    assertThat(refunds.ledger(PI).held()).as("a person reconciles; nothing counted twice").isZero();
+  }
 }
